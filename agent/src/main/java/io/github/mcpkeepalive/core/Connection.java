@@ -1,0 +1,112 @@
+package io.github.mcpkeepalive.core;
+
+/**
+ * One MCP client connection known to the agent. Its state changes only on the scheduler thread;
+ * {@link #lastReadNanos} is written by the threads that receive messages.
+ */
+public final class Connection {
+
+  final long id;
+  final String name;
+  final String library;
+  final String transport;
+  final String url;
+  final long intervalNanos;
+  final ConnectionDriver driver;
+
+  volatile ConnectionState state = ConnectionState.NEW;
+  volatile long stateSinceNanos;
+  volatile long lastReadNanos;
+
+  // scheduler-thread state
+  TaskScheduler.Cancellable pending;
+  long currentIntervalNanos;
+  int consecutiveFailures;
+  int reconnectAttempts;
+  long disconnectedAtNanos;
+  long generation;
+  boolean authReported;
+  FailureKind lastFailure;
+  String lastError;
+
+  // counters, read by status tooling
+  volatile long pingsSent;
+  volatile long pingsFailed;
+  volatile long lastPingRttNanos = -1;
+  volatile long reconnectsAttempted;
+  volatile long reconnectsSucceeded;
+
+  Connection(long id, String name, String library, String transport, String url, long intervalNanos, ConnectionDriver driver, long now) {
+    this.id = id;
+    this.name = name;
+    this.library = library;
+    this.transport = transport;
+    this.url = url;
+    this.intervalNanos = intervalNanos;
+    this.driver = driver;
+    this.stateSinceNanos = now;
+    this.lastReadNanos = now;
+  }
+
+  public String id() {
+    return "c" + id;
+  }
+
+  public ConnectionDriver driver() {
+    return driver;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String library() {
+    return library;
+  }
+
+  public String transport() {
+    return transport;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public ConnectionState state() {
+    return state;
+  }
+
+  public long intervalNanos() {
+    return intervalNanos;
+  }
+
+  public long pingsSent() {
+    return pingsSent;
+  }
+
+  public long pingsFailed() {
+    return pingsFailed;
+  }
+
+  public long lastPingRttNanos() {
+    return lastPingRttNanos;
+  }
+
+  public long reconnectsAttempted() {
+    return reconnectsAttempted;
+  }
+
+  public long reconnectsSucceeded() {
+    return reconnectsSucceeded;
+  }
+
+  /** A short label for log lines: id, optional configured name, transport and redacted URL. */
+  String label() {
+    return id() + (name != null ? " (" + name + ")" : "") + " " + transport + " " + url;
+  }
+
+  @Override
+  public String toString() {
+    return label() + " " + state;
+  }
+}

@@ -1,0 +1,139 @@
+package io.github.mcpkeepalive.core;
+
+import java.util.IdentityHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Tells what kind of failure a throwable is, from class names and messages along its whole cause
+ * chain. It knows no client library's types, only the names and texts they are known to use
+ * (java.net.http, OkHttp, Reactor Netty, the MCP Java SDK, langchain4j).
+ */
+public final class FailureClassifier {
+
+  private static final int MAX_DEPTH = 32;
+  private static final Pattern STATUS =
+      Pattern.compile("(?i)(?:status(?: code)?|http(?: code)?|code|response)[^0-9]{0,20}\\b([1-5][0-9]{2})\\b");
+
+  private FailureClassifier() {}
+
+  /** Classifies a failure; {@code sessionIdSent} makes a 400 mean an expired session. */
+  public static FailureKind classify(Throwable failure, boolean sessionIdSent) {
+    if (failure == null) {
+      return FailureKind.OTHER;
+    }
+    FailureKind found = null;
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null; depth++) {
+      FailureKind kind = classifyOne(t, sessionIdSent);
+      if (kind != null && (found == null || priority(kind) > priority(found))) {
+        found = kind;
+      }
+      t = t.getCause();
+    }
+    return found == null ? FailureKind.OTHER : found;
+  }
+
+  /** Higher wins when several links of the chain say different things. */
+  private static int priority(FailureKind kind) {
+    switch (kind) {
+      case AUTH:
+        return 6;
+      case SESSION_EXPIRED:
+        return 5;
+      case UNREACHABLE:
+        return 4;
+      case RESET:
+        return 3;
+      case PEER_CLOSED:
+        return 2;
+      case TIMEOUT:
+        return 1;
+      default:
+        return 0;
+    }
+  }
+
+  private static FailureKind classifyOne(Throwable t, boolean sessionIdSent) {
+    String type = t.getClass().getName();
+    String simple = t.getClass().getSimpleName();
+    String msg = t.getMessage() == null ? "" : t.getMessage();
+    String lower = msg.toLowerCase(Locale.ROOT);
+
+    if (simple.contains("SessionNotFound")
+        || lower.contains("session with server terminated")
+        || lower.contains("session not found")
+        || lower.contains("unknown session")
+        || lower.contains("invalid session")) {
+      return FailureKind.SESSION_EXPIRED;
+    }
+    if (simple.contains("Authorization") || simple.contains("Unauthorized")) {
+      return FailureKind.AUTH;
+    }
+    int status = httpStatus(msg);
+    if (status == 401 || status == 403) {
+      return FailureKind.AUTH;
+    }
+    if (status == 404 || (status == 400 && sessionIdSent)) {
+      return FailureKind.SESSION_EXPIRED;
+    }
+    if (type.equals("java.net.ConnectException")
+        || type.equals("java.net.UnknownHostException")
+        || type.equals("java.net.NoRouteToHostException")
+        || type.equals("java.nio.channels.UnresolvedAddressException")
+        || lower.contains("connection refused")) {
+      return FailureKind.UNREACHABLE;
+    }
+    if (lower.contains("connection reset")
+        || simple.equals("StreamResetException")
+        || lower.contains("broken pipe")
+        || lower.contains("rst_stream")) {
+      return FailureKind.RESET;
+    }
+    if (type.equals("java.io.EOFException")
+        || simple.equals("PrematureCloseException")
+        || lower.contains("eof reached")
+        || lower.contains("chunked transfer encoding")
+        || lower.contains("header parser received no bytes")
+        || lower.contains("unexpected end of stream")
+        || lower.contains("peer closed")
+        || lower.contains("connection closed")
+        || lower.contains("stream closed")
+        || lower.contains("closed before")
+        || lower.contains("goaway")) {
+      return FailureKind.PEER_CLOSED;
+    }
+    if (t instanceof java.util.concurrent.TimeoutException
+        || simple.endsWith("TimeoutException")
+        || lower.contains("timed out")
+        || lower.contains("timeout")
+        || lower.contains("did not observe any item or terminal signal")) {
+      return FailureKind.TIMEOUT;
+    }
+    return null;
+  }
+
+  /** An HTTP status code named in a message ("status 404", "HTTP code: 401"), or -1. */
+  public static int httpStatus(String message) {
+    if (message == null) {
+      return -1;
+    }
+    Matcher m = STATUS.matcher(message);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** The deepest cause that carries a message, for a short log line. */
+  static Throwable mostTelling(Throwable t) {
+    Throwable best = t;
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable c = t; c != null && seen.put(c, Boolean.TRUE) == null; c = c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        best = c;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,425 @@
+package io.github.mcpkeepalive.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The keepalive core: the registry of connections, and per connection the state machine NEW →
+ * CONNECTED → UNHEALTHY → DISCONNECTED → RECONNECTING → CONNECTED (CLOSED at the end). It knows
+ * no MCP library; a {@link ConnectionDriver} pings and reconnects.
+ *
+ * <p>Idleness is measured from the last message read on the connection: a ping is sent only when
+ * nothing was read for the connection's interval (with jitter). All state changes run on the
+ * scheduler's single thread; events from other threads are handed over to it.
+ */
+public final class KeepaliveEngine {
+
+  private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final Settings settings;
+  private final Ticker ticker;
+  private final TaskScheduler scheduler;
+  private final Backoff backoff;
+  private final AtomicLong ids = new AtomicLong();
+  private final WeakIdentityRegistry<Connection> byObject = new WeakIdentityRegistry<>();
+  private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
+
+  public KeepaliveEngine(Settings settings, Ticker ticker, TaskScheduler scheduler, DoubleSupplier random) {
+    this.settings = settings;
+    this.ticker = ticker;
+    this.scheduler = scheduler;
+    this.backoff = new Backoff(settings.backoffInitialNanos, settings.backoffMaxNanos, settings.jitter, random);
+    scheduler.schedule(this::sweep, SWEEP_NANOS);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  // ------------------------------------------------------------------ registry
+
+  /**
+   * Registers a client connection under {@code key} (the application's client object, held
+   * weakly). Returns the existing connection when the key is known, or null when a server entry
+   * of the configuration disables keepalive for this URL.
+   */
+  public Connection register(Object key, String library, String transport, String rawUrl, ConnectionDriver driver) {
+    Connection known = byObject.get(key);
+    if (known != null) {
+      return known;
+    }
+    ServerEntry entry = settings.serverFor(rawUrl, transport);
+    String url = Redact.url(rawUrl);
+    if (entry != null && !entry.enabled()) {
+      Log.info("connection to " + url + " left alone: disabled by configuration entry " + entry);
+      return null;
+    }
+    long interval = entry != null && entry.intervalNanos() != null ? entry.intervalNanos() : settings.intervalNanos;
+    Connection c =
+        new Connection(ids.incrementAndGet(), entry == null ? null : entry.name(), library, transport, url, interval, driver, ticker.nanoTime());
+    Connection stored = byObject.putIfAbsent(key, c);
+    if (stored != c) {
+      return stored;
+    }
+    live.put(c.id, c);
+    Log.info("discovered " + c.label() + " [" + library + "], keepalive every " + Settings.seconds(interval) + " s of idleness");
+    return c;
+  }
+
+  /** Makes another application object (a wrapper, the transport) find the same connection. */
+  public void alias(Object key, Connection c) {
+    if (key != null && c != null && c.state != ConnectionState.CLOSED) {
+      byObject.putIfAbsent(key, c);
+    }
+  }
+
+  public Connection find(Object key) {
+    return byObject.get(key);
+  }
+
+  public Collection<Connection> connections() {
+    return new ArrayList<>(live.values());
+  }
+
+  // ------------------------------------------------------------------ events, any thread
+
+  /** A message was read on the connection: it is alive, and not idle. */
+  public void onRead(Connection c) {
+    c.lastReadNanos = ticker.nanoTime();
+    ConnectionState s = c.state;
+    if (s == ConnectionState.NEW || s == ConnectionState.UNHEALTHY || s == ConnectionState.DISCONNECTED) {
+      scheduler.execute(() -> readWhile(c, s));
+    }
+  }
+
+  /**
+   * The connection itself is lost (the stream that carries the session ended): reconnect at once.
+   */
+  public void onConnectionLost(Connection c, Throwable cause) {
+    scheduler.execute(() -> connectionLost(c, cause));
+  }
+
+  /**
+   * An auxiliary stream ended (the Streamable HTTP notification stream): ping at once to learn
+   * whether the session survived; the driver re-opens the stream once it is healthy.
+   */
+  public void onStreamEnded(Connection c, Throwable cause) {
+    scheduler.execute(() -> streamEnded(c, cause));
+  }
+
+  /** The application closed the client: stop all work for it. */
+  public void onClosed(Connection c) {
+    scheduler.execute(() -> close(c, "closed by the application"));
+  }
+
+  // ------------------------------------------------------------------ scheduler thread
+
+  private void readWhile(Connection c, ConnectionState seen) {
+    if (c.state != seen) {
+      return;
+    }
+    switch (seen) {
+      case NEW:
+        transition(c, ConnectionState.CONNECTED, "session initialized by the application");
+        scheduleCheck(c);
+        break;
+      case UNHEALTHY:
+        c.consecutiveFailures = 0;
+        transition(c, ConnectionState.CONNECTED, "traffic received");
+        scheduleCheck(c);
+        break;
+      case DISCONNECTED:
+        // the application's own traffic got through: try now instead of waiting out the backoff
+        setPending(c, () -> attempt(c), 0);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void connectionLost(Connection c, Throwable cause) {
+    if (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY) {
+      return;
+    }
+    FailureKind kind = cause == null ? FailureKind.PEER_CLOSED : FailureClassifier.classify(cause, false);
+    if (kind == FailureKind.OTHER || kind == FailureKind.TIMEOUT) {
+      kind = FailureKind.PEER_CLOSED;
+    }
+    c.lastError = cause == null ? "stream ended" : Redact.error(cause);
+    disconnect(c, kind, "stream " + kind.label() + " (" + c.lastError + ")");
+  }
+
+  private void streamEnded(Connection c, Throwable cause) {
+    if (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY) {
+      return;
+    }
+    c.lastError = cause == null ? "stream ended" : Redact.error(cause);
+    Log.info(c.label() + ": notification stream ended (" + c.lastError + "); checking the session with a ping");
+    sendPing(c, true);
+  }
+
+  private void scheduleCheck(Connection c) {
+    c.currentIntervalNanos = backoff.spread(c.intervalNanos);
+    long due = c.lastReadNanos + c.currentIntervalNanos - ticker.nanoTime();
+    setPending(c, () -> check(c), Math.max(0, due));
+  }
+
+  private void check(Connection c) {
+    if (!c.driver.isAlive()) {
+      close(c, "client garbage-collected");
+      return;
+    }
+    if (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY) {
+      return;
+    }
+    long idle = ticker.nanoTime() - c.lastReadNanos;
+    if (c.state == ConnectionState.CONNECTED && idle < c.currentIntervalNanos) {
+      setPending(c, () -> check(c), c.currentIntervalNanos - idle);
+      return;
+    }
+    sendPing(c, false);
+  }
+
+  private void sendPing(Connection c, boolean afterStreamEnd) {
+    long start = ticker.nanoTime();
+    c.pingsSent++;
+    CompletableFuture<?> f = invoke(c, true);
+    long g =
+        setPending(
+            c,
+            () -> {
+              f.cancel(true);
+              pingFailed(c, new TimeoutException("no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s"), start, afterStreamEnd);
+            },
+            settings.pingTimeoutNanos);
+    f.whenComplete(
+        (r, err) ->
+            scheduler.execute(
+                () -> {
+                  if (c.generation != g) {
+                    return;
+                  }
+                  if (err == null) {
+                    pingOk(c, ticker.nanoTime() - start);
+                  } else {
+                    pingFailed(c, err, start, afterStreamEnd);
+                  }
+                }));
+  }
+
+  private void pingOk(Connection c, long rtt) {
+    c.lastPingRttNanos = rtt;
+    c.consecutiveFailures = 0;
+    if (c.state == ConnectionState.UNHEALTHY) {
+      transition(c, ConnectionState.CONNECTED, "ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
+    } else {
+      Log.debug(c.label() + ": ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
+    }
+    healthy(c);
+    scheduleCheck(c);
+  }
+
+  private void pingFailed(Connection c, Throwable err, long start, boolean afterStreamEnd) {
+    c.pingsFailed++;
+    FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
+    c.lastFailure = kind;
+    c.lastError = Redact.error(err);
+    if (kind == FailureKind.SESSION_EXPIRED || kind == FailureKind.AUTH) {
+      disconnect(c, kind, "ping failed: " + kind.label() + " (" + c.lastError + ")");
+      return;
+    }
+    if (afterStreamEnd && kind != FailureKind.TIMEOUT) {
+      disconnect(c, kind, "stream ended and ping failed: " + kind.label() + " (" + c.lastError + ")");
+      return;
+    }
+    c.consecutiveFailures++;
+    String what = "ping failed " + c.consecutiveFailures + "/" + settings.failureThreshold + ": " + kind.label() + " (" + c.lastError + ")";
+    if (c.consecutiveFailures >= settings.failureThreshold) {
+      disconnect(c, kind, what);
+      return;
+    }
+    if (c.state == ConnectionState.CONNECTED) {
+      transition(c, ConnectionState.UNHEALTHY, what);
+    } else {
+      Log.info(c.label() + ": " + what);
+    }
+    long elapsed = ticker.nanoTime() - start;
+    setPending(c, () -> check(c), Math.max(0, settings.pingTimeoutNanos - elapsed));
+  }
+
+  private void disconnect(Connection c, FailureKind kind, String reason) {
+    c.lastFailure = kind;
+    c.disconnectedAtNanos = ticker.nanoTime();
+    c.reconnectAttempts = 0;
+    c.consecutiveFailures = 0;
+    if (kind == FailureKind.AUTH) {
+      long delay = backoff.capNanos();
+      transition(c, ConnectionState.DISCONNECTED, reason + "; next attempt in " + Settings.seconds(delay) + " s");
+      reportAuthOnce(c, delay);
+      setPending(c, () -> attempt(c), delay);
+      return;
+    }
+    transition(c, ConnectionState.DISCONNECTED, reason + "; reconnecting now");
+    setPending(c, () -> attempt(c), 0);
+  }
+
+  private void attempt(Connection c) {
+    if (!c.driver.isAlive()) {
+      close(c, "client garbage-collected");
+      return;
+    }
+    c.reconnectAttempts++;
+    c.reconnectsAttempted++;
+    transition(c, ConnectionState.RECONNECTING, "attempt " + c.reconnectAttempts, !c.authReported);
+    long start = ticker.nanoTime();
+    CompletableFuture<?> f = invoke(c, false);
+    long g =
+        setPending(
+            c,
+            () -> {
+              f.cancel(true);
+              attemptFailed(c, new TimeoutException("reconnect attempt took longer than " + Settings.seconds(settings.reconnectTimeoutNanos()) + " s"));
+            },
+            settings.reconnectTimeoutNanos());
+    f.whenComplete(
+        (r, err) ->
+            scheduler.execute(
+                () -> {
+                  if (c.generation != g) {
+                    return;
+                  }
+                  if (err == null) {
+                    reconnected(c, ticker.nanoTime() - start);
+                  } else {
+                    attemptFailed(c, err);
+                  }
+                }));
+  }
+
+  private void reconnected(Connection c, long took) {
+    c.reconnectsSucceeded++;
+    long down = ticker.nanoTime() - c.disconnectedAtNanos;
+    transition(
+        c,
+        ConnectionState.CONNECTED,
+        "session re-initialized in " + TimeUnit.NANOSECONDS.toMillis(took) + " ms after " + c.reconnectAttempts + " attempt(s), " + TimeUnit.NANOSECONDS.toMillis(down) + " ms after the failure");
+    c.reconnectAttempts = 0;
+    c.consecutiveFailures = 0;
+    c.authReported = false;
+    c.lastReadNanos = ticker.nanoTime();
+    healthy(c);
+    scheduleCheck(c);
+  }
+
+  private void attemptFailed(Connection c, Throwable err) {
+    FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
+    c.lastFailure = kind;
+    c.lastError = Redact.error(err);
+    String reason = "attempt " + c.reconnectAttempts + " failed: " + kind.label() + " (" + c.lastError + ")";
+    if (kind == FailureKind.AUTH) {
+      long delay = backoff.capNanos();
+      transition(c, ConnectionState.DISCONNECTED, reason + "; next attempt in " + Settings.seconds(delay) + " s", !c.authReported);
+      reportAuthOnce(c, delay);
+      setPending(c, () -> attempt(c), delay);
+      return;
+    }
+    c.authReported = false;
+    long delay = kind == FailureKind.SESSION_EXPIRED && c.reconnectAttempts == 1 ? 0 : backoff.delayNanos(c.reconnectAttempts);
+    transition(c, ConnectionState.DISCONNECTED, reason + "; next attempt in " + Settings.seconds(delay) + " s");
+    setPending(c, () -> attempt(c), delay);
+  }
+
+  private void reportAuthOnce(Connection c, long delay) {
+    if (!c.authReported) {
+      c.authReported = true;
+      Log.warn(
+          c.label()
+              + ": the server rejects the application's credentials (HTTP 401/403); fast retries would not help, so the agent retries every ~"
+              + Settings.seconds(delay)
+              + " s (backoff_max) and logs nothing more until it succeeds or fails differently");
+    }
+  }
+
+  private void healthy(Connection c) {
+    try {
+      c.driver.onHealthy();
+    } catch (Throwable t) {
+      Log.debug(c.label() + ": post-recovery step failed: " + Redact.error(t));
+    }
+  }
+
+  private void close(Connection c, String reason) {
+    if (c.state == ConnectionState.CLOSED) {
+      return;
+    }
+    cancelPending(c);
+    transition(c, ConnectionState.CLOSED, reason);
+    live.remove(c.id);
+    byObject.removeValue(c);
+  }
+
+  private void sweep() {
+    try {
+      List<Connection> gone = new ArrayList<>();
+      for (Connection c : live.values()) {
+        if (!c.driver.isAlive()) {
+          gone.add(c);
+        }
+      }
+      for (Connection c : gone) {
+        close(c, "client garbage-collected");
+      }
+    } finally {
+      scheduler.schedule(this::sweep, SWEEP_NANOS);
+    }
+  }
+
+  private CompletableFuture<?> invoke(Connection c, boolean ping) {
+    try {
+      CompletableFuture<?> f = ping ? c.driver.ping() : c.driver.reconnect(c.lastFailure == null ? FailureKind.OTHER : c.lastFailure);
+      return f == null ? CompletableFuture.failedFuture(new IllegalStateException("driver returned no result")) : f;
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  private long setPending(Connection c, Runnable task, long delayNanos) {
+    cancelPending(c);
+    long g = c.generation;
+    c.pending =
+        scheduler.schedule(
+            () -> {
+              if (c.generation == g && c.state != ConnectionState.CLOSED) {
+                task.run();
+              }
+            },
+            delayNanos);
+    return g;
+  }
+
+  private void cancelPending(Connection c) {
+    c.generation++;
+    if (c.pending != null) {
+      c.pending.cancel();
+      c.pending = null;
+    }
+  }
+
+  private void transition(Connection c, ConnectionState to, String reason) {
+    transition(c, to, reason, true);
+  }
+
+  private void transition(Connection c, ConnectionState to, String reason, boolean atInfo) {
+    ConnectionState from = c.state;
+    c.state = to;
+    c.stateSinceNanos = ticker.nanoTime();
+    Log.log(atInfo ? Log.Level.INFO : Log.Level.DEBUG, c.label() + ": " + from + " -> " + to + " (" + reason + ")");
+  }
+}

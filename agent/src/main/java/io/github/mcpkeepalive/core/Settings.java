@@ -1,0 +1,97 @@
+package io.github.mcpkeepalive.core;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The agent's effective configuration, validated and immutable. */
+public final class Settings {
+
+  public static final long DEFAULT_INTERVAL_S = 300;
+  public static final long DEFAULT_PING_TIMEOUT_S = 10;
+  public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+  public static final double DEFAULT_BACKOFF_INITIAL_S = 1;
+  public static final double DEFAULT_BACKOFF_MAX_S = 300;
+  public static final double DEFAULT_JITTER = 0.1;
+
+  public final boolean enabled;
+  public final long intervalNanos;
+  public final long pingTimeoutNanos;
+  public final int failureThreshold;
+  public final long backoffInitialNanos;
+  public final long backoffMaxNanos;
+  public final double jitter;
+  public final Log.Level logLevel;
+  public final List<ServerEntry> servers;
+
+  public Settings(
+      boolean enabled,
+      long intervalNanos,
+      long pingTimeoutNanos,
+      int failureThreshold,
+      long backoffInitialNanos,
+      long backoffMaxNanos,
+      double jitter,
+      Log.Level logLevel,
+      List<ServerEntry> servers) {
+    this.enabled = enabled;
+    this.intervalNanos = intervalNanos;
+    this.pingTimeoutNanos = pingTimeoutNanos;
+    this.failureThreshold = failureThreshold;
+    this.backoffInitialNanos = backoffInitialNanos;
+    this.backoffMaxNanos = backoffMaxNanos;
+    this.jitter = jitter;
+    this.logLevel = logLevel;
+    this.servers = List.copyOf(servers);
+  }
+
+  public static Settings defaults() {
+    return new Settings(
+        true,
+        TimeUnit.SECONDS.toNanos(DEFAULT_INTERVAL_S),
+        TimeUnit.SECONDS.toNanos(DEFAULT_PING_TIMEOUT_S),
+        DEFAULT_FAILURE_THRESHOLD,
+        (long) (DEFAULT_BACKOFF_INITIAL_S * 1e9),
+        (long) (DEFAULT_BACKOFF_MAX_S * 1e9),
+        DEFAULT_JITTER,
+        Log.Level.INFO,
+        List.of());
+  }
+
+  /** How long one reconnect attempt (stream + initialize) may take before it counts as failed. */
+  public long reconnectTimeoutNanos() {
+    return Math.max(2 * pingTimeoutNanos, TimeUnit.SECONDS.toNanos(5));
+  }
+
+  /** The most specific enabled-or-not server entry for a connection, or null. */
+  public ServerEntry serverFor(String url, String type) {
+    ServerEntry best = null;
+    int bestScore = -1;
+    for (ServerEntry e : servers) {
+      int score = e.matchScore(url, type);
+      if (score > bestScore) {
+        best = e;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** One line for the startup banner: no header values, no URLs with queries. */
+  public String summary() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "interval=%ss ping_timeout=%ss failure_threshold=%d backoff=%ss..%ss jitter=%.2f servers=%d",
+        seconds(intervalNanos),
+        seconds(pingTimeoutNanos),
+        failureThreshold,
+        seconds(backoffInitialNanos),
+        seconds(backoffMaxNanos),
+        jitter,
+        servers.size());
+  }
+
+  public static String seconds(long nanos) {
+    double s = nanos / 1e9;
+    return s == Math.rint(s) ? Long.toString((long) s) : String.format(java.util.Locale.ROOT, "%.1f", s);
+  }
+}

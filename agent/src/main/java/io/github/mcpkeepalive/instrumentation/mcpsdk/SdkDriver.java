@@ -1,0 +1,220 @@
+package io.github.mcpkeepalive.instrumentation.mcpsdk;
+
+import io.github.mcpkeepalive.core.ConnectionDriver;
+import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.core.Reflect;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Pings and reconnects one MCP Java SDK client (2.0.x/2.1.x) in place, through reflection on the
+ * client's own classes. The application keeps its {@code McpSyncClient}/{@code McpAsyncClient}
+ * objects; the agent swaps what is broken inside them and re-runs the SDK's own initialization,
+ * with the application's client info, capabilities, headers and customizers.
+ */
+final class SdkDriver implements ConnectionDriver {
+
+  enum Kind {
+    SSE,
+    STREAMABLE
+  }
+
+  private static final Consumer<Object> IGNORE = x -> {};
+
+  final Kind kind;
+  private final WeakReference<Object> asyncClient;
+  private final WeakReference<Object> transport;
+  private final WeakReference<Object> initializer;
+  private volatile WeakReference<Object> syncClient;
+  volatile boolean closed;
+
+  /** The last error a stream of this connection reported (the SDK swallows them). */
+  volatile Throwable lastStreamError;
+
+  /** Streamable HTTP: whether a GET notification stream is believed open. */
+  volatile boolean getStreamOpen;
+
+  volatile long getStreamOpenedAtNanos;
+  volatile int quickGetStreamEnds;
+
+  SdkDriver(Kind kind, Object asyncClient, Object transport, Object initializer) {
+    this.kind = kind;
+    this.asyncClient = new WeakReference<>(asyncClient);
+    this.transport = new WeakReference<>(transport);
+    this.initializer = new WeakReference<>(initializer);
+  }
+
+  void setSyncClient(Object sync) {
+    this.syncClient = new WeakReference<>(sync);
+  }
+
+  Object transport() {
+    return transport.get();
+  }
+
+  @Override
+  public boolean isAlive() {
+    return !closed && asyncClient.get() != null;
+  }
+
+  @Override
+  public CompletableFuture<?> ping() {
+    try {
+      Object client = asyncClient.get();
+      if (client == null) {
+        return CompletableFuture.failedFuture(new IllegalStateException("client was garbage-collected"));
+      }
+      Object mono = Reflect.call(client, Reflect.method(client.getClass(), "ping"));
+      WeakReference<Object> syncRef = syncClient;
+      Object sync = syncRef == null ? null : syncRef.get();
+      if (sync != null) {
+        // the sync client adds the application's transport context (used by auth customizers)
+        try {
+          Method withContext = Reflect.methodNamed(sync.getClass(), "withProvidedContext", 1);
+          mono = Reflect.call(sync, withContext, mono);
+        } catch (NoSuchMethodException e) {
+          Log.once(Log.Level.DEBUG, "sdk-no-context", "McpSyncClient.withProvidedContext not found; pinging without the sync client's context");
+        }
+      }
+      return toFuture(mono);
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  @Override
+  public CompletableFuture<?> reconnect(FailureKind cause) {
+    try {
+      Object init = initializer.get();
+      Object tr = transport.get();
+      if (init == null || tr == null) {
+        return CompletableFuture.failedFuture(new IllegalStateException("client was garbage-collected"));
+      }
+      boolean initInFlight = initializationInFlight(init);
+      if (!initInFlight) {
+        if (kind == Kind.SSE) {
+          resetSseTransport(tr);
+          resetInitialization(init);
+        } else if (cause == FailureKind.TIMEOUT) {
+          // the path went silent: its connections (the GET stream among them) may be dead; start a
+          // clean session rather than trust them
+          resetStreamableSession(tr);
+          resetInitialization(init);
+        }
+        // otherwise Streamable HTTP keeps its session: the ping below tells whether the server still
+        // knows it, and an expired session is replaced by the SDK and the ping retried (see SdkHooks)
+      }
+      return ping();
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  @Override
+  public boolean sessionIdSent() {
+    if (kind == Kind.SSE) {
+      return true; // the message endpoint carries the session id
+    }
+    try {
+      Object tr = transport.get();
+      return tr != null && currentSessionId(tr).isPresent();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  @Override
+  public void onHealthy() {
+    if (kind == Kind.STREAMABLE && !getStreamOpen) {
+      reopenGetStream();
+    }
+  }
+
+  /** Opens the Streamable HTTP GET stream again, as the SDK does after initialization. */
+  void reopenGetStream() {
+    Object tr = transport.get();
+    if (tr == null || closed) {
+      return;
+    }
+    try {
+      if (currentSessionId(tr).isEmpty()) {
+        return; // stateless server: there is no session stream to open
+      }
+      if (quickGetStreamEnds >= 3) {
+        Log.once(Log.Level.INFO, "sdk-get-refused-" + System.identityHashCode(tr), "server ends the notification stream at once (no GET support?); not re-opening it for this session");
+        return;
+      }
+      Method reconnect = Reflect.methodNamed(tr.getClass(), "reconnect", 1);
+      Object mono = Reflect.call(tr, reconnect, new Object[] {null});
+      Method subscribe = Reflect.method(mono.getClass(), "subscribe", Consumer.class, Consumer.class);
+      Reflect.call(mono, subscribe, IGNORE, IGNORE);
+      getStreamOpen = true;
+      Log.debug("re-opened the notification stream");
+    } catch (Throwable t) {
+      Log.debug("could not re-open the notification stream: " + Redact.error(t));
+    }
+  }
+
+  private static Optional<?> currentSessionId(Object tr) throws Throwable {
+    Object ref = Reflect.get(tr, "activeSession");
+    Object session = Reflect.call(ref, Reflect.method(ref.getClass(), "get"));
+    if (session == null) {
+      return Optional.empty();
+    }
+    Object id = Reflect.call(session, Reflect.method(session.getClass(), "sessionId"));
+    return id instanceof Optional ? (Optional<?>) id : Optional.empty();
+  }
+
+  private static boolean initializationInFlight(Object init) throws Throwable {
+    Object ref = Reflect.get(init, "initializationRef");
+    Object current = Reflect.call(ref, Reflect.method(ref.getClass(), "get"));
+    if (current == null) {
+      return false;
+    }
+    Object resultRef = Reflect.get(current, "result");
+    return Reflect.call(resultRef, Reflect.method(resultRef.getClass(), "get")) == null;
+  }
+
+  /** Drops the completed initialization (and its session) so the next request initializes anew. */
+  private static void resetInitialization(Object init) throws Throwable {
+    Object ref = Reflect.get(init, "initializationRef");
+    Object old = Reflect.call(ref, Reflect.method(ref.getClass(), "getAndSet", Object.class), new Object[] {null});
+    if (old != null) {
+      Reflect.call(old, Reflect.method(old.getClass(), "close"));
+    }
+  }
+
+  /** Legacy SSE: dispose the dead stream and accept a new {@code endpoint} event. */
+  private static void resetSseTransport(Object tr) throws Throwable {
+    Object subRef = Reflect.get(tr, "sseSubscription");
+    Object sub = Reflect.call(subRef, Reflect.method(subRef.getClass(), "getAndSet", Object.class), new Object[] {null});
+    if (sub != null) {
+      Reflect.call(sub, Reflect.method(sub.getClass(), "dispose"));
+    }
+    ClassLoader loader = tr.getClass().getClassLoader();
+    Class<?> sinks = Class.forName("reactor.core.publisher.Sinks", false, loader);
+    Object freshSink = Reflect.call(null, Reflect.method(sinks, "one"));
+    Reflect.set(tr, "messageEndpointSink", freshSink);
+  }
+
+  /** Streamable HTTP: replace the transport session (closing the old one and its streams). */
+  private void resetStreamableSession(Object tr) throws Throwable {
+    Object fresh = Reflect.call(tr, Reflect.method(tr.getClass(), "createTransportSession"));
+    Object ref = Reflect.get(tr, "activeSession");
+    Object old = Reflect.call(ref, Reflect.method(ref.getClass(), "getAndSet", Object.class), fresh);
+    getStreamOpen = false;
+    if (old != null) {
+      Reflect.call(old, Reflect.method(old.getClass(), "close"));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static CompletableFuture<Object> toFuture(Object mono) throws Throwable {
+    return (CompletableFuture<Object>) Reflect.call(mono, Reflect.method(mono.getClass(), "toFuture"));
+  }
+}

@@ -1,0 +1,261 @@
+package io.github.mcpkeepalive.instrumentation.mcpsdk;
+
+import io.github.mcpkeepalive.agent.AgentRuntime;
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.FailureClassifier;
+import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.KeepaliveEngine;
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.core.Reflect;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Entry points called by the advice woven into the MCP Java SDK. Every method catches everything:
+ * nothing the agent does may surface in an application thread. Parameters are plain objects so
+ * that this class never links against an SDK version.
+ */
+public final class SdkHooks {
+
+  static final String LIBRARY = "mcp-java-sdk";
+  static final String SSE_TRANSPORT = "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport";
+  static final String STREAMABLE_TRANSPORT = "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport";
+
+  private static final Predicate<Throwable> SESSION_GONE =
+      t -> FailureClassifier.classify(t, true) == FailureKind.SESSION_EXPIRED;
+
+  /** The Reactor retry spec built for one class loader. */
+  private static final class RetryHolder {
+    final ClassLoader loader;
+    final Class<?> retryType;
+    final Object spec;
+
+    RetryHolder(ClassLoader loader, Class<?> retryType, Object spec) {
+      this.loader = loader;
+      this.retryType = retryType;
+      this.spec = spec;
+    }
+  }
+
+  private static volatile RetryHolder retry;
+
+  private SdkHooks() {}
+
+  /** {@code McpAsyncClient} constructed: register its connection. */
+  public static void asyncClientCreated(Object client) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      if (engine == null || engine.find(client) != null) {
+        return;
+      }
+      Object transport = Reflect.get(client, "transport");
+      Object initializer = Reflect.get(client, "initializer");
+      if (transport == null || initializer == null) {
+        return;
+      }
+      String type = transport.getClass().getName();
+      SdkDriver.Kind kind;
+      String url;
+      if (type.equals(SSE_TRANSPORT)) {
+        kind = SdkDriver.Kind.SSE;
+        url = resolve(Reflect.get(transport, "baseUri"), Reflect.get(transport, "sseEndpoint"));
+      } else if (type.equals(STREAMABLE_TRANSPORT)) {
+        kind = SdkDriver.Kind.STREAMABLE;
+        url = resolve(Reflect.get(transport, "baseUri"), Reflect.get(transport, "endpoint"));
+      } else {
+        Log.once(Log.Level.INFO, "sdk-transport-" + type, "MCP client with transport " + type + " left alone: the agent supports HttpClientSseClientTransport and HttpClientStreamableHttpTransport");
+        return;
+      }
+      SdkDriver driver = new SdkDriver(kind, client, transport, initializer);
+      Connection c = engine.register(client, LIBRARY + " " + SdkVersion.of(client.getClass()), kind == SdkDriver.Kind.SSE ? "sse" : "streamable", url, driver);
+      if (c != null) {
+        engine.alias(transport, c);
+        engine.alias(initializer, c);
+      }
+    } catch (Throwable t) {
+      internal("client discovery", t);
+    }
+  }
+
+  /** {@code McpSyncClient} constructed around an async client: ping through it (its context). */
+  public static void syncClientCreated(Object sync, Object delegate) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(delegate);
+      if (c != null && c.driver() instanceof SdkDriver) {
+        ((SdkDriver) c.driver()).setSyncClient(sync);
+        engine.alias(sync, c);
+      }
+    } catch (Throwable t) {
+      internal("sync client discovery", t);
+    }
+  }
+
+  /** The application closes a client: stop keepalive for it. */
+  public static void clientClosed(Object client) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(client);
+      if (c != null) {
+        if (c.driver() instanceof SdkDriver) {
+          ((SdkDriver) c.driver()).closed = true;
+        }
+        engine.onClosed(c);
+      }
+    } catch (Throwable t) {
+      internal("client close", t);
+    }
+  }
+
+  /** A JSON-RPC message arrived on the transport. */
+  public static void messageRead(Object transport) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c != null) {
+        engine.onRead(c);
+      }
+    } catch (Throwable t) {
+      internal("message tracking", t);
+    }
+  }
+
+  /** A stream of the transport failed (the SDK logs and swallows it): remember why. */
+  public static void streamError(Object transport, Throwable error) {
+    try {
+      SdkDriver d = driverOf(transport);
+      if (d != null) {
+        d.lastStreamError = error;
+      }
+    } catch (Throwable t) {
+      internal("stream error tracking", t);
+    }
+  }
+
+  /** Legacy SSE: the GET stream that carries the session ended. */
+  public static void sseStreamEnded(Object transport, Object signal) {
+    try {
+      if (isCancel(signal)) {
+        return; // disposed locally: by the SDK on close, or by the agent when it reconnects
+      }
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c != null && c.driver() instanceof SdkDriver) {
+        SdkDriver d = (SdkDriver) c.driver();
+        Throwable cause = d.lastStreamError;
+        d.lastStreamError = null;
+        engine.onConnectionLost(c, cause);
+      }
+    } catch (Throwable t) {
+      internal("stream end tracking", t);
+    }
+  }
+
+  /** Streamable HTTP: a GET notification stream is being opened for the current session. */
+  public static void getStreamOpening(Object transport) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c != null && c.driver() instanceof SdkDriver) {
+        SdkDriver d = (SdkDriver) c.driver();
+        d.getStreamOpen = true;
+        d.getStreamOpenedAtNanos = System.nanoTime();
+        Object ref = Reflect.get(transport, "activeSession");
+        Object session = Reflect.call(ref, Reflect.method(ref.getClass(), "get"));
+        if (session != null) {
+          engine.alias(session, c);
+        }
+      }
+    } catch (Throwable t) {
+      internal("stream open tracking", t);
+    }
+  }
+
+  /** Streamable HTTP: the GET notification stream of {@code session} ended. */
+  public static void getStreamEnded(Object session, Object signal) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(session);
+      if (c == null || !(c.driver() instanceof SdkDriver)) {
+        return;
+      }
+      SdkDriver d = (SdkDriver) c.driver();
+      Object tr = d.transport();
+      if (tr == null) {
+        return;
+      }
+      Object ref = Reflect.get(tr, "activeSession");
+      if (Reflect.call(ref, Reflect.method(ref.getClass(), "get")) != session) {
+        return; // an old session's stream: already replaced
+      }
+      d.getStreamOpen = false;
+      if (isCancel(signal)) {
+        return;
+      }
+      long lived = System.nanoTime() - d.getStreamOpenedAtNanos;
+      d.quickGetStreamEnds = lived < TimeUnit.SECONDS.toNanos(1) ? d.quickGetStreamEnds + 1 : 0;
+      Throwable cause = d.lastStreamError;
+      d.lastStreamError = null;
+      engine.onStreamEnded(c, cause);
+    } catch (Throwable t) {
+      internal("stream end tracking", t);
+    }
+  }
+
+  /**
+   * Wraps a request of a managed client so that, when the server answers that the session is
+   * gone, the request is sent once more in the session the SDK re-initializes (the server did not
+   * process it). Without this the SDK fails the call that finds a dead session.
+   */
+  public static Object retryOnExpiredSession(Object initializer, Object mono) {
+    try {
+      if (mono == null) {
+        return null;
+      }
+      KeepaliveEngine engine = AgentRuntime.engine();
+      if (engine == null || engine.find(initializer) == null) {
+        return mono;
+      }
+      ClassLoader loader = mono.getClass().getClassLoader();
+      RetryHolder h = retry;
+      if (h == null || h.loader != loader) {
+        Class<?> retryType = Class.forName("reactor.util.retry.Retry", false, loader);
+        Object max = Reflect.call(null, Reflect.method(retryType, "max", long.class), 1L);
+        Object spec = Reflect.call(max, Reflect.method(max.getClass(), "filter", Predicate.class), SESSION_GONE);
+        h = new RetryHolder(loader, retryType, spec);
+        retry = h;
+      }
+      return Reflect.call(mono, Reflect.method(mono.getClass(), "retryWhen", h.retryType), h.spec);
+    } catch (Throwable t) {
+      internal("request wrapping", t);
+      return mono;
+    }
+  }
+
+  private static SdkDriver driverOf(Object transport) {
+    KeepaliveEngine engine = AgentRuntime.engine();
+    Connection c = engine == null ? null : engine.find(transport);
+    return c != null && c.driver() instanceof SdkDriver ? (SdkDriver) c.driver() : null;
+  }
+
+  private static boolean isCancel(Object signal) {
+    return signal != null && "CANCEL".equals(signal.toString());
+  }
+
+  static String resolve(Object base, Object path) {
+    if (!(base instanceof URI)) {
+      return String.valueOf(base);
+    }
+    try {
+      return ((URI) base).resolve(String.valueOf(path)).toString();
+    } catch (RuntimeException e) {
+      return base.toString();
+    }
+  }
+
+  private static void internal(String what, Throwable t) {
+    Log.once(Log.Level.WARN, "sdk-internal-" + what + t.getClass().getName(), "internal error during " + what + " (MCP Java SDK support), the application is unaffected: " + Redact.error(t));
+  }
+}

@@ -1,0 +1,228 @@
+package io.github.mcpkeepalive.sample;
+
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real MCP server built from the MCP Java SDK's servlet transports in embedded Jetty: legacy
+ * HTTP+SSE at {@code /sse} (+ {@code /message}) and Streamable HTTP at {@code /mcp}, with a few
+ * tools and a periodic server notification. It can be restarted on the same port (all sessions
+ * lost), require a bearer token, and reject every request with 401 (revoked credentials).
+ */
+public final class DemoServer implements AutoCloseable {
+
+  private final int port;
+  private final String requiredToken;
+  private final long notifyEveryMillis;
+  private final AtomicInteger starts = new AtomicInteger();
+  private final AtomicInteger toolCalls = new AtomicInteger();
+  private volatile boolean rejectAll;
+  private Server jetty;
+  private McpSyncServer sseServer;
+  private McpSyncServer streamableServer;
+  private ScheduledExecutorService notifier;
+
+  /**
+   * @param port the port to listen on (0: any free port, fixed after the first start)
+   * @param requiredToken bearer token every request must carry, or null
+   * @param notifyEveryMillis period of the server notification; 0 for none
+   */
+  public DemoServer(int port, String requiredToken, long notifyEveryMillis) throws Exception {
+    this.requiredToken = requiredToken;
+    this.notifyEveryMillis = notifyEveryMillis;
+    this.port = startJetty(port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int starts() {
+    return starts.get();
+  }
+
+  public int toolCalls() {
+    return toolCalls.get();
+  }
+
+  /** Answer every request with 401, as a server whose credentials were revoked. */
+  public void setRejectAll(boolean reject) {
+    this.rejectAll = reject;
+  }
+
+  public synchronized boolean running() {
+    return jetty != null;
+  }
+
+  /** Stops the server: every connection closes and every session is forgotten. */
+  public synchronized void stop() throws Exception {
+    if (notifier != null) {
+      notifier.shutdownNow();
+      notifier = null;
+    }
+    if (sseServer != null) {
+      sseServer.close();
+      streamableServer.close();
+      sseServer = null;
+      streamableServer = null;
+    }
+    if (jetty != null) {
+      jetty.stop();
+      jetty = null;
+    }
+  }
+
+  /** Starts again on the same port with fresh state. */
+  public synchronized void start() throws Exception {
+    if (jetty == null) {
+      startJetty(port);
+    }
+  }
+
+  public synchronized void restart() throws Exception {
+    stop();
+    start();
+  }
+
+  private synchronized int startJetty(int onPort) throws Exception {
+    HttpServletSseServerTransportProvider sse =
+        HttpServletSseServerTransportProvider.builder().sseEndpoint("/sse").messageEndpoint("/message").build();
+    HttpServletStreamableServerTransportProvider streamable =
+        HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
+    sseServer = configure(McpServer.sync(sse)).build();
+    streamableServer = configure(McpServer.sync(streamable)).build();
+
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(onPort);
+    connector.setReuseAddress(true);
+    connector.setIdleTimeout(TimeUnit.MINUTES.toMillis(30));
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    ServletHolder sseHolder = new ServletHolder(sse);
+    sseHolder.setAsyncSupported(true);
+    context.addServlet(sseHolder, "/sse");
+    context.addServlet(sseHolder, "/message");
+    ServletHolder mcpHolder = new ServletHolder(streamable);
+    mcpHolder.setAsyncSupported(true);
+    context.addServlet(mcpHolder, "/mcp");
+    context.addFilter(new FilterHolder(authFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+    server.setHandler(context);
+    server.start();
+    jetty = server;
+    starts.incrementAndGet();
+    if (notifyEveryMillis > 0) {
+      notifier =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "demo-server-notify");
+                t.setDaemon(true);
+                return t;
+              });
+      McpSyncServer a = sseServer;
+      McpSyncServer b = streamableServer;
+      notifier.scheduleAtFixedRate(
+          () -> {
+            try {
+              a.notifyToolsListChanged();
+              b.notifyToolsListChanged();
+            } catch (RuntimeException ignored) {
+              // a session that just died
+            }
+          },
+          notifyEveryMillis,
+          notifyEveryMillis,
+          TimeUnit.MILLISECONDS);
+    }
+    return connector.getLocalPort();
+  }
+
+  private <S extends McpServer.SyncSpecification<S>> McpServer.SyncSpecification<S> configure(McpServer.SyncSpecification<S> spec) {
+    McpSchema.Tool echo =
+        McpSchema.Tool.builder()
+            .name("echo")
+            .description("Echoes its 'text' argument")
+            .inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
+            .build();
+    McpSchema.Tool add =
+        McpSchema.Tool.builder()
+            .name("add")
+            .description("Adds 'a' and 'b'")
+            .inputSchema(Map.of("type", "object", "properties", Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number"))))
+            .build();
+    return spec.serverInfo("mcp-keepalive-demo-server", "1.0")
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+        .tools(
+            McpServerFeatures.SyncToolSpecification.builder()
+                .tool(echo)
+                .callHandler(
+                    (exchange, request) -> {
+                      toolCalls.incrementAndGet();
+                      Object text = request.arguments() == null ? null : request.arguments().get("text");
+                      return McpSchema.CallToolResult.builder().addTextContent(String.valueOf(text)).build();
+                    })
+                .build(),
+            McpServerFeatures.SyncToolSpecification.builder()
+                .tool(add)
+                .callHandler(
+                    (exchange, request) -> {
+                      toolCalls.incrementAndGet();
+                      double a = ((Number) request.arguments().getOrDefault("a", 0)).doubleValue();
+                      double b = ((Number) request.arguments().getOrDefault("b", 0)).doubleValue();
+                      return McpSchema.CallToolResult.builder().addTextContent(Double.toString(a + b)).build();
+                    })
+                .build());
+  }
+
+  private Filter authFilter() {
+    return (request, response, chain) -> {
+      HttpServletRequest req = (HttpServletRequest) request;
+      HttpServletResponse res = (HttpServletResponse) response;
+      String auth = req.getHeader("Authorization");
+      boolean tokenOk = requiredToken == null || ("Bearer " + requiredToken).equals(auth);
+      if (rejectAll || !tokenOk) {
+        res.setStatus(401);
+        res.setHeader("WWW-Authenticate", "Bearer");
+        res.setContentType("application/json");
+        res.getWriter().write("{\"error\":\"unauthorized\"}");
+        return;
+      }
+      chain.doFilter(request, response);
+    };
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+
+  /** Runs the server alone: {@code DemoServer [port] [token]}. */
+  public static void main(String[] args) throws Exception {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
+    String token = args.length > 1 ? args[1] : null;
+    DemoServer server = new DemoServer(port, token, 10_000);
+    System.out.println("MCP demo server on http://127.0.0.1:" + server.port() + " (/sse, /mcp)");
+    Thread.currentThread().join();
+  }
+}
