@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.agent;
 
+import static net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
@@ -13,6 +14,7 @@ import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ThreadLocalRandom;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -61,7 +63,7 @@ public final class KeepaliveAgent {
           new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), () -> ThreadLocalRandom.current().nextDouble());
       AgentRuntime.setEngine(engine);
       AgentBuilder builder =
-          new AgentBuilder.Default()
+          new AgentBuilder.Default(new ByteBuddy().ignore(isDefaultFinalizer())) // lambdas are synthetic: keep them visible
               .disableClassFormatChanges()
               .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
               .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)

@@ -26,6 +26,7 @@ public final class Connection {
   long disconnectedAtNanos;
   long generation;
   boolean authReported;
+  int streamEnds;
   FailureKind lastFailure;
   String lastError;
 

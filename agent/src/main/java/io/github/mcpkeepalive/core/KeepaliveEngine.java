@@ -161,7 +161,10 @@ public final class KeepaliveEngine {
       return;
     }
     c.lastError = cause == null ? "stream ended" : Redact.error(cause);
-    Log.info(c.label() + ": notification stream ended (" + c.lastError + "); checking the session with a ping");
+    c.streamEnds++;
+    Log.log(
+        c.streamEnds == 1 ? Log.Level.INFO : Log.Level.DEBUG,
+        c.label() + ": notification stream ended (" + c.lastError + "); checking the session with a ping and re-opening the stream" + (c.streamEnds == 1 ? " (further stream ends are logged at debug level)" : ""));
     sendPing(c, true);
   }
 

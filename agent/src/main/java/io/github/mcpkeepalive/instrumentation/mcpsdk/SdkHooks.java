@@ -125,6 +125,7 @@ public final class SdkHooks {
   /** A stream of the transport failed (the SDK logs and swallows it): remember why. */
   public static void streamError(Object transport, Throwable error) {
     try {
+      Log.debug("stream error: " + Redact.error(error));
       SdkDriver d = driverOf(transport);
       if (d != null) {
         d.lastStreamError = error;
@@ -137,6 +138,7 @@ public final class SdkHooks {
   /** Legacy SSE: the GET stream that carries the session ended. */
   public static void sseStreamEnded(Object transport, Object signal) {
     try {
+      Log.debug("SSE stream ended: " + signal);
       if (isCancel(signal)) {
         return; // disposed locally: by the SDK on close, or by the agent when it reconnects
       }
@@ -156,6 +158,7 @@ public final class SdkHooks {
   /** Streamable HTTP: a GET notification stream is being opened for the current session. */
   public static void getStreamOpening(Object transport) {
     try {
+      Log.debug("notification stream opening");
       KeepaliveEngine engine = AgentRuntime.engine();
       Connection c = engine == null ? null : engine.find(transport);
       if (c != null && c.driver() instanceof SdkDriver) {
@@ -176,6 +179,7 @@ public final class SdkHooks {
   /** Streamable HTTP: the GET notification stream of {@code session} ended. */
   public static void getStreamEnded(Object session, Object signal) {
     try {
+      Log.debug("notification stream ended: " + signal);
       KeepaliveEngine engine = AgentRuntime.engine();
       Connection c = engine == null ? null : engine.find(session);
       if (c == null || !(c.driver() instanceof SdkDriver)) {

@@ -1,0 +1,146 @@
+package io.github.mcpkeepalive.e2e;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** A separate JVM running the sample app (or another main class), optionally with the agent. */
+final class AppProcess implements AutoCloseable {
+
+  /** One line of output with the time it was read. */
+  record Line(Instant at, String text) {}
+
+  static final String AGENT_PREFIX = "[mcp-keepalive]";
+
+  private final Process process;
+  private final List<Line> lines = new CopyOnWriteArrayList<>();
+  private final String label;
+
+  private AppProcess(String label, List<String> command) throws IOException {
+    this.label = label;
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().keySet().removeIf(k -> k.startsWith("MCP_KEEPALIVE_"));
+    this.process = pb.start();
+    pump(process.getInputStream());
+    pump(process.getErrorStream());
+  }
+
+  /** Starts {@code mainClass} with the sample app's classpath; {@code agentArgs} null: no agent. */
+  static AppProcess start(String label, String agentArgs, String mainClass, List<String> args) throws IOException {
+    return start(label, agentArgs, List.of(), sampleClasspath(), mainClass, args);
+  }
+
+  static AppProcess start(String label, String agentArgs, List<String> jvmArgs, String classpath, String mainClass, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    if (agentArgs != null) {
+      cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+    }
+    cmd.addAll(jvmArgs);
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    return new AppProcess(label, cmd);
+  }
+
+  static String agentJar() {
+    Path jar = Path.of(System.getProperty("agent.jar", "../agent/target/mcp-keepalive-agent.jar")).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("agent jar not built: " + jar + " (run mvn package first)");
+    }
+    return jar.toString();
+  }
+
+  static String sampleClasspath() throws IOException {
+    Path app = Path.of(System.getProperty("sample.classes", "../sample-app/target/classes")).toAbsolutePath();
+    Path lib = Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")).toAbsolutePath();
+    try (Stream<Path> jars = Files.list(lib)) {
+      return app + File.pathSeparator + jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
+    }
+  }
+
+  private void pump(InputStream in) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String s = r.readLine(); s != null; s = r.readLine()) {
+                  lines.add(new Line(Instant.now(), s));
+                }
+              } catch (IOException ignored) {
+                // process ended
+              }
+            },
+            "pump-" + label);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  List<Line> lines() {
+    return List.copyOf(lines);
+  }
+
+  List<String> texts() {
+    return lines.stream().map(Line::text).collect(Collectors.toList());
+  }
+
+  List<String> agentLines() {
+    return texts().stream().filter(s -> s.startsWith(AGENT_PREFIX)).collect(Collectors.toList());
+  }
+
+  List<String> matching(String contains) {
+    return texts().stream().filter(s -> s.contains(contains)).collect(Collectors.toList());
+  }
+
+  /** Waits until a line satisfies the predicate; returns it. Fails with the output on timeout. */
+  Line await(Predicate<String> p, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int from = 0;
+    while (System.nanoTime() < deadline) {
+      List<Line> now = lines();
+      for (int i = from; i < now.size(); i++) {
+        if (p.test(now.get(i).text())) {
+          return now.get(i);
+        }
+      }
+      from = now.size();
+      Await.pause();
+    }
+    throw new AssertionError(label + ": timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n" + dump());
+  }
+
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(label + ": did not exit within " + timeout.toSeconds() + " s\n" + dump());
+    }
+    // let the pumps drain
+    Await.until(() -> !process.isAlive(), Duration.ofSeconds(1), "exit");
+    Await.quiet(Duration.ofMillis(200));
+    return process.exitValue();
+  }
+
+  String dump() {
+    return lines.stream().map(l -> "  " + l.at() + " | " + l.text()).collect(Collectors.joining("\n"));
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

@@ -1,0 +1,45 @@
+package io.github.mcpkeepalive.e2e;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** The sample app's CALL and SUMMARY lines, parsed. */
+final class Calls {
+
+  record Call(Instant end, String server, int n, boolean ok, long latencyMs, String error) {
+    Instant start() {
+      return end.minusMillis(latencyMs);
+    }
+  }
+
+  record Summary(String server, int ok, int failed, int notifications) {}
+
+  private static final Pattern CALL =
+      Pattern.compile("^CALL (\\S+) server=(\\S+) n=(\\d+) (ok|failed) latency_ms=(\\d+)(?: error=(\\S+))?");
+  private static final Pattern SUMMARY =
+      Pattern.compile("^SUMMARY server=(\\S+) ok=(\\d+) failed=(\\d+) notifications=(\\d+)");
+
+  private Calls() {}
+
+  static List<Call> of(AppProcess app, String server) {
+    return app.texts().stream()
+        .map(CALL::matcher)
+        .filter(Matcher::find)
+        .map(m -> new Call(Instant.parse(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), m.group(4).equals("ok"), Long.parseLong(m.group(5)), m.group(6)))
+        .filter(c -> c.server().equals(server))
+        .collect(Collectors.toList());
+  }
+
+  static Summary summary(AppProcess app, String server) {
+    return app.texts().stream()
+        .map(SUMMARY::matcher)
+        .filter(Matcher::find)
+        .filter(m -> m.group(1).equals(server))
+        .map(m -> new Summary(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no SUMMARY for " + server + "\n" + app.dump()));
+  }
+}
