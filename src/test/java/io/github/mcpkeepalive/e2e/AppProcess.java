@@ -142,5 +142,22 @@ final class AppProcess implements AutoCloseable {
   @Override
   public void close() {
     process.destroyForcibly();
+    try {
+      Path dir = Path.of("target", "e2e-logs");
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(LOG_PREFIX.get() + label + ".log"), dump() + "\n");
+    } catch (IOException ignored) {
+      // logs are a courtesy
+    }
   }
+
+  /** Names the log files after the running test class. */
+  static final ThreadLocal<String> LOG_PREFIX = ThreadLocal.withInitial(() -> {
+    for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
+      if (e.getClassName().endsWith("Test")) {
+        return e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "-";
+      }
+    }
+    return "";
+  });
 }

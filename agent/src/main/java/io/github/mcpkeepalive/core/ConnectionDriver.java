@@ -28,6 +28,9 @@ public interface ConnectionDriver {
     return false;
   }
 
+  /** A ping or reconnect attempt timed out and was cancelled: release what it left behind. */
+  default void abandon() {}
+
   /** Called on the scheduler thread after a successful ping or reconnect. */
   default void onHealthy() {}
 }

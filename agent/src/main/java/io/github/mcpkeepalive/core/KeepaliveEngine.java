@@ -199,6 +199,7 @@ public final class KeepaliveEngine {
             c,
             () -> {
               f.cancel(true);
+              abandon(c);
               pingFailed(c, new TimeoutException("no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s"), start, afterStreamEnd);
             },
             settings.pingTimeoutNanos);
@@ -288,6 +289,7 @@ public final class KeepaliveEngine {
             c,
             () -> {
               f.cancel(true);
+              abandon(c);
               attemptFailed(c, new TimeoutException("reconnect attempt took longer than " + Settings.seconds(settings.reconnectTimeoutNanos()) + " s"));
             },
             settings.reconnectTimeoutNanos());
@@ -347,6 +349,14 @@ public final class KeepaliveEngine {
               + ": the server rejects the application's credentials (HTTP 401/403); fast retries would not help, so the agent retries every ~"
               + Settings.seconds(delay)
               + " s (backoff_max) and logs nothing more until it succeeds or fails differently");
+    }
+  }
+
+  private void abandon(Connection c) {
+    try {
+      c.driver.abandon();
+    } catch (Throwable t) {
+      Log.debug(c.label() + ": cleanup after a timeout failed: " + Redact.error(t));
     }
   }
 

@@ -115,6 +115,22 @@ final class SdkDriver implements ConnectionDriver {
     }
   }
 
+  /**
+   * After a timed-out attempt: drop the initialization it left behind, so that the application's
+   * next call starts a fresh one instead of joining one that will never finish.
+   */
+  @Override
+  public void abandon() {
+    try {
+      Object init = initializer.get();
+      if (init != null && initializationInFlight(init)) {
+        resetInitialization(init);
+      }
+    } catch (Throwable t) {
+      Log.debug("could not drop an abandoned initialization: " + Redact.error(t));
+    }
+  }
+
   @Override
   public boolean sessionIdSent() {
     if (kind == Kind.SSE) {
@@ -170,7 +186,7 @@ final class SdkDriver implements ConnectionDriver {
     return id instanceof Optional ? (Optional<?>) id : Optional.empty();
   }
 
-  private static boolean initializationInFlight(Object init) throws Throwable {
+  static boolean initializationInFlight(Object init) throws Throwable {
     Object ref = Reflect.get(init, "initializationRef");
     Object current = Reflect.call(ref, Reflect.method(ref.getClass(), "get"));
     if (current == null) {
@@ -189,6 +205,25 @@ final class SdkDriver implements ConnectionDriver {
     }
   }
 
+  /**
+   * Legacy SSE, when the stream ends: requests waiting for the message endpoint fail now (instead
+   * of at their timeout), and the next connect, by the application or the agent, can take a new
+   * {@code endpoint} event.
+   */
+  static void replaceEndpointSink(Object tr, Throwable cause) throws Throwable {
+    Object old = Reflect.get(tr, "messageEndpointSink");
+    Reflect.set(tr, "messageEndpointSink", newSink(tr));
+    if (old != null) {
+      java.io.IOException ended = new java.io.IOException("SSE stream ended" + (cause == null ? "" : ": " + cause), cause);
+      Reflect.call(old, Reflect.method(old.getClass(), "tryEmitError", Throwable.class), ended);
+    }
+  }
+
+  private static Object newSink(Object tr) throws Throwable {
+    Class<?> sinks = Class.forName("reactor.core.publisher.Sinks", false, tr.getClass().getClassLoader());
+    return Reflect.call(null, Reflect.method(sinks, "one"));
+  }
+
   /** Legacy SSE: dispose the dead stream and accept a new {@code endpoint} event. */
   private static void resetSseTransport(Object tr) throws Throwable {
     Object subRef = Reflect.get(tr, "sseSubscription");
@@ -196,10 +231,7 @@ final class SdkDriver implements ConnectionDriver {
     if (sub != null) {
       Reflect.call(sub, Reflect.method(sub.getClass(), "dispose"));
     }
-    ClassLoader loader = tr.getClass().getClassLoader();
-    Class<?> sinks = Class.forName("reactor.core.publisher.Sinks", false, loader);
-    Object freshSink = Reflect.call(null, Reflect.method(sinks, "one"));
-    Reflect.set(tr, "messageEndpointSink", freshSink);
+    Reflect.set(tr, "messageEndpointSink", newSink(tr));
   }
 
   /** Streamable HTTP: replace the transport session (closing the old one and its streams). */

@@ -9,6 +9,7 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Reflect;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -26,16 +27,23 @@ public final class SdkHooks {
   private static final Predicate<Throwable> SESSION_GONE =
       t -> FailureClassifier.classify(t, true) == FailureKind.SESSION_EXPIRED;
 
-  /** The Reactor retry spec built for one class loader. */
+  private static final Duration JOINED_RETRY_DELAY = Duration.ofMillis(100);
+
+  private static final Predicate<Throwable> SESSION_GONE_OR_JOINED_INIT_FAILED =
+      t -> SESSION_GONE.test(t) || (t != null && t.getMessage() != null && t.getMessage().startsWith("Client failed to initialize"));
+
+  /** The Reactor retry specs built for one class loader. */
   private static final class RetryHolder {
     final ClassLoader loader;
     final Class<?> retryType;
-    final Object spec;
+    final Object plain;
+    final Object joined;
 
-    RetryHolder(ClassLoader loader, Class<?> retryType, Object spec) {
+    RetryHolder(ClassLoader loader, Class<?> retryType, Object plain, Object joined) {
       this.loader = loader;
       this.retryType = retryType;
-      this.spec = spec;
+      this.plain = plain;
+      this.joined = joined;
     }
   }
 
@@ -148,6 +156,7 @@ public final class SdkHooks {
         SdkDriver d = (SdkDriver) c.driver();
         Throwable cause = d.lastStreamError;
         d.lastStreamError = null;
+        SdkDriver.replaceEndpointSink(transport, cause);
         engine.onConnectionLost(c, cause);
       }
     } catch (Throwable t) {
@@ -209,9 +218,11 @@ public final class SdkHooks {
   }
 
   /**
-   * Wraps a request of a managed client so that, when the server answers that the session is
-   * gone, the request is sent once more in the session the SDK re-initializes (the server did not
-   * process it). Without this the SDK fails the call that finds a dead session.
+   * Wraps a request of a managed client so that it is sent once more when it provably never
+   * reached the server: when the server answers that the session is gone (the SDK re-initializes
+   * and the request goes out in the new session), and, for a request that joined an initialization
+   * already under way (the agent's reconnect attempt or another call), when that initialization
+   * failed. Without this the SDK fails the first call that meets a dead session.
    */
   public static Object retryOnExpiredSession(Object initializer, Object mono) {
     try {
@@ -222,20 +233,28 @@ public final class SdkHooks {
       if (engine == null || engine.find(initializer) == null) {
         return mono;
       }
+      boolean joins = SdkDriver.initializationInFlight(initializer);
       ClassLoader loader = mono.getClass().getClassLoader();
       RetryHolder h = retry;
       if (h == null || h.loader != loader) {
         Class<?> retryType = Class.forName("reactor.util.retry.Retry", false, loader);
-        Object max = Reflect.call(null, Reflect.method(retryType, "max", long.class), 1L);
-        Object spec = Reflect.call(max, Reflect.method(max.getClass(), "filter", Predicate.class), SESSION_GONE);
-        h = new RetryHolder(loader, retryType, spec);
+        h = new RetryHolder(loader, retryType, spec(retryType, SESSION_GONE, null), spec(retryType, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY));
         retry = h;
       }
-      return Reflect.call(mono, Reflect.method(mono.getClass(), "retryWhen", h.retryType), h.spec);
+      return Reflect.call(mono, Reflect.method(mono.getClass(), "retryWhen", h.retryType), joins ? h.joined : h.plain);
     } catch (Throwable t) {
       internal("request wrapping", t);
       return mono;
     }
+  }
+
+  /** One retry; after {@code delay} when given, so that a failed initialization is cleared first. */
+  private static Object spec(Class<?> retryType, Predicate<Throwable> when, Duration delay) throws Throwable {
+    Object max =
+        delay == null
+            ? Reflect.call(null, Reflect.method(retryType, "max", long.class), 1L)
+            : Reflect.call(null, Reflect.method(retryType, "fixedDelay", long.class, Duration.class), 1L, delay);
+    return Reflect.call(max, Reflect.method(max.getClass(), "filter", Predicate.class), when);
   }
 
   private static SdkDriver driverOf(Object transport) {
