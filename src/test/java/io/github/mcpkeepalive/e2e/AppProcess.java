@@ -110,12 +110,21 @@ final class AppProcess implements AutoCloseable {
 
   /** Waits until a line satisfies the predicate; returns it. Fails with the output on timeout. */
   Line await(Predicate<String> p, Duration timeout, String what) {
+    return awaitLine(l -> p.test(l.text()), timeout, what);
+  }
+
+  /** Waits until a line read after {@code after} satisfies the predicate. */
+  Line awaitAfter(Instant after, Predicate<String> p, Duration timeout, String what) {
+    return awaitLine(l -> l.at().isAfter(after) && p.test(l.text()), timeout, what);
+  }
+
+  Line awaitLine(Predicate<Line> p, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     int from = 0;
     while (System.nanoTime() < deadline) {
       List<Line> now = lines();
       for (int i = from; i < now.size(); i++) {
-        if (p.test(now.get(i).text())) {
+        if (p.test(now.get(i))) {
           return now.get(i);
         }
       }
