@@ -15,7 +15,7 @@ public final class FailureClassifier {
 
   private static final int MAX_DEPTH = 32;
   private static final Pattern STATUS =
-      Pattern.compile("(?i)(?:status(?: code)?|http(?: code)?|code|response)[^0-9]{0,20}\\b([1-5][0-9]{2})\\b");
+      Pattern.compile("(?i)(?:status(?: code)?|http(?: code)?|code|response|stream)[^0-9]{0,20}\\b([1-5][0-9]{2})\\b");
 
   private FailureClassifier() {}
 

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Removes what could hold a secret before anything reaches a log line or an MBean: URL user info,
- * query strings and fragments, bearer tokens and credential-looking key/value pairs in free text.
+ * query strings and fragments, bearer tokens, credential-looking key/value pairs and response
+ * bodies in free text.
  */
 public final class Redact {
 
@@ -15,6 +16,7 @@ public final class Redact {
   private static final Pattern SECRET_PAIR =
       Pattern.compile(
           "(?i)\\b(authorization|api[-_]?key|access[-_]?token|token|secret|password|sessionid|session_id|mcp-session-id)(\\s*[=:]\\s*)[^\\s,;&\"'}]+");
+  private static final Pattern RESPONSE_BODY = Pattern.compile("(?i)\\b(response body|body)(\\s*[:=]\\s*)\\S.*$");
   private static final int MAX_MESSAGE = 300;
 
   private Redact() {}
@@ -66,6 +68,7 @@ public final class Redact {
     s = BEARER.matcher(s).replaceAll("$1 <redacted>");
     s = SECRET_PAIR.matcher(s).replaceAll("$1$2<redacted>");
     s = Log.oneLine(s);
+    s = RESPONSE_BODY.matcher(s).replaceAll("$1$2<omitted>"); // a body can echo anything
     return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "…" : s;
   }
 
