@@ -21,7 +21,12 @@ class HarmlessTest {
 
   /** The sample app's own classes only: no MCP library, no Reactor, no Jackson on the classpath. */
   static String plainClasspath() {
-    return Path.of(System.getProperty("sample.classes", "../sample-app/target/classes")).toAbsolutePath().toString();
+    // the class directory, not the jar: the jar's manifest would bring the MCP libraries along
+    Path classes = Path.of("../sample-app/target/classes").toAbsolutePath().normalize();
+    if (!Files.isDirectory(classes)) {
+      throw new IllegalStateException("sample app not built: " + classes);
+    }
+    return classes.toString();
   }
 
   static List<String> plainOutput(AppProcess app) {

@@ -271,9 +271,9 @@ public final class ConfigLoader {
     Long interval = null;
     Object iv = m.get("keepalive_interval");
     if (iv != null) {
-      Double s = number(String.valueOf(iv));
+      Double s = durationSeconds(String.valueOf(iv));
       if (s == null || s < 5 || s > 300) {
-        warnings.add(label + ": invalid value for 'keepalive_interval': '" + iv + "', accepted: 5 to 300 seconds; entry disabled");
+        warnings.add(label + ": invalid value for 'keepalive_interval': '" + iv + "', accepted: 5 to 300 seconds (30, \"30s\", \"2m\"); entry disabled");
         return null;
       }
       interval = (long) (s * 1e9);
