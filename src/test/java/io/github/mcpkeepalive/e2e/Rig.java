@@ -40,7 +40,7 @@ final class Rig implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     proxy.close();
     server.close();
   }

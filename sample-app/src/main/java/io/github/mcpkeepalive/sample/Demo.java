@@ -157,7 +157,7 @@ public final class Demo {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
       process.destroyForcibly();
       if (proxy != null) {
         proxy.close();

@@ -28,6 +28,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * tools and a periodic server notification. It can be restarted on the same port (all sessions
  * lost), require a bearer token, and reject every request with 401 (revoked credentials).
  */
+// SDK 2.1 deprecates the legacy HTTP+SSE transport (still what many servers speak) and the tool
+// builders this server uses
+@SuppressWarnings("deprecation")
 public final class DemoServer implements AutoCloseable {
 
   private final int port;
@@ -160,14 +163,12 @@ public final class DemoServer implements AutoCloseable {
 
   private <S extends McpServer.SyncSpecification<S>> McpServer.SyncSpecification<S> configure(McpServer.SyncSpecification<S> spec) {
     McpSchema.Tool echo =
-        McpSchema.Tool.builder()
-            .name("echo")
+        McpSchema.Tool.builder("echo")
             .description("Echoes its 'text' argument")
             .inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
             .build();
     McpSchema.Tool add =
-        McpSchema.Tool.builder()
-            .name("add")
+        McpSchema.Tool.builder("add")
             .description("Adds 'a' and 'b'")
             .inputSchema(Map.of("type", "object", "properties", Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number"))))
             .build();
@@ -213,8 +214,12 @@ public final class DemoServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("demo server did not stop cleanly", e);
+    }
   }
 
   /** Runs the server alone: {@code DemoServer [port] [token]}. */

@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *           [--config servers.json] [--every 12s] [--calls 5] [--request-timeout 5s]
  * </pre>
  */
+// SDK 2.1 deprecates the legacy SSE transport and some convenience constructors; typical
+// applications still use them, and so does this one
+@SuppressWarnings("deprecation")
 public final class SampleApp {
 
   /** One configured server. */
