@@ -25,8 +25,7 @@ class AuthRejectedTest {
     try (Rig rig = new Rig(0, 0);
         AppProcess app =
             AppProcess.start("with-agent", "interval=5,backoff_max=4,log_level=debug", ServerRestartTest.APP, rig.appArgs("3s", 12, "3s"))) {
-      app.await(l -> l.startsWith("CALL ") && l.contains("server=sse") && l.contains(" ok "), Duration.ofSeconds(30), "a first sse call");
-      app.await(l -> l.startsWith("CALL ") && l.contains("server=http") && l.contains(" ok "), Duration.ofSeconds(30), "a first http call");
+      Calls.awaitFirstOk(app);
 
       Instant rejected = Instant.now();
       rig.server.setRejectAll(true);

@@ -26,8 +26,7 @@ class BlackholeTest {
     try (Rig rig = new Rig(0, 0);
         AppProcess app =
             AppProcess.start("with-agent", "interval=5,ping_timeout=2", ServerRestartTest.APP, rig.appArgs("4s", 14, "3s"))) {
-      app.await(l -> l.startsWith("CALL ") && l.contains("server=sse") && l.contains(" ok "), Duration.ofSeconds(30), "a first sse call");
-      app.await(l -> l.startsWith("CALL ") && l.contains("server=http") && l.contains(" ok "), Duration.ofSeconds(30), "a first http call");
+      Calls.awaitFirstOk(app);
 
       Instant dark = Instant.now();
       rig.proxy.setBlackhole(true);

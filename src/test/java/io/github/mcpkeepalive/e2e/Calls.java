@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.e2e;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -23,6 +24,13 @@ final class Calls {
       Pattern.compile("^SUMMARY server=(\\S+) ok=(\\d+) failed=(\\d+) notifications=(\\d+)");
 
   private Calls() {}
+
+  /** Waits until both servers of a {@link Rig} answered a first call. */
+  static void awaitFirstOk(AppProcess app) {
+    for (String server : new String[] {"sse", "http"}) {
+      app.await(l -> l.startsWith("CALL ") && l.contains("server=" + server + " ") && l.contains(" ok "), Duration.ofSeconds(30), "a first " + server + " call");
+    }
+  }
 
   static List<Call> of(AppProcess app, String server) {
     return app.texts().stream()

@@ -26,8 +26,7 @@ class ServerRestartTest {
         AppProcess withAgent = AppProcess.start("with-agent", "interval=5", APP, healed.appArgs("2s", 14, "5s"));
         AppProcess without = AppProcess.start("without-agent", null, APP, plain.appArgs("2s", 14, "5s"))) {
       for (AppProcess app : List.of(withAgent, without)) {
-        app.await(l -> l.startsWith("CALL ") && l.contains("server=sse") && l.contains(" ok "), Duration.ofSeconds(30), "a first sse call");
-        app.await(l -> l.startsWith("CALL ") && l.contains("server=http") && l.contains(" ok "), Duration.ofSeconds(30), "a first http call");
+        Calls.awaitFirstOk(app);
       }
       healed.server.stop();
       plain.server.stop();
