@@ -220,6 +220,7 @@ public final class KeepaliveEngine {
 
   private void pingOk(Connection c, long rtt) {
     c.lastPingRttNanos = rtt;
+    c.lastReadNanos = Math.max(c.lastReadNanos, ticker.nanoTime()); // the answer is a read, hooked or not
     c.consecutiveFailures = 0;
     if (c.state == ConnectionState.UNHEALTHY) {
       transition(c, ConnectionState.CONNECTED, "ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");

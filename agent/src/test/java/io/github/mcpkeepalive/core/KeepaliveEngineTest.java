@@ -1,0 +1,325 @@
+package io.github.mcpkeepalive.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The keepalive state machine, driven by a fake clock and scheduler and a hand-answered driver. */
+class KeepaliveEngineTest {
+
+  static final String URL = "http://mcp.example.com/mcp?api_key=SECRET123";
+
+  final FakeTime time = new FakeTime();
+  final List<String> log = new ArrayList<>();
+  double random = 0.5; // spread factor 1.0: no jitter unless a test changes it
+  FakeDriver driver;
+  KeepaliveEngine engine;
+  Connection c;
+
+  @BeforeEach
+  void setUp() {
+    Log.setSink(log::add);
+    Log.setLevel(Log.Level.INFO);
+  }
+
+  @AfterEach
+  void tearDown() {
+    Log.setSink(null);
+    Log.setLevel(Log.Level.INFO);
+  }
+
+  Settings settings(List<ServerEntry> servers) {
+    return new Settings(true, secs(10), secs(2), 3, secs(1), secs(8), 0.1, Log.Level.INFO, servers);
+  }
+
+  static long secs(double s) {
+    return FakeTime.secs(s);
+  }
+
+  /** A connection that the application initialized at time zero. */
+  void connected() {
+    engine = new KeepaliveEngine(settings(List.of()), time, time, () -> random);
+    driver = new FakeDriver();
+    c = engine.register(new Object(), "lib 1.0", "streamable", URL, driver);
+    engine.onRead(c);
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+  }
+
+  List<String> transitions() {
+    return log.stream().filter(l -> l.contains(" -> ")).map(l -> l.substring(l.indexOf(": ") + 2)).collect(Collectors.toList());
+  }
+
+  void failPing(Throwable t) {
+    driver.lastPing().completeExceptionally(t);
+    time.runDue();
+  }
+
+  void failReconnect(Throwable t) {
+    driver.lastReconnect().completeExceptionally(t);
+    time.runDue();
+  }
+
+  @Test
+  void theFirstReadMakesANewConnectionConnectedAndTheTransitionIsLoggedWithoutSecrets() {
+    connected();
+    assertEquals(List.of("NEW -> CONNECTED (session initialized by the application)"), transitions());
+    String line = log.stream().filter(l -> l.contains(" -> ")).findFirst().orElseThrow();
+    assertTrue(line.startsWith("[mcp-keepalive] ") && line.contains(" INFO c1 streamable http://mcp.example.com/mcp: "), line);
+    assertTrue(log.stream().noneMatch(l -> l.contains("SECRET123")), log::toString);
+  }
+
+  @Test
+  void noPingWhileTheConnectionCarriesTrafficAndOnePingPerIdleInterval() {
+    connected();
+    for (int i = 0; i < 12; i++) {
+      time.advanceSeconds(5);
+      engine.onRead(c);
+      time.runDue();
+    }
+    assertEquals(0, driver.pings.size(), "traffic postpones every ping");
+
+    time.advanceSeconds(9.9);
+    assertEquals(0, driver.pings.size());
+    time.advanceSeconds(0.1);
+    assertEquals(1, driver.pings.size(), "a ping after exactly one idle interval");
+
+    // answered pings: one per interval, not more
+    for (int i = 0; i < 6; i++) {
+      time.advanceSeconds(0.05);
+      driver.lastPing().complete("pong");
+      time.runDue();
+      time.advanceSeconds(10); // idleness counts from the answer
+    }
+    assertEquals(7, driver.pings.size(), "one ping per idle interval over 60 s of idleness");
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertEquals(6, driver.healthy);
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(50), c.lastPingRttNanos());
+  }
+
+  @Test
+  void theIntervalIsSpreadByTheJitter() {
+    random = 0.0; // factor 0.9
+    connected();
+    time.advanceSeconds(8.99);
+    assertEquals(0, driver.pings.size());
+    time.advanceSeconds(0.02);
+    assertEquals(1, driver.pings.size(), "earliest: interval × (1 - jitter)");
+
+    random = 0.999; // factor ~1.1
+    connected();
+    time.advanceSeconds(10.9);
+    assertEquals(0, driver.pings.size());
+    time.advanceSeconds(0.2);
+    assertEquals(1, driver.pings.size(), "latest: interval × (1 + jitter)");
+  }
+
+  @Test
+  void pingTimeoutsCountAsFailuresAndTheThresholdDisconnects() {
+    connected();
+    time.advanceSeconds(10);
+    assertEquals(1, driver.pings.size());
+    time.advanceSeconds(2);
+    assertEquals(ConnectionState.UNHEALTHY, c.state());
+    assertTrue(driver.lastPing().isCancelled() || driver.pings.get(0).isCancelled(), "a timed-out ping is cancelled");
+    assertEquals(1, driver.abandoned);
+    assertEquals(2, driver.pings.size(), "the next ping goes out at once");
+    time.advanceSeconds(2);
+    assertEquals(3, driver.pings.size());
+    assertEquals(ConnectionState.UNHEALTHY, c.state());
+    time.advanceSeconds(2);
+    assertEquals(ConnectionState.RECONNECTING, c.state());
+    assertEquals(List.of(FailureKind.TIMEOUT), driver.reconnectCauses);
+    assertEquals(
+        List.of(
+            "NEW -> CONNECTED (session initialized by the application)",
+            "CONNECTED -> UNHEALTHY (ping failed 1/3: timeout (TimeoutException: no answer to ping within 2 s))",
+            "UNHEALTHY -> DISCONNECTED (ping failed 3/3: timeout (TimeoutException: no answer to ping within 2 s); reconnecting now)",
+            "DISCONNECTED -> RECONNECTING (attempt 1)"),
+        transitions());
+    assertEquals(1, log.stream().filter(l -> l.contains("ping failed 2/3")).count(), "the second failure is logged once, not as a transition");
+
+    driver.lastReconnect().complete("ok");
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertTrue(transitions().get(4).startsWith("RECONNECTING -> CONNECTED (session re-initialized in 0 ms after 1 attempt(s), 0 ms after the failure"), transitions().get(4));
+  }
+
+  @Test
+  void trafficEndsAnUnhealthySpell() {
+    connected();
+    time.advanceSeconds(12);
+    assertEquals(ConnectionState.UNHEALTHY, c.state());
+    engine.onRead(c);
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertEquals("UNHEALTHY -> CONNECTED (traffic received)", transitions().get(2));
+  }
+
+  @Test
+  void reconnectAttemptsBackOffExponentiallyUpToTheCapAndResetAfterSuccess() {
+    connected();
+    engine.onConnectionLost(c, new EOFException("EOF reached while reading"));
+    time.runDue();
+    assertEquals(List.of(FailureKind.PEER_CLOSED), driver.reconnectCauses, "a peer-closed stream reconnects at once");
+    assertTrue(transitions().contains("CONNECTED -> DISCONNECTED (stream closed by peer (EOFException: EOF reached while reading); reconnecting now)"), transitions()::toString);
+
+    List<Double> delays = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      failReconnect(new ConnectException("Connection refused"));
+      double before = time.seconds();
+      int n = driver.reconnects.size();
+      while (driver.reconnects.size() == n) {
+        time.advanceSeconds(0.01);
+      }
+      delays.add(Math.round((time.seconds() - before) * 100) / 100.0);
+    }
+    assertEquals(List.of(1.0, 2.0, 4.0, 8.0, 8.0, 8.0), delays);
+    assertTrue(log.stream().anyMatch(l -> l.contains("attempt 1 failed: unreachable (ConnectException: Connection refused); next attempt in 1 s")), log::toString);
+
+    driver.lastReconnect().complete("ok");
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+
+    // a new failure starts the backoff from the beginning
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    int n = driver.reconnects.size();
+    failReconnect(new ConnectException("Connection refused"));
+    time.advanceSeconds(0.99);
+    assertEquals(n, driver.reconnects.size());
+    time.advanceSeconds(0.02);
+    assertEquals(n + 1, driver.reconnects.size(), "backoff reset after the success");
+  }
+
+  @Test
+  void rejectedCredentialsWaitForTheCapAndAreReportedOnce() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    for (int i = 0; i < 4; i++) {
+      int n = driver.reconnects.size();
+      failReconnect(new RuntimeException("Server returned HTTP status 401 Unauthorized"));
+      time.advanceSeconds(7.9);
+      assertEquals(n, driver.reconnects.size(), "no attempt before the cap");
+      time.advanceSeconds(0.2);
+      assertEquals(n + 1, driver.reconnects.size(), "an attempt at the cap");
+    }
+    List<String> warnings = log.stream().filter(l -> l.contains(" WARN ")).collect(Collectors.toList());
+    assertEquals(1, warnings.size(), log::toString);
+    assertTrue(warnings.get(0).contains("rejects the application's credentials") && warnings.get(0).contains("every ~8 s"), warnings.get(0));
+    long infoTransitions = log.stream().filter(l -> l.contains(" INFO ") && l.contains(" -> ")).count();
+    assertEquals(4, infoTransitions, "after the warning, repeated transitions go to debug: " + transitions());
+
+    driver.lastReconnect().complete("ok");
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertTrue(log.get(log.size() - 1).contains(" INFO ") && log.get(log.size() - 1).contains("RECONNECTING -> CONNECTED"), "the recovery is logged at INFO");
+  }
+
+  @Test
+  void anExpiredSessionIsReestablishedWithoutWaiting() {
+    connected();
+    time.advanceSeconds(10);
+    driver.sessionId = true;
+    failPing(new RuntimeException("Server responded with HTTP status code 400"));
+    assertEquals(ConnectionState.RECONNECTING, c.state(), "400 with a session id: session expired, at once");
+    assertEquals(List.of(FailureKind.SESSION_EXPIRED), driver.reconnectCauses);
+    failReconnect(new RuntimeException("HTTP 404 Not Found"));
+    assertEquals(2, driver.reconnects.size(), "a second try right away when the session is still gone");
+  }
+
+  @Test
+  void theApplicationsOwnTrafficDuringABackoffTriggersAnAttemptAtOnce() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    failReconnect(new ConnectException("refused"));
+    failReconnect(new ConnectException("refused")); // completes the same future again: ignored
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+    engine.onRead(c);
+    time.runDue();
+    assertEquals(2, driver.reconnects.size());
+  }
+
+  @Test
+  void aStreamEndIsCheckedWithAPingAndLoggedAtInfoOnlyOnce() {
+    connected();
+    engine.onStreamEnded(c, null);
+    time.runDue();
+    assertEquals(1, driver.pings.size(), "a ping at once");
+    driver.lastPing().complete("pong");
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertEquals(1, driver.healthy, "the driver re-opens the stream after the answer");
+    engine.onStreamEnded(c, null);
+    time.runDue();
+    assertEquals(1, log.stream().filter(l -> l.contains("notification stream ended")).count(), "later stream ends at debug");
+    failPing(new EOFException("EOF reached while reading"));
+    assertEquals(ConnectionState.RECONNECTING, c.state(), "stream ended and the ping failed: reconnect at once");
+  }
+
+  @Test
+  void closingStopsAllWork() {
+    connected();
+    time.advanceSeconds(10);
+    engine.onClosed(c);
+    time.runDue();
+    assertEquals(ConnectionState.CLOSED, c.state());
+    driver.lastPing().complete("late answer");
+    time.advanceSeconds(1000);
+    assertEquals(1, driver.pings.size(), "no ping after close");
+    assertEquals(0, driver.reconnects.size());
+    assertTrue(engine.connections().isEmpty());
+    assertEquals("CONNECTED -> CLOSED (closed by the application)", transitions().get(transitions().size() - 1));
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    assertEquals(ConnectionState.CLOSED, c.state());
+  }
+
+  @Test
+  void aCollectedClientIsDroppedAtItsNextCheck() {
+    connected();
+    driver.alive = false;
+    time.advanceSeconds(10);
+    assertEquals(ConnectionState.CLOSED, c.state());
+    assertEquals(0, driver.pings.size());
+    assertTrue(transitions().get(1).endsWith("(client garbage-collected)"));
+  }
+
+  @Test
+  void aDriverThatThrowsCountsAsAFailedPingAndNothingEscapes() {
+    connected();
+    driver.throwOnPing = new IllegalStateException("boom");
+    time.advanceSeconds(10);
+    assertEquals(ConnectionState.UNHEALTHY, c.state());
+    assertTrue(transitions().get(1).contains("IllegalStateException: boom"), transitions()::toString);
+  }
+
+  @Test
+  void serverEntriesSetTheIntervalOrLeaveTheConnectionAlone() {
+    ServerEntry fast = new ServerEntry("fast", "http://mcp.example.com/mcp", null, secs(5), true);
+    ServerEntry off = new ServerEntry("off", "http://other.example.com", null, null, false);
+    engine = new KeepaliveEngine(settings(List.of(fast, off)), time, time, () -> random);
+    FakeDriver d = new FakeDriver();
+    Connection matched = engine.register(new Object(), "lib", "streamable", URL, d);
+    assertEquals(secs(5), matched.intervalNanos());
+    assertTrue(matched.toString().startsWith("c1 (fast) streamable http://mcp.example.com/mcp"), matched.toString());
+    assertNull(engine.register(new Object(), "lib", "sse", "http://other.example.com/sse", new FakeDriver()));
+    assertTrue(log.stream().anyMatch(l -> l.contains("left alone: disabled by configuration entry off")), log::toString);
+    Object key = new Object();
+    Connection first = engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver());
+    assertEquals(first, engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver()), "one connection per client object");
+    assertEquals(secs(10), first.intervalNanos());
+  }
+}
