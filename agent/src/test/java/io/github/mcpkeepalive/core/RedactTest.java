@@ -1,0 +1,39 @@
+package io.github.mcpkeepalive.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class RedactTest {
+
+  @Test
+  void urlsLoseUserInfoQueryAndFragment() {
+    assertEquals("https://mcp.example.com:8443/mcp", Redact.url("https://user:pw@mcp.example.com:8443/mcp?api_key=abc#frag"));
+    assertEquals("http://h/sse", Redact.url("http://h/sse"));
+    assertEquals("<none>", Redact.url(null));
+    assertEquals("not a url", Redact.url("not a url?token=x"));
+  }
+
+  @Test
+  void freeTextLosesTokensCredentialPairsAndBodies() {
+    String s =
+        Redact.text(
+            "GET https://h/mcp?api_key=K1 failed; Authorization: Bearer eyJabc.def sessionId=1234 password=hunter2 response body: {\"echo\":\"Bearer T2\"}");
+    for (String secret : new String[] {"K1", "eyJabc", "1234", "hunter2", "T2"}) {
+      assertFalse(s.contains(secret), secret + " leaked: " + s);
+    }
+    assertTrue(s.contains("https://h/mcp?<redacted>"), s);
+    assertFalse(Redact.text("line one\nline two").contains("\n"), "one line");
+    assertTrue(Redact.text("x".repeat(1000)).length() < 310, "bounded length");
+  }
+
+  @Test
+  void errorsShowTheMostTellingCauseRedacted() {
+    IOException e = new IOException("wrapper", new IOException("connect to https://h/x?token=abc refused"));
+    assertEquals("IOException: connect to https://h/x?<redacted> refused", Redact.error(e));
+    assertEquals("none", Redact.error(null));
+  }
+}
