@@ -75,6 +75,23 @@ final class AppProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The sample app's classes with its libraries, but the MCP Java SDK jars of another version
+   * (from the directory {@code sdkLib}, e.g. 2.0.0): the same unmodified app on another SDK.
+   */
+  static String sampleClasspathWithSdk(Path sdkLib) throws IOException {
+    Path app = Path.of("../sample-app/target/classes").toAbsolutePath().normalize();
+    Path lib = Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")).toAbsolutePath();
+    try (Stream<Path> jars = Files.list(lib);
+        Stream<Path> sdk = Files.list(sdkLib)) {
+      List<String> entries = new ArrayList<>();
+      entries.add(app.toString());
+      jars.filter(p -> !p.getFileName().toString().matches("mcp-(core|json-jackson3)-.*\\.jar")).map(Path::toString).sorted().forEach(entries::add);
+      sdk.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted().forEach(entries::add);
+      return String.join(File.pathSeparator, entries);
+    }
+  }
+
   private void pump(InputStream in) {
     Thread t =
         new Thread(
