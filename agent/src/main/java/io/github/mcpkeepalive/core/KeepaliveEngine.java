@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -193,29 +194,8 @@ public final class KeepaliveEngine {
   private void sendPing(Connection c, boolean afterStreamEnd) {
     long start = ticker.nanoTime();
     c.pingsSent++;
-    CompletableFuture<?> f = invoke(c, true);
-    long g =
-        setPending(
-            c,
-            () -> {
-              f.cancel(true);
-              abandon(c);
-              pingFailed(c, new TimeoutException("no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s"), start, afterStreamEnd);
-            },
-            settings.pingTimeoutNanos);
-    f.whenComplete(
-        (r, err) ->
-            scheduler.execute(
-                () -> {
-                  if (c.generation != g) {
-                    return;
-                  }
-                  if (err == null) {
-                    pingOk(c, ticker.nanoTime() - start);
-                  } else {
-                    pingFailed(c, err, start, afterStreamEnd);
-                  }
-                }));
+    String timeout = "no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s";
+    await(c, invoke(c, true), settings.pingTimeoutNanos, timeout, () -> pingOk(c, ticker.nanoTime() - start), err -> pingFailed(c, err, start, afterStreamEnd));
   }
 
   private void pingOk(Connection c, long rtt) {
@@ -284,16 +264,25 @@ public final class KeepaliveEngine {
     c.reconnectsAttempted++;
     transition(c, ConnectionState.RECONNECTING, "attempt " + c.reconnectAttempts, !c.authReported);
     long start = ticker.nanoTime();
-    CompletableFuture<?> f = invoke(c, false);
+    String timeout = "reconnect attempt took longer than " + Settings.seconds(settings.reconnectTimeoutNanos()) + " s";
+    await(c, invoke(c, false), settings.reconnectTimeoutNanos(), timeout, () -> reconnected(c, ticker.nanoTime() - start), err -> attemptFailed(c, err));
+  }
+
+  /**
+   * Waits for a ping or reconnect of the driver, on the scheduler thread: its outcome, or its
+   * timeout (then it is cancelled and the driver told to clean up), whichever comes first; a
+   * late outcome of a superseded operation is ignored.
+   */
+  private void await(Connection c, CompletableFuture<?> f, long timeoutNanos, String timeoutText, Runnable ok, Consumer<Throwable> failed) {
     long g =
         setPending(
             c,
             () -> {
               f.cancel(true);
               abandon(c);
-              attemptFailed(c, new TimeoutException("reconnect attempt took longer than " + Settings.seconds(settings.reconnectTimeoutNanos()) + " s"));
+              failed.accept(new TimeoutException(timeoutText));
             },
-            settings.reconnectTimeoutNanos());
+            timeoutNanos);
     f.whenComplete(
         (r, err) ->
             scheduler.execute(
@@ -302,9 +291,9 @@ public final class KeepaliveEngine {
                     return;
                   }
                   if (err == null) {
-                    reconnected(c, ticker.nanoTime() - start);
+                    ok.run();
                   } else {
-                    attemptFailed(c, err);
+                    failed.accept(err);
                   }
                 }));
   }
