@@ -109,6 +109,16 @@ final class AppProcess implements AutoCloseable {
     t.start();
   }
 
+  /** When the agent logged a line: the instant after its prefix. */
+  static Instant loggedAt(Line line) {
+    String t = line.text();
+    if (!t.startsWith(AGENT_PREFIX)) {
+      throw new IllegalArgumentException("not an agent line: " + t);
+    }
+    int start = AGENT_PREFIX.length() + 1;
+    return Instant.parse(t.substring(start, t.indexOf(' ', start)));
+  }
+
   List<Line> lines() {
     return List.copyOf(lines);
   }

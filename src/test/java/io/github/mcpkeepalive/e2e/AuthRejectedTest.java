@@ -50,7 +50,7 @@ class AuthRejectedTest {
             app.lines().stream()
                 .filter(l -> l.at().isAfter(rejected) && l.at().isBefore(line.at()))
                 .filter(l -> l.text().contains(" " + transport + " http") && l.text().contains("-> RECONNECTING (attempt"))
-                .map(AppProcess.Line::at)
+                .map(AppProcess::loggedAt) // the agent's own clock, not when the test read the line
                 .collect(Collectors.toList());
         List<Long> gaps = new ArrayList<>();
         for (int i = 1; i < attempts.size(); i++) {
