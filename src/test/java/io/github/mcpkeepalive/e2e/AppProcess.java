@@ -59,6 +59,20 @@ final class AppProcess implements AutoCloseable {
     return new AppProcess(label, cmd);
   }
 
+  /** {@code java -jar jar args…}: the agent's command line, say. */
+  static AppProcess startJar(String label, String jar, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(jar);
+    cmd.addAll(args);
+    return new AppProcess(label, cmd);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
   static String agentJar() {
     Path jar = Path.of(System.getProperty("agent.jar", "../agent/target/mcp-keepalive-agent.jar")).toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {

@@ -12,6 +12,7 @@ import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
+import io.github.mcpkeepalive.jmx.JmxPublisher;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ThreadLocalRandom;
 import net.bytebuddy.ByteBuddy;
@@ -26,6 +27,9 @@ import net.bytebuddy.utility.JavaModule;
  * failure here is logged and leaves the application running as if the agent were absent.
  */
 public final class KeepaliveAgent {
+
+  /** Set in the host JVM once the agent runs. */
+  public static final String LOADED_PROPERTY = "io.github.mcpkeepalive.version";
 
   private static boolean started;
 
@@ -62,6 +66,8 @@ public final class KeepaliveAgent {
       KeepaliveEngine engine =
           new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), () -> ThreadLocalRandom.current().nextDouble());
       AgentRuntime.setEngine(engine);
+      engine.setListener(new JmxPublisher(engine, version()));
+      System.setProperty(LOADED_PROPERTY, version()); // lets the status command tell "not loaded" from "no connection yet"
       AgentBuilder builder =
           new AgentBuilder.Default(new ByteBuddy().ignore(isDefaultFinalizer())) // lambdas are synthetic: keep them visible
               .disableClassFormatChanges()

@@ -17,6 +17,7 @@ public final class Connection {
   volatile ConnectionState state = ConnectionState.NEW;
   volatile long stateSinceNanos;
   volatile long lastReadNanos;
+  volatile boolean foundInUse;
 
   // scheduler-thread state
   TaskScheduler.Cancellable pending;
@@ -28,7 +29,7 @@ public final class Connection {
   boolean authReported;
   int streamEnds;
   FailureKind lastFailure;
-  String lastError;
+  volatile String lastError;
 
   // counters, read by status tooling
   volatile long pingsSent;
@@ -99,6 +100,16 @@ public final class Connection {
 
   public long reconnectsSucceeded() {
     return reconnectsSucceeded;
+  }
+
+  /** When the connection entered its current state, on the engine's ticker. */
+  public long stateSinceNanos() {
+    return stateSinceNanos;
+  }
+
+  /** The last failure, redacted ({@code SimpleName: message}), or null. */
+  public String lastError() {
+    return lastError;
   }
 
   /** A short label for log lines: id, optional configured name, transport and redacted URL. */

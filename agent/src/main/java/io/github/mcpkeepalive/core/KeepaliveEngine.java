@@ -31,6 +31,7 @@ public final class KeepaliveEngine {
   private final AtomicLong ids = new AtomicLong();
   private final WeakIdentityRegistry<Connection> byObject = new WeakIdentityRegistry<>();
   private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
+  private volatile ConnectionListener listener;
 
   public KeepaliveEngine(Settings settings, Ticker ticker, TaskScheduler scheduler, DoubleSupplier random) {
     this.settings = settings;
@@ -42,6 +43,19 @@ public final class KeepaliveEngine {
 
   public Settings settings() {
     return settings;
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** Status tooling (JMX); told of every connection already known and of those to come. */
+  public void setListener(ConnectionListener l) {
+    scheduler.execute(
+        () -> {
+          listener = l;
+          live.values().forEach(this::announce);
+        });
   }
 
   // ------------------------------------------------------------------ registry
@@ -71,6 +85,7 @@ public final class KeepaliveEngine {
     }
     live.put(c.id, c);
     Log.info("discovered " + c.label() + " [" + library + "], keepalive every " + Settings.seconds(interval) + " s of idleness");
+    scheduler.execute(() -> announce(c));
     return c;
   }
 
@@ -128,7 +143,7 @@ public final class KeepaliveEngine {
     }
     switch (seen) {
       case NEW:
-        transition(c, ConnectionState.CONNECTED, "session initialized by the application");
+        transition(c, ConnectionState.CONNECTED, c.foundInUse ? "session answered; client found in use after the agent was attached" : "session initialized by the application");
         scheduleCheck(c);
         break;
       case UNHEALTHY:
@@ -202,7 +217,7 @@ public final class KeepaliveEngine {
     c.lastPingRttNanos = rtt;
     c.lastReadNanos = Math.max(c.lastReadNanos, ticker.nanoTime()); // the answer is a read, hooked or not
     c.consecutiveFailures = 0;
-    if (c.state == ConnectionState.UNHEALTHY) {
+    if (c.state == ConnectionState.UNHEALTHY || c.state == ConnectionState.NEW) {
       transition(c, ConnectionState.CONNECTED, "ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
     } else {
       Log.debug(c.label() + ": ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
@@ -230,7 +245,7 @@ public final class KeepaliveEngine {
       disconnect(c, kind, what);
       return;
     }
-    if (c.state == ConnectionState.CONNECTED) {
+    if (c.state == ConnectionState.CONNECTED || c.state == ConnectionState.NEW) {
       transition(c, ConnectionState.UNHEALTHY, what);
     } else {
       Log.info(c.label() + ": " + what);
@@ -366,6 +381,40 @@ public final class KeepaliveEngine {
     transition(c, ConnectionState.CLOSED, reason);
     live.remove(c.id);
     byObject.removeValue(c);
+    ConnectionListener l = listener;
+    if (l != null) {
+      try {
+        l.closed(c);
+      } catch (Throwable t) {
+        Log.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
+      }
+    }
+  }
+
+  private void announce(Connection c) {
+    ConnectionListener l = listener;
+    if (l != null && c.state != ConnectionState.CLOSED) {
+      try {
+        l.registered(c);
+      } catch (Throwable t) {
+        Log.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
+      }
+    }
+  }
+
+  /**
+   * A client that existed before the agent was attached, found when the application used it: ask
+   * it at once whether its session still works, so that a connection broken before the attach is
+   * repaired now.
+   */
+  public void onDiscoveredInUse(Connection c) {
+    c.foundInUse = true;
+    scheduler.execute(
+        () -> {
+          if (c.state == ConnectionState.NEW) {
+            sendPing(c, true);
+          }
+        });
   }
 
   private void sweep() {

@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -37,6 +38,7 @@ public final class McpSdkInstrumentation {
         .transform(
             (b, type, loader, module, pd) ->
                 b.visit(Advice.to(SdkAdvice.AsyncClientCreated.class).on(isConstructor()))
+                    .visit(Advice.to(SdkAdvice.AsyncClientUsed.class).on(requestMethod()))
                     .visit(Advice.to(SdkAdvice.ClientClosed.class).on(named("close").or(named("closeGracefully")).and(takesArguments(0)))))
         .type(named(CLIENT + "McpSyncClient"), supported)
         .transform((b, type, loader, module, pd) -> b.visit(Advice.to(SdkAdvice.SyncClientCreated.class).on(isConstructor())))
@@ -59,6 +61,11 @@ public final class McpSdkInstrumentation {
                 b.visit(Advice.to(SdkAdvice.GetStreamOpening.class).on(named("reconnect").and(takesArguments(1)).and(not(isStatic()))))
                     .visit(Advice.to(SdkAdvice.GetStreamEnded.class).on(lambdaOf("reconnect").and(isStatic()).and(takesArguments(3)).and(takesArgument(2, named(SIGNAL_TYPE)))))
                     .visit(Advice.to(SdkAdvice.StreamError.class).on(streamErrorPredicate("reconnect"))));
+  }
+
+  /** The client's public request methods (they return a Mono), where a late attach finds it. */
+  private static ElementMatcher.Junction<MethodDescription> requestMethod() {
+    return isPublic().and(not(isStatic())).and(returns(named("reactor.core.publisher.Mono"))).and(not(nameStartsWith("close")));
   }
 
   private static ElementMatcher.Junction<MethodDescription> lambdaOf(String method) {

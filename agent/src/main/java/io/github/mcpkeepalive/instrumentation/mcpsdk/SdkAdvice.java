@@ -19,6 +19,14 @@ final class SdkAdvice {
     }
   }
 
+  /** A request method of {@code McpAsyncClient}: discover a client that predates a late attach. */
+  static final class AsyncClientUsed {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object client) {
+      SdkHooks.asyncClientUsed(client);
+    }
+  }
+
   /** {@code McpSyncClient.<init>}: remember the wrapper, whose ping carries the app's context. */
   static final class SyncClientCreated {
     @Advice.OnMethodExit(suppress = Throwable.class)

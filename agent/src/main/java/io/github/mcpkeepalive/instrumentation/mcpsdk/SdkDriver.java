@@ -131,6 +131,26 @@ final class SdkDriver implements ConnectionDriver {
     }
   }
 
+  /**
+   * For a client found in use after a late attach: when its legacy SSE stream has already ended
+   * (before the agent could see it), make the request now under way start a fresh stream and
+   * session instead of failing on the dead one. Only field swaps: safe on the application's thread.
+   */
+  boolean repairDeadSseStream() throws Throwable {
+    Object tr = transport.get();
+    Object init = initializer.get();
+    if (kind != Kind.SSE || tr == null || init == null || initializationInFlight(init)) {
+      return false;
+    }
+    Object sub = Reflect.call(Reflect.get(tr, "sseSubscription"), Reflect.method(java.util.concurrent.atomic.AtomicReference.class, "get"));
+    if (sub == null || !Boolean.TRUE.equals(Reflect.call(sub, Reflect.methodNamed(sub.getClass(), "isDisposed", 0)))) {
+      return false;
+    }
+    resetSseTransport(tr);
+    resetInitialization(init);
+    return true;
+  }
+
   @Override
   public boolean sessionIdSent() {
     if (kind == Kind.SSE) {

@@ -8,6 +8,7 @@ import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Reflect;
+import io.github.mcpkeepalive.core.WeakIdentityRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,9 @@ public final class SdkHooks {
 
   private static volatile RetryHolder retry;
 
+  /** Clients the agent leaves alone (configuration, transport): not looked at again. */
+  private static final WeakIdentityRegistry<Boolean> IGNORED = new WeakIdentityRegistry<>();
+
   private SdkHooks() {}
 
   /** {@code McpAsyncClient} constructed: register its connection. */
@@ -84,6 +88,36 @@ public final class SdkHooks {
       }
     } catch (Throwable t) {
       internal("client discovery", t);
+    }
+  }
+
+  /**
+   * A request method of {@code McpAsyncClient} is called. Known clients return at once; a client
+   * that existed before the agent was attached is discovered here, repaired if its legacy SSE
+   * stream is already dead, and probed with a ping.
+   */
+  public static void asyncClientUsed(Object client) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      if (engine == null || engine.find(client) != null || IGNORED.get(client) != null) {
+        return;
+      }
+      asyncClientCreated(client);
+      Connection c = engine.find(client);
+      if (c == null || !(c.driver() instanceof SdkDriver)) {
+        IGNORED.put(client, Boolean.TRUE);
+        return;
+      }
+      Object initialized = Reflect.call(client, Reflect.methodNamed(client.getClass(), "isInitialized", 0));
+      if (!Boolean.TRUE.equals(initialized)) {
+        return; // the application's own initialize will mark it CONNECTED
+      }
+      if (((SdkDriver) c.driver()).repairDeadSseStream()) {
+        Log.info(c.id() + ": its SSE stream had ended before the agent was attached; this request opens a new one");
+      }
+      engine.onDiscoveredInUse(c);
+    } catch (Throwable t) {
+      internal("late client discovery", t);
     }
   }
 
