@@ -159,6 +159,11 @@ final class AppProcess implements AutoCloseable {
     return awaitLine(l -> l.at().isAfter(after) && p.test(l.text()), timeout, what);
   }
 
+  /** Waits for the agent to report a re-initialized session of this transport after {@code after}. */
+  Line awaitReconnected(Instant after, String transport, Duration timeout) {
+    return awaitAfter(after, l -> l.contains(" " + transport + " http") && l.contains("-> CONNECTED (session re-initialized"), timeout, transport + " reconnected");
+  }
+
   Line awaitLine(Predicate<Line> p, Duration timeout, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     int from = 0;

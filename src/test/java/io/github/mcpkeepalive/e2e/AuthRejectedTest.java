@@ -40,7 +40,7 @@ class AuthRejectedTest {
       Instant recovered = accepted;
       for (String transport : new String[] {"sse", "streamable"}) {
         AppProcess.Line line =
-            app.awaitAfter(accepted, l -> l.contains(" " + transport + " http") && l.contains("-> CONNECTED (session re-initialized"), Duration.ofSeconds(15), transport + " reconnected");
+            app.awaitReconnected(accepted, transport, Duration.ofSeconds(15));
         Duration after = Duration.between(accepted, line.at());
         System.out.println("AUTH " + transport + " reconnected " + after.toMillis() + " ms after the server accepted the token again");
         assertTrue(after.toMillis() <= CAP_SECONDS * 1.1 * 1000 + 1500, () -> transport + ": recovery waits at most one capped step\n" + app.dump());
@@ -69,12 +69,7 @@ class AuthRejectedTest {
       }
 
       app.awaitExit(Duration.ofSeconds(90));
-      Instant ready = recovered;
-      for (String server : new String[] {"sse", "http"}) {
-        List<Calls.Call> after = Calls.of(app, server).stream().filter(c -> c.start().isAfter(ready)).collect(Collectors.toList());
-        assertTrue(after.size() >= 2, () -> server + ": calls after the recovery\n" + app.dump());
-        assertEquals(List.of(), after.stream().filter(c -> !c.ok()).collect(Collectors.toList()), () -> server + ": every call after the recovery succeeds\n" + app.dump());
-      }
+      Calls.assertAllOkAfter(app, recovered);
       Secrets.assertNoneIn(app);
     }
   }

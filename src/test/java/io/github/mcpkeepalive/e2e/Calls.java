@@ -32,6 +32,20 @@ final class Calls {
     }
   }
 
+  /** At least two calls per server started after {@code t}, and every one of them succeeded. */
+  static void assertAllOkAfter(AppProcess app, Instant t) {
+    for (String server : new String[] {"sse", "http"}) {
+      List<Call> after = of(app, server).stream().filter(c -> c.start().isAfter(t)).collect(Collectors.toList());
+      if (after.size() < 2) {
+        throw new AssertionError(server + ": too few calls after " + t + "\n" + app.dump());
+      }
+      List<Call> failed = after.stream().filter(c -> !c.ok()).collect(Collectors.toList());
+      if (!failed.isEmpty()) {
+        throw new AssertionError(server + ": every call after " + t + " succeeds, but " + failed + "\n" + app.dump());
+      }
+    }
+  }
+
   static List<Call> of(AppProcess app, String server) {
     return app.texts().stream()
         .map(CALL::matcher)

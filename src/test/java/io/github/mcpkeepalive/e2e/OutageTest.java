@@ -34,7 +34,7 @@ class OutageTest {
       Instant recovered = back;
       for (String transport : new String[] {"sse", "streamable"}) {
         AppProcess.Line line =
-            app.awaitAfter(back, l -> l.contains(" " + transport + " http") && l.contains("-> CONNECTED (session re-initialized"), Duration.ofSeconds(15), transport + " reconnected");
+            app.awaitReconnected(back, transport, Duration.ofSeconds(15));
         System.out.println("OUTAGE " + transport + " reconnected " + Duration.between(back, line.at()).toMillis() + " ms after the server came back");
         assertTrue(Duration.between(back, line.at()).toMillis() <= 5_500 + 1_500, () -> transport + ": recovery within one capped step\n" + app.dump());
         recovered = line.at().isAfter(recovered) ? line.at() : recovered;
@@ -57,12 +57,7 @@ class OutageTest {
       }
 
       app.awaitExit(Duration.ofSeconds(90));
-      Instant ready = recovered;
-      for (String server : new String[] {"sse", "http"}) {
-        List<Calls.Call> after = Calls.of(app, server).stream().filter(c -> c.start().isAfter(ready)).collect(Collectors.toList());
-        assertTrue(after.size() >= 2, () -> server + ": calls after the recovery\n" + app.dump());
-        assertEquals(List.of(), after.stream().filter(c -> !c.ok()).collect(Collectors.toList()), () -> server + ": every call after the recovery succeeds\n" + app.dump());
-      }
+      Calls.assertAllOkAfter(app, recovered);
       Secrets.assertNoneIn(app);
     }
   }

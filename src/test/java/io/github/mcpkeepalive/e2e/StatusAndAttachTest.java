@@ -75,7 +75,7 @@ class StatusAndAttachTest {
         rig.proxy.setBlackhole(false);
         Instant back = Instant.now();
         for (String transport : new String[] {"sse", "streamable"}) {
-          app.awaitAfter(back, l -> l.contains(" " + transport + " http") && l.contains("-> CONNECTED (session re-initialized"), Duration.ofSeconds(30), transport + " reconnected");
+          app.awaitReconnected(back, transport, Duration.ofSeconds(30));
           Map<String, Object> m = jmx.connection(transport);
           assertEquals("CONNECTED", m.get("State"), m::toString);
           assertTrue((Long) m.get("ReconnectSuccesses") >= 1, m::toString);
