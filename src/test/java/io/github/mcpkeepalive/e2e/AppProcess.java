@@ -29,6 +29,7 @@ final class AppProcess implements AutoCloseable {
   private final Process process;
   private final List<Line> lines = new CopyOnWriteArrayList<>();
   private final String label;
+  private final String logPrefix = testClassPrefix();
 
   private AppProcess(String label, List<String> command) throws IOException {
     this.label = label;
@@ -200,19 +201,19 @@ final class AppProcess implements AutoCloseable {
     try {
       Path dir = Path.of("target", "e2e-logs");
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve(LOG_PREFIX.get() + label + ".log"), dump() + "\n");
+      Files.writeString(dir.resolve(logPrefix + label + ".log"), dump() + "\n");
     } catch (IOException ignored) {
       // logs are a courtesy
     }
   }
 
-  /** Names the log files after the running test class. */
-  static final ThreadLocal<String> LOG_PREFIX = ThreadLocal.withInitial(() -> {
+  /** The running test class, to name the log files after it. */
+  private static String testClassPrefix() {
     for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
       if (e.getClassName().endsWith("Test")) {
         return e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "-";
       }
     }
     return "";
-  });
+  }
 }

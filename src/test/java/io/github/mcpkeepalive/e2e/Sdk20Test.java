@@ -42,7 +42,8 @@ class Sdk20Test {
         assertEquals(List.of(), failed, () -> server + ": every call outside the restart succeeds on SDK 2.0.0\n" + app.dump());
         assertTrue(Calls.summary(app, server).notifications() >= 2, () -> server + ": notifications keep arriving\n" + app.dump());
       }
-      assertTrue(app.matching("-> CONNECTED (session re-initialized").size() >= 2, app::dump);
+      assertTrue(rig.server.starts() >= 2, "the server did restart");
+      assertTrue(app.matching("-> CONNECTED (session re-initialized").size() >= 1, app::dump);
       assertTrue(app.agentLines().stream().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")), () -> "no agent warning on 2.0.0\n" + app.dump());
       Secrets.assertNoneIn(app);
     }

@@ -78,6 +78,7 @@ public final class SdkHooks {
         url = resolve(Reflect.get(transport, "baseUri"), Reflect.get(transport, "endpoint"));
       } else {
         Log.once(Log.Level.INFO, "sdk-transport-" + type, "MCP client with transport " + type + " left alone: the agent supports HttpClientSseClientTransport and HttpClientStreamableHttpTransport");
+        IGNORED.put(client, Boolean.TRUE);
         return;
       }
       SdkDriver driver = new SdkDriver(kind, client, transport, initializer);
@@ -85,6 +86,8 @@ public final class SdkHooks {
       if (c != null) {
         engine.alias(transport, c);
         engine.alias(initializer, c);
+      } else {
+        IGNORED.put(client, Boolean.TRUE); // disabled by the configuration
       }
     } catch (Throwable t) {
       internal("client discovery", t);
@@ -105,7 +108,6 @@ public final class SdkHooks {
       asyncClientCreated(client);
       Connection c = engine.find(client);
       if (c == null || !(c.driver() instanceof SdkDriver)) {
-        IGNORED.put(client, Boolean.TRUE);
         return;
       }
       Object initialized = Reflect.call(client, Reflect.methodNamed(client.getClass(), "isInitialized", 0));
