@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.e2e;
 
 import com.sun.tools.attach.VirtualMachine;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import javax.management.Attribute;
@@ -45,7 +46,7 @@ final class Jmx implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     connector.close();
   }
 }
