@@ -17,6 +17,9 @@ public final class Redact {
       Pattern.compile(
           "(?i)\\b(authorization|api[-_]?key|access[-_]?token|token|secret|password|sessionid|session_id|mcp-session-id)(\\s*[=:]\\s*)[^\\s,;&\"'}]+");
   private static final Pattern RESPONSE_BODY = Pattern.compile("(?i)\\b(response body|body)(\\s*[:=]\\s*)\\S.*$");
+  /** A status code followed by what the server answered: "… HTTP code: 404 - {…}". */
+  private static final Pattern STATUS_BODY = Pattern.compile("(\\b\\d{3})\\s+-\\s+\\S.*$");
+
   private static final int MAX_MESSAGE = 300;
 
   private Redact() {}
@@ -69,6 +72,7 @@ public final class Redact {
     s = SECRET_PAIR.matcher(s).replaceAll("$1$2<redacted>");
     s = Log.oneLine(s);
     s = RESPONSE_BODY.matcher(s).replaceAll("$1$2<omitted>"); // a body can echo anything
+    s = STATUS_BODY.matcher(s).replaceAll("$1 - <body omitted>");
     return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) + "…" : s;
   }
 

@@ -26,6 +26,9 @@ class RedactTest {
       assertFalse(s.contains(secret), secret + " leaked: " + s);
     }
     assertTrue(s.contains("https://h/mcp?<redacted>"), s);
+    String status =
+        Redact.text("Sending message failed with a non-OK HTTP code: 404 - {\"jsonRpcError\":{\"message\":\"Session not found: aa3199-66\"}}");
+    assertEquals("Sending message failed with a non-OK HTTP code: 404 - <body omitted>", status);
     assertFalse(Redact.text("line one\nline two").contains("\n"), "one line");
     assertTrue(Redact.text("x".repeat(1000)).length() < 310, "bounded length");
   }

@@ -72,7 +72,15 @@ public final class McpSdkInstrumentation {
     return nameStartsWith("lambda$" + method + "$");
   }
 
+  /**
+   * The transport's {@code onErrorComplete} predicate: {@code (Throwable)} in 2.1.x and for the
+   * Streamable HTTP transport of 2.0.x; {@code (MonoSink, Throwable)} for the legacy SSE transport
+   * of 2.0.x.
+   */
   private static ElementMatcher.Junction<MethodDescription> streamErrorPredicate(String method) {
-    return lambdaOf(method).and(not(isStatic())).and(takesArguments(Throwable.class)).and(returns(boolean.class));
+    return lambdaOf(method)
+        .and(not(isStatic()))
+        .and(returns(boolean.class))
+        .and(takesArguments(Throwable.class).or(takesArguments(2).and(takesArgument(1, Throwable.class))));
   }
 }

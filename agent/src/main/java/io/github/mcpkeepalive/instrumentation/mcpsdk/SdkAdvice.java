@@ -51,11 +51,11 @@ final class SdkAdvice {
     }
   }
 
-  /** The onErrorComplete predicate of a transport stream: the error the SDK swallows. */
+  /** The onErrorComplete predicate of a transport stream (the error is its last argument). */
   static final class StreamError {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport, @Advice.Argument(0) Throwable error) {
-      SdkHooks.streamError(transport, error);
+    static void enter(@Advice.This Object transport, @Advice.AllArguments Object[] args) {
+      SdkHooks.streamError(transport, args[args.length - 1]);
     }
   }
 

@@ -167,12 +167,15 @@ public final class SdkHooks {
   }
 
   /** A stream of the transport failed (the SDK logs and swallows it): remember why. */
-  public static void streamError(Object transport, Throwable error) {
+  public static void streamError(Object transport, Object error) {
     try {
-      Log.debug("stream error: " + Redact.error(error));
+      if (!(error instanceof Throwable)) {
+        return;
+      }
+      Log.debug("stream error: " + Redact.error((Throwable) error));
       SdkDriver d = driverOf(transport);
       if (d != null) {
-        d.lastStreamError = error;
+        d.lastStreamError = (Throwable) error;
       }
     } catch (Throwable t) {
       internal("stream error tracking", t);
