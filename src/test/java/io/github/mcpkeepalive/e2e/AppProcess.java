@@ -46,18 +46,35 @@ final class AppProcess implements AutoCloseable {
   }
 
   static AppProcess start(String label, String agentArgs, List<String> jvmArgs, String classpath, String mainClass, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    if (agentArgs != null) {
-      cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
-    }
+    List<String> cmd = java(agentArgs);
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(mainClass);
     cmd.addAll(args);
     return new AppProcess(label, cmd);
+  }
+
+  /** {@code java [-javaagent…] -jar jar args…}: an executable application jar (Spring Boot, say). */
+  static AppProcess startApplicationJar(String label, String agentArgs, Path jar, List<String> args) throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("application jar not built: " + jar + " (run mvn package first)");
+    }
+    List<String> cmd = java(agentArgs);
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(args);
+    return new AppProcess(label, cmd);
+  }
+
+  private static List<String> java(String agentArgs) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    if (agentArgs != null) {
+      cmd.add("-javaagent:" + agentJar() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+    }
+    return cmd;
   }
 
   /** {@code java -jar jar args…}: the agent's command line, say. */
@@ -83,8 +100,18 @@ final class AppProcess implements AutoCloseable {
   }
 
   static String sampleClasspath() throws IOException {
-    Path app = Path.of(System.getProperty("sample.classes", "../sample-app/target/classes")).toAbsolutePath();
-    Path lib = Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")).toAbsolutePath();
+    return classpath(Path.of(System.getProperty("sample.classes", "../sample-app/target/classes")), Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")));
+  }
+
+  /** The classpath of a sibling application module: its jar and the jars it copied to target/lib. */
+  static String moduleClasspath(String module) throws IOException {
+    Path target = Path.of("..", module, "target");
+    return classpath(target.resolve(module + ".jar"), target.resolve("lib"));
+  }
+
+  private static String classpath(Path appPath, Path libPath) throws IOException {
+    Path app = appPath.toAbsolutePath().normalize();
+    Path lib = libPath.toAbsolutePath().normalize();
     try (Stream<Path> jars = Files.list(lib)) {
       return app + File.pathSeparator + jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
     }

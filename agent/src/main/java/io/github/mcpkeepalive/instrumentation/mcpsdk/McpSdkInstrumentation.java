@@ -10,6 +10,8 @@ import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.github.mcpkeepalive.core.LibraryVersion;
+import java.util.regex.Pattern;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -21,7 +23,11 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class McpSdkInstrumentation {
 
-  public static final String DESCRIPTION = "MCP Java SDK " + SdkVersion.SUPPORTED_TEXT + " (HttpClientSseClientTransport, HttpClientStreamableHttpTransport)";
+  /** The SDK versions supported: 2.0.x (Spring AI 2.0) and 2.1.x; others are left alone. */
+  static final LibraryVersion VERSION =
+      new LibraryVersion("MCP Java SDK", "io.modelcontextprotocol.sdk", "mcp-core", "io.modelcontextprotocol.client.McpAsyncClient", Pattern.compile("2\\.[01]\\.\\d+([.-].*)?"), "2.0.x, 2.1.x");
+
+  public static final String DESCRIPTION = "MCP Java SDK " + VERSION.supportedText() + " (HttpClientSseClientTransport, HttpClientStreamableHttpTransport)";
 
   private static final String CLIENT = "io.modelcontextprotocol.client.";
   private static final String SIGNAL_TYPE = "reactor.core.publisher.SignalType";
@@ -32,7 +38,7 @@ public final class McpSdkInstrumentation {
   public static final String PACKAGE_PREFIX = "io.modelcontextprotocol.";
 
   public static AgentBuilder apply(AgentBuilder builder) {
-    ElementMatcher<ClassLoader> supported = SdkVersion::supported;
+    ElementMatcher<ClassLoader> supported = VERSION::supported;
     return builder
         .type(named(CLIENT + "McpAsyncClient"), supported)
         .transform(

@@ -82,7 +82,7 @@ public final class SdkHooks {
         return;
       }
       SdkDriver driver = new SdkDriver(kind, client, transport, initializer);
-      Connection c = engine.register(client, LIBRARY + " " + SdkVersion.of(client.getClass()), kind == SdkDriver.Kind.SSE ? "sse" : "streamable", url, driver);
+      Connection c = engine.register(client, LIBRARY + " " + McpSdkInstrumentation.VERSION.of(client.getClass()), kind == SdkDriver.Kind.SSE ? "sse" : "streamable", url, driver);
       if (c != null) {
         engine.alias(transport, c);
         engine.alias(initializer, c);

@@ -1,0 +1,72 @@
+package io.github.mcpkeepalive.e2e;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The client applications the suite runs, one per supported library. Each knows nothing of the
+ * agent, talks to both servers of a {@link Rig} (legacy SSE as {@code sse}, Streamable HTTP as
+ * {@code http}) with the rig's bearer token, calls the {@code echo} tool on a schedule, and prints
+ * the same READY, CALL, NOTIFY and SUMMARY lines, so that every scenario reads them alike.
+ */
+enum ClientApp {
+  MCP_SDK("mcp-java-sdk 2.1.0", true) {
+    @Override
+    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+      return AppProcess.start(label, agentArgs, "io.github.mcpkeepalive.sample.SampleApp", rig.appArgs(every, calls, requestTimeout));
+    }
+  },
+
+  /** A Spring Boot application with spring-ai-starter-mcp-client 2.0.0 (MCP Java SDK 2.0.0), run as its executable jar. */
+  SPRING_AI("mcp-java-sdk 2.0.0", true) {
+    @Override
+    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+      Path jar = Path.of("..", "sample-spring-ai", "target", "sample-spring-ai.jar").toAbsolutePath().normalize();
+      List<String> args =
+          List.of(
+              "--mcp.base-url=" + rig.base(),
+              "--app.token=" + Rig.TOKEN,
+              "--app.every=" + every,
+              "--app.calls=" + calls,
+              "--spring.ai.mcp.client.request-timeout=" + requestTimeout);
+      return AppProcess.startApplicationJar(label, agentArgs, jar, args);
+    }
+  },
+
+  /** A plain Java application with langchain4j-mcp's DefaultMcpClient on both of its HTTP transports. */
+  LANGCHAIN4J("langchain4j-mcp 1.11.0-beta19", false) {
+    @Override
+    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+      return AppProcess.start(
+          label,
+          agentArgs,
+          List.of(),
+          AppProcess.moduleClasspath("sample-langchain4j"),
+          "io.github.mcpkeepalive.sample.langchain4j.Langchain4jApp",
+          rig.appArgs(every, calls, requestTimeout));
+    }
+  };
+
+  /** How the agent names the library and version in its "discovered" lines. */
+  final String library;
+
+  /** Whether the Streamable HTTP client keeps a notification stream (langchain4j's opens none). */
+  final boolean streamableNotifications;
+
+  ClientApp(String library, boolean streamableNotifications) {
+    this.library = library;
+    this.streamableNotifications = streamableNotifications;
+  }
+
+  /**
+   * Starts the application against {@code rig}; {@code agentArgs} null: without the agent. Its
+   * output is kept in {@code target/e2e-logs/<app>-<label>.log}.
+   */
+  final AppProcess start(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+    return launch(name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + label, agentArgs, rig, every, calls, requestTimeout);
+  }
+
+  abstract AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException;
+}

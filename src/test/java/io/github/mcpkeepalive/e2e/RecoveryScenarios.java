@@ -1,0 +1,181 @@
+package io.github.mcpkeepalive.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The faults every supported client library must survive with the agent attached, on both
+ * transports: a 20 s outage, a blackholed path and revoked credentials. Implemented by one test
+ * class per library; each scenario runs the library's {@link ClientApp} in its own JVM.
+ */
+interface RecoveryScenarios {
+
+  Pattern NEXT_ATTEMPT = Pattern.compile("attempt (\\d+) failed: .*; next attempt in ([0-9.]+) s\\)");
+  String[] TRANSPORTS = {"sse", "streamable"};
+  String[] SERVERS = {"sse", "http"};
+
+  ClientApp app();
+
+  /**
+   * A 20 s outage (server down, connections refused): reconnect attempts back off 1, 2, 4 … s up
+   * to {@code backoff_max} (here 5 s), each step visible in the log, and the application's calls
+   * succeed again once the server is back.
+   */
+  @Test
+  default void outage() throws Exception {
+    try (Rig rig = new Rig(0, 0);
+        AppProcess app = app().start("outage", "interval=5,backoff_max=5", rig, "4s", 12, "3s")) {
+      Calls.awaitFirstOk(app);
+      rig.server.stop();
+      Await.quiet(Duration.ofSeconds(20)); // the outage
+      rig.server.start();
+      Instant back = Instant.now();
+
+      Instant recovered = back;
+      for (String transport : TRANSPORTS) {
+        AppProcess.Line line = app.awaitReconnected(back, transport, Duration.ofSeconds(15));
+        long ms = Duration.between(back, line.at()).toMillis();
+        report("OUTAGE", transport + " reconnected " + ms + " ms after the server came back");
+        assertTrue(ms <= 5_500 + 1_500, () -> transport + ": recovery within one capped step\n" + app.dump());
+        recovered = line.at().isAfter(recovered) ? line.at() : recovered;
+
+        List<Double> steps = new ArrayList<>();
+        for (String l : app.matching(" " + transport + " http")) {
+          Matcher m = NEXT_ATTEMPT.matcher(l);
+          if (m.find()) {
+            steps.add(Double.parseDouble(m.group(2)));
+          }
+        }
+        report("OUTAGE", transport + " backoff steps (s) " + steps);
+        assertTrue(steps.size() >= 5, () -> transport + ": several attempts during the outage " + steps + "\n" + app.dump());
+        double[] base = {1, 2, 4, 5};
+        for (int i = 0; i < steps.size(); i++) {
+          double expected = base[Math.min(i, base.length - 1)];
+          double step = steps.get(i);
+          assertTrue(step >= expected * 0.89 && step <= expected * 1.11, "step " + (i + 1) + " of " + steps + " is " + expected + " s ± 10 %");
+        }
+      }
+
+      app.awaitExit(Duration.ofSeconds(90));
+      Calls.assertAllOkAfter(app, recovered);
+      Secrets.assertNoneIn(app);
+    }
+  }
+
+  /**
+   * The path goes dark (the proxy forwards nothing and keeps every socket open, like a dropped TCP
+   * link). With {@code interval=5,ping_timeout=2} the agent notices within one idle interval (plus
+   * jitter) and one ping timeout, and re-establishes both sessions once the path returns.
+   */
+  @Test
+  default void blackhole() throws Exception {
+    Duration bound = Duration.ofMillis(5_500).plus(Duration.ofSeconds(2)).plus(Duration.ofMillis(1_500));
+    try (Rig rig = new Rig(0, 0);
+        AppProcess app = app().start("blackhole", "interval=5,ping_timeout=2", rig, "4s", 14, "3s")) {
+      Calls.awaitFirstOk(app);
+
+      Instant dark = Instant.now();
+      rig.proxy.setBlackhole(true);
+      for (String transport : TRANSPORTS) {
+        AppProcess.Line detected =
+            app.awaitAfter(dark, l -> l.contains(" " + transport + " http") && l.contains("CONNECTED -> UNHEALTHY"), bound.plusSeconds(5), transport + " detected");
+        Duration took = Duration.between(dark, detected.at());
+        report("BLACKHOLE", transport + " detected after " + took.toMillis() + " ms (bound " + bound.toMillis() + " ms)");
+        assertTrue(took.compareTo(bound) <= 0, () -> transport + ": detected after " + took.toMillis() + " ms, more than interval + jitter + ping_timeout\n" + app.dump());
+        app.awaitAfter(dark, l -> l.contains(" " + transport + " http") && l.contains("-> DISCONNECTED"), Duration.ofSeconds(15), transport + " declared disconnected");
+      }
+
+      Await.quiet(Duration.ofSeconds(4)); // the path stays dark for a while after detection
+      rig.proxy.setBlackhole(false);
+      Instant back = Instant.now();
+
+      Instant recovered = back;
+      for (String transport : TRANSPORTS) {
+        AppProcess.Line line = app.awaitReconnected(back, transport, Duration.ofSeconds(30));
+        report("BLACKHOLE", transport + " reconnected " + Duration.between(back, line.at()).toMillis() + " ms after the path returned");
+        recovered = line.at().isAfter(recovered) ? line.at() : recovered;
+      }
+
+      app.awaitExit(Duration.ofSeconds(90));
+      Calls.assertAllOkAfter(app, recovered);
+      for (String server : SERVERS) {
+        List<Calls.Call> during = Calls.of(app, server).stream().filter(c -> c.start().isAfter(dark) && c.end().isBefore(back)).collect(Collectors.toList());
+        assertTrue(during.stream().noneMatch(Calls.Call::ok), () -> server + ": no call gets through the blackhole (the fault is real)\n" + app.dump());
+      }
+      Secrets.assertNoneIn(app);
+    }
+  }
+
+  /**
+   * The server restarts and, for a while, answers 401 to the application's token. The agent does
+   * not hammer it: after the first rejection its attempts are spaced at {@code backoff_max} (here 4
+   * s), it says so in exactly one WARN line per connection, and it restores the sessions once the
+   * server accepts the token again.
+   */
+  @Test
+  default void rejectedCredentials() throws Exception {
+    double capSeconds = 4;
+    try (Rig rig = new Rig(0, 0);
+        AppProcess app = app().start("auth", "interval=5,backoff_max=4,log_level=debug", rig, "3s", 12, "3s")) {
+      Calls.awaitFirstOk(app);
+
+      Instant rejected = Instant.now();
+      rig.server.setRejectAll(true);
+      rig.server.restart();
+      for (String transport : TRANSPORTS) {
+        app.awaitAfter(rejected, l -> l.contains(" " + transport + " http") && l.contains("rejects the application's credentials"), Duration.ofSeconds(20), transport + ": the auth warning");
+      }
+      Await.quiet(Duration.ofSeconds(13)); // the credentials stay rejected for a while
+      rig.server.setRejectAll(false);
+      Instant accepted = Instant.now();
+
+      Instant recovered = accepted;
+      for (String transport : TRANSPORTS) {
+        AppProcess.Line line = app.awaitReconnected(accepted, transport, Duration.ofSeconds(15));
+        Duration after = Duration.between(accepted, line.at());
+        report("AUTH", transport + " reconnected " + after.toMillis() + " ms after the server accepted the token again");
+        assertTrue(after.toMillis() <= capSeconds * 1.1 * 1000 + 1500, () -> transport + ": recovery waits at most one capped step\n" + app.dump());
+        recovered = line.at().isAfter(recovered) ? line.at() : recovered;
+
+        List<Instant> attempts =
+            app.lines().stream()
+                .filter(l -> l.at().isAfter(rejected) && l.at().isBefore(line.at()))
+                .filter(l -> l.text().contains(" " + transport + " http") && l.text().contains("-> RECONNECTING (attempt"))
+                .map(AppProcess::loggedAt) // the agent's own clock, not when the test read the line
+                .collect(Collectors.toList());
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < attempts.size(); i++) {
+          gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
+        }
+        report("AUTH", transport + " attempts=" + attempts.size() + " gaps_ms=" + gaps);
+        assertTrue(attempts.size() >= 4, () -> transport + ": several attempts while rejected\n" + app.dump());
+        // The first attempt may follow the failure at once, before the 401 is known; then failed
+        // attempts wait for the cap. The last, successful attempt may come early: traffic of the
+        // application's own that succeeds is taken as a sign to try at once.
+        for (long gap : gaps.subList(1, gaps.size() - 1)) {
+          assertTrue(gap >= capSeconds * 0.9 * 1000 - 100, () -> transport + ": attempts spaced at the cap, got gaps " + gaps + "\n" + app.dump());
+        }
+        List<String> warnings = app.matching("rejects the application's credentials").stream().filter(l -> l.contains(" " + transport + " http")).collect(Collectors.toList());
+        assertEquals(1, warnings.size(), () -> transport + ": exactly one auth warning\n" + app.dump());
+      }
+
+      app.awaitExit(Duration.ofSeconds(90));
+      Calls.assertAllOkAfter(app, recovered);
+      Secrets.assertNoneIn(app);
+    }
+  }
+
+  /** A measured figure, printed for the test report: {@code SCENARIO app: text}. */
+  default void report(String scenario, String text) {
+    System.out.println(scenario + " " + app() + ": " + text);
+  }
+}
