@@ -52,12 +52,15 @@ enum ClientApp {
   /** How the agent names the library and version in its "discovered" lines. */
   final String library;
 
-  /** Whether the Streamable HTTP client keeps a notification stream (langchain4j's opens none). */
-  final boolean streamableNotifications;
+  /**
+   * Whether the application can count the server's notifications (langchain4j-mcp offers no hook
+   * for them, and its Streamable HTTP client opens no notification stream).
+   */
+  final boolean seesNotifications;
 
-  ClientApp(String library, boolean streamableNotifications) {
+  ClientApp(String library, boolean seesNotifications) {
     this.library = library;
-    this.streamableNotifications = streamableNotifications;
+    this.seesNotifications = seesNotifications;
   }
 
   /**

@@ -21,7 +21,8 @@ interface StreamScenarios {
 
   /**
    * A proxy cuts streams idle for 7 s and the app calls every 12 s: with {@code interval=5} every
-   * call succeeds, and notifications keep arriving where the library listens for them.
+   * call succeeds, the legacy SSE session is never lost, and notifications keep arriving where the
+   * application can see them.
    */
   @Test
   default void idleCuts() throws Exception {
@@ -34,10 +35,12 @@ interface StreamScenarios {
       for (String server : RecoveryScenarios.SERVERS) {
         Calls.Summary s = Calls.summary(app, server);
         assertEquals(4, s.ok(), () -> server + ": every call succeeds\n" + app.dump());
-        if (server.equals("sse") || app().streamableNotifications) {
+        if (app().seesNotifications) {
           assertTrue(s.notifications() >= 3, () -> server + ": notifications keep arriving, got " + s.notifications() + "\n" + app.dump());
         }
       }
+      // the legacy SSE stream carries the session: kept busy by pings, it is never cut
+      assertTrue(app.matching(" sse http").stream().noneMatch(l -> l.contains("-> DISCONNECTED")), () -> "the SSE session survives\n" + app.dump());
       assertTrue(rig.proxy.idleCuts() >= 1, "the proxy did cut idle connections");
       assertTrue(app.agentLines().stream().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")), () -> "no agent warning\n" + app.dump());
       Secrets.assertNoneIn(app);

@@ -11,6 +11,7 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
+import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.jmx.JmxPublisher;
 import java.lang.instrument.Instrumentation;
@@ -74,9 +75,17 @@ public final class KeepaliveAgent {
               .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
               .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
               .with(new ErrorListener())
-              .ignore(not(nameStartsWith(McpSdkInstrumentation.PACKAGE_PREFIX)));
-      McpSdkInstrumentation.apply(builder).installOn(inst);
-      Log.info("mcp-keepalive-agent " + version() + " started: " + settings.summary() + "; instrumenting " + McpSdkInstrumentation.DESCRIPTION);
+              .ignore(not(nameStartsWith(McpSdkInstrumentation.PACKAGE_PREFIX).or(nameStartsWith(Langchain4jInstrumentation.PACKAGE_PREFIX))));
+      Langchain4jInstrumentation.apply(McpSdkInstrumentation.apply(builder)).installOn(inst);
+      Log.info(
+          "mcp-keepalive-agent "
+              + version()
+              + " started: "
+              + settings.summary()
+              + "; instrumenting "
+              + McpSdkInstrumentation.DESCRIPTION
+              + " and "
+              + Langchain4jInstrumentation.DESCRIPTION);
     } catch (Throwable t) {
       AgentRuntime.setEngine(null);
       Log.error("agent failed to start, the application runs without keepalive: " + Redact.error(t));

@@ -27,7 +27,9 @@ public final class Connection {
   long disconnectedAtNanos;
   long generation;
   boolean authReported;
-  int streamEnds;
+  int suspectEvents;
+  /** Requests of the application waiting for the connection to be re-established. */
+  final java.util.List<java.util.concurrent.CompletableFuture<Void>> waiters = new java.util.ArrayList<>();
   FailureKind lastFailure;
   volatile String lastError;
 
@@ -113,7 +115,7 @@ public final class Connection {
   }
 
   /** A short label for log lines: id, optional configured name, transport and redacted URL. */
-  String label() {
+  public String label() {
     return id() + (name != null ? " (" + name + ")" : "") + " " + transport + " " + url;
   }
 

@@ -127,7 +127,59 @@ public final class KeepaliveEngine {
    * whether the session survived; the driver re-opens the stream once it is healthy.
    */
   public void onStreamEnded(Connection c, Throwable cause) {
-    scheduler.execute(() -> streamEnded(c, cause));
+    onSuspect(c, "notification stream ended", "checking the session with a ping and re-opening the stream", cause);
+  }
+
+  /**
+   * Something suggests the connection may be broken without proving it (an auxiliary stream ended,
+   * the library's own health check failed): ping at once; a failed ping that is not a timeout
+   * disconnects. The first such event of a connection is logged at INFO, later ones at DEBUG.
+   *
+   * @param what what happened, for the log ("notification stream ended")
+   * @param action what the agent does about it, for the log
+   */
+  public void onSuspect(Connection c, String what, String action, Throwable cause) {
+    scheduler.execute(() -> suspect(c, what, action, cause));
+  }
+
+  /**
+   * A request of the application failed because the server no longer knows the session: reconnect
+   * now rather than at the next backoff step. The future completes when the connection is
+   * established again, so that the request can be sent once more, or fails with the attempt.
+   *
+   * @param requestStartNanos when the failed request was sent (ticker time): a reconnect completed
+   *     since then already replaced the session it used
+   */
+  public CompletableFuture<Void> onSessionLost(Connection c, Throwable cause, long requestStartNanos) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          switch (c.state) {
+            case CLOSED:
+              done.completeExceptionally(cause);
+              return;
+            case CONNECTED:
+              if (c.stateSinceNanos - requestStartNanos > 0) {
+                done.complete(null);
+                return;
+              }
+              c.waiters.add(done);
+              c.lastError = Redact.error(cause);
+              disconnect(c, FailureKind.SESSION_EXPIRED, "a request of the application found the session gone (" + c.lastError + ")");
+              return;
+            case DISCONNECTED:
+              c.waiters.add(done);
+              setPending(c, () -> attempt(c), 0); // the server answers again: try now
+              return;
+            default:
+              c.waiters.add(done); // NEW, UNHEALTHY (a ping is under way) or RECONNECTING
+              if (c.state == ConnectionState.UNHEALTHY) {
+                c.lastError = Redact.error(cause);
+                disconnect(c, FailureKind.SESSION_EXPIRED, "a request of the application found the session gone (" + c.lastError + ")");
+              }
+          }
+        });
+    return done;
   }
 
   /** The application closed the client: stop all work for it. */
@@ -172,16 +224,16 @@ public final class KeepaliveEngine {
     disconnect(c, kind, "stream " + kind.label() + " (" + c.lastError + ")");
   }
 
-  private void streamEnded(Connection c, Throwable cause) {
+  private void suspect(Connection c, String what, String action, Throwable cause) {
     if (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY) {
       return;
     }
-    c.lastError = cause == null ? "stream ended" : Redact.error(cause);
-    c.streamEnds++;
+    c.lastError = cause == null ? what : Redact.error(cause);
+    c.suspectEvents++;
     Log.log(
-        c.streamEnds == 1 ? Log.Level.INFO : Log.Level.DEBUG,
-        c.label() + ": notification stream ended (" + c.lastError + "); checking the session with a ping and re-opening the stream" + (c.streamEnds == 1 ? " (further stream ends are logged at debug level)" : ""));
-    sendPing(c, true);
+        c.suspectEvents == 1 ? Log.Level.INFO : Log.Level.DEBUG,
+        c.label() + ": " + what + " (" + c.lastError + "); " + action + (c.suspectEvents == 1 ? " (further such events are logged at debug level)" : ""));
+    sendPing(c, what);
   }
 
   private void scheduleCheck(Connection c) {
@@ -203,14 +255,15 @@ public final class KeepaliveEngine {
       setPending(c, () -> check(c), c.currentIntervalNanos - idle);
       return;
     }
-    sendPing(c, false);
+    sendPing(c, null);
   }
 
-  private void sendPing(Connection c, boolean afterStreamEnd) {
+  /** @param after what prompted this ping outside the idle schedule, or null */
+  private void sendPing(Connection c, String after) {
     long start = ticker.nanoTime();
     c.pingsSent++;
     String timeout = "no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s";
-    await(c, invoke(c, true), settings.pingTimeoutNanos, timeout, () -> pingOk(c, ticker.nanoTime() - start), err -> pingFailed(c, err, start, afterStreamEnd));
+    await(c, invoke(c, true), settings.pingTimeoutNanos, timeout, () -> pingOk(c, ticker.nanoTime() - start), err -> pingFailed(c, err, start, after));
   }
 
   private void pingOk(Connection c, long rtt) {
@@ -226,7 +279,7 @@ public final class KeepaliveEngine {
     scheduleCheck(c);
   }
 
-  private void pingFailed(Connection c, Throwable err, long start, boolean afterStreamEnd) {
+  private void pingFailed(Connection c, Throwable err, long start, String after) {
     c.pingsFailed++;
     FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
     c.lastFailure = kind;
@@ -235,8 +288,8 @@ public final class KeepaliveEngine {
       disconnect(c, kind, "ping failed: " + kind.label() + " (" + c.lastError + ")");
       return;
     }
-    if (afterStreamEnd && kind != FailureKind.TIMEOUT) {
-      disconnect(c, kind, "stream ended and ping failed: " + kind.label() + " (" + c.lastError + ")");
+    if (after != null && kind != FailureKind.TIMEOUT) {
+      disconnect(c, kind, after + " and ping failed: " + kind.label() + " (" + c.lastError + ")");
       return;
     }
     c.consecutiveFailures++;
@@ -329,6 +382,7 @@ public final class KeepaliveEngine {
   }
 
   private void attemptFailed(Connection c, Throwable err) {
+    release(c, err);
     FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
     c.lastFailure = kind;
     c.lastError = Redact.error(err);
@@ -412,7 +466,7 @@ public final class KeepaliveEngine {
     scheduler.execute(
         () -> {
           if (c.state == ConnectionState.NEW) {
-            sendPing(c, true);
+            sendPing(c, "client found in use after the attach");
           }
         });
   }
@@ -473,5 +527,26 @@ public final class KeepaliveEngine {
     c.state = to;
     c.stateSinceNanos = ticker.nanoTime();
     Log.log(atInfo ? Log.Level.INFO : Log.Level.DEBUG, c.label() + ": " + from + " -> " + to + " (" + reason + ")");
+    if (to == ConnectionState.CONNECTED) {
+      release(c, null);
+    } else if (to == ConnectionState.CLOSED) {
+      release(c, new IllegalStateException("client closed"));
+    }
+  }
+
+  /** Lets the requests waiting for a reconnect go on: resent when {@code failure} is null. */
+  private static void release(Connection c, Throwable failure) {
+    if (c.waiters.isEmpty()) {
+      return;
+    }
+    List<CompletableFuture<Void>> waiting = new ArrayList<>(c.waiters);
+    c.waiters.clear();
+    for (CompletableFuture<Void> w : waiting) {
+      if (failure == null) {
+        w.complete(null);
+      } else {
+        w.completeExceptionally(failure);
+      }
+    }
   }
 }

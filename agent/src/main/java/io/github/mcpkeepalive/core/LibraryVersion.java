@@ -54,6 +54,9 @@ public final class LibraryVersion {
     if (known != null) {
       return known;
     }
+    if (loader.getResource(classResource) == null) {
+      return false; // the library is not there (another library's class is being looked at)
+    }
     String version = read(loader);
     boolean ok = version != null && supported.matcher(version).matches();
     if (!ok) {

@@ -1,0 +1,107 @@
+package io.github.mcpkeepalive.instrumentation.langchain4j;
+
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * The advice woven into langchain4j-mcp. Each body is one call into {@link L4jHooks}; the code is
+ * inlined into the library's methods and any throwable is suppressed.
+ */
+final class L4jAdvice {
+
+  private L4jAdvice() {}
+
+  /** {@code DefaultMcpClient.<init>(builder)}, before: adjust what the application left unset. */
+  static final class ClientCreating {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) Object builder) {
+      L4jHooks.clientCreating(builder);
+    }
+  }
+
+  /** {@code DefaultMcpClient.<init>(builder)}, after it connected: discover the client. */
+  static final class ClientCreated {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object client) {
+      L4jHooks.clientCreated(client);
+    }
+  }
+
+  /** {@code DefaultMcpClient.close()}: stop keepalive. */
+  static final class ClientClosed {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object client) {
+      L4jHooks.clientClosed(client);
+    }
+  }
+
+  /** {@code DefaultMcpClient.triggerReconnection()}: the agent reconnects managed clients itself. */
+  static final class LibraryReconnect {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@Advice.This Object client) {
+      return L4jHooks.libraryReconnect(client);
+    }
+  }
+
+  /** {@code McpOperationHandler.handle(message)}: a message was read. */
+  static final class MessageRead {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.FieldValue("transport") Object transport) {
+      L4jHooks.messageRead(transport);
+    }
+  }
+
+  /** {@code HttpMcpTransport.onFailure(runnable)}: the library's fixed-delay reconnect, wrapped. */
+  static final class FailureHandler {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object transport, @Advice.Argument(value = 0, readOnly = false) Runnable onFailure) {
+      onFailure = L4jHooks.wrapFailureHandler(transport, onFailure);
+    }
+  }
+
+  /** {@code SseEventListener.onFailure(source, error, response)}: the SSE stream failed. */
+  static final class SseFailed {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(
+        @Advice.FieldValue("messageHandler") Object handler, @Advice.Argument(0) Object source, @Advice.Argument(1) Throwable error, @Advice.Argument(2) Object response) {
+      L4jHooks.sseFailed(handler, source, error, response);
+    }
+  }
+
+  /** {@code SseEventListener.onClosed(source)}: the SSE stream ended cleanly. */
+  static final class SseClosed {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.FieldValue("messageHandler") Object handler, @Advice.Argument(0) Object source) {
+      L4jHooks.sseFailed(handler, source, null, null);
+    }
+  }
+
+  /** {@code executeOperationWithResponse(context)} of either transport: a request of the application. */
+  static final class RequestSent {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter() {
+      return System.nanoTime();
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(
+        @Advice.This Object transport,
+        @Advice.Argument(0) Object context,
+        @Advice.Enter long sentAtNanos,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object answer) {
+      answer = L4jHooks.requestSent(transport, context, sentAtNanos, answer);
+    }
+  }
+
+  /** The response handler of a Streamable HTTP request: a 400 for a known session means it expired. */
+  static final class ResponseStatus {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(
+        @Advice.This Object transport,
+        @Advice.Argument(0) Object context,
+        @Advice.Argument(1) boolean isRetry,
+        @Advice.Argument(value = 4, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object info) {
+      info = L4jHooks.responseStatus(transport, context, isRetry, info);
+    }
+  }
+}

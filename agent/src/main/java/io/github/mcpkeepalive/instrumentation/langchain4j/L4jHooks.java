@@ -1,0 +1,265 @@
+package io.github.mcpkeepalive.instrumentation.langchain4j;
+
+import io.github.mcpkeepalive.agent.AgentRuntime;
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.FailureClassifier;
+import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.KeepaliveEngine;
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.core.Reflect;
+import io.github.mcpkeepalive.core.ServerEntry;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Entry points called by the advice woven into langchain4j-mcp. Every method catches everything:
+ * nothing the agent does may surface in an application thread. Parameters are plain objects so
+ * that this class never links against the library.
+ *
+ * <p>What the agent changes in a managed {@code DefaultMcpClient}: its own health check is left
+ * off unless the application configured it (the agent's idle pings replace it); every reconnect
+ * the library would start (after a failed health check or SSE stream, at a fixed interval) goes
+ * through the agent's backoff instead; a cleanly ended SSE stream, which the library ignores,
+ * is reconnected; and a Streamable HTTP request answered 400 for a session id the client sent is
+ * handled like the library handles 404: a new session, and the request sent once more.
+ */
+public final class L4jHooks {
+
+  static final String LIBRARY = "langchain4j-mcp";
+  static final String CLIENT = "dev.langchain4j.mcp.client.DefaultMcpClient";
+  static final String SSE_TRANSPORT = "dev.langchain4j.mcp.client.transport.http.HttpMcpTransport";
+  static final String STREAMABLE_TRANSPORT = "dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport";
+  private static final String INITIALIZE_REQUEST = "dev.langchain4j.mcp.protocol.McpInitializeRequest";
+  private static final String PING_REQUEST = "dev.langchain4j.mcp.protocol.McpPingRequest";
+
+  private L4jHooks() {}
+
+  /**
+   * Before the client reads its builder: when the application left the library's health check
+   * unconfigured and the agent will manage this connection, the agent's idle pings replace it.
+   */
+  public static void clientCreating(Object builder) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Object transport = Reflect.get(builder, "transport");
+      L4jDriver.Kind kind = transport == null ? null : L4jDriver.kindOf(transport);
+      if (engine == null || kind == null) {
+        return;
+      }
+      ServerEntry entry = engine.settings().serverFor(L4jDriver.url(transport, kind), kind.label);
+      if (entry != null && !entry.enabled()) {
+        return;
+      }
+      if (Reflect.get(builder, "autoHealthCheck") == null && Reflect.get(builder, "autoHealthCheckInterval") == null) {
+        Reflect.set(builder, "autoHealthCheck", Boolean.FALSE);
+      }
+    } catch (Throwable t) {
+      internal("client set-up", t);
+    }
+  }
+
+  /** {@code DefaultMcpClient} constructed (connected and initialized): register it. */
+  public static void clientCreated(Object client) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      if (engine == null || engine.find(client) != null) {
+        return;
+      }
+      Object transport = Reflect.get(client, "transport");
+      L4jDriver.Kind kind = transport == null ? null : L4jDriver.kindOf(transport);
+      if (kind == null) {
+        String type = transport == null ? "none" : transport.getClass().getName();
+        Log.once(Log.Level.INFO, "l4j-transport-" + type, "langchain4j MCP client with transport " + type + " left alone: the agent supports HttpMcpTransport and StreamableHttpMcpTransport");
+        return;
+      }
+      L4jDriver driver = new L4jDriver(kind, client, transport);
+      Connection c = engine.register(client, LIBRARY + " " + Langchain4jInstrumentation.VERSION.of(client.getClass()), kind.label, L4jDriver.url(transport, kind), driver);
+      if (c == null) {
+        return; // disabled by the configuration
+      }
+      engine.alias(transport, c);
+      Object healthCheck = Reflect.get(client, "healthCheckScheduler");
+      Log.info(
+          c.id()
+              + ": "
+              + (healthCheck == null
+                  ? "the library's own health check is off (the agent's idle pings replace it)"
+                  : "the library's own health check stays as the application configured it; its pings count as traffic and its failures go through the agent's backoff"));
+      engine.onRead(c); // initialized by the application: the constructor did it
+    } catch (Throwable t) {
+      internal("client discovery", t);
+    }
+  }
+
+  /** The application closes a client: stop keepalive for it. */
+  public static void clientClosed(Object client) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(client);
+      if (c != null && c.driver() instanceof L4jDriver) {
+        ((L4jDriver) c.driver()).closed = true;
+        engine.onClosed(c);
+      }
+    } catch (Throwable t) {
+      internal("client close", t);
+    }
+  }
+
+  /**
+   * The library wants to reconnect (its health check failed): for a managed client the agent
+   * checks the session with a ping and reconnects with backoff if needed; the library's own
+   * attempt is skipped. Returns true to skip it.
+   */
+  public static boolean libraryReconnect(Object client) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(client);
+      if (c == null || !(c.driver() instanceof L4jDriver) || L4jDriver.reconnecting()) {
+        return false;
+      }
+      engine.onSuspect(c, "the library's health check failed", "checking the session with a ping; reconnects go through the agent's backoff", null);
+      return true;
+    } catch (Throwable t) {
+      internal("reconnect routing", t);
+      return false;
+    }
+  }
+
+  /** A JSON-RPC message was read for the client of {@code transport}. */
+  public static void messageRead(Object transport) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c != null) {
+        engine.onRead(c);
+      }
+    } catch (Throwable t) {
+      internal("message tracking", t);
+    }
+  }
+
+  /**
+   * Legacy SSE: the library's reaction to a failed stream (sleep for {@code reconnectInterval} on
+   * the stream's OkHttp thread, then reconnect, forever) is replaced for managed clients by the
+   * agent's, which starts from {@link #sseFailed}; unmanaged clients keep the library's.
+   */
+  public static Runnable wrapFailureHandler(Object transport, Runnable original) {
+    if (original == null) {
+      return null;
+    }
+    return () -> {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c == null || c.state() == io.github.mcpkeepalive.core.ConnectionState.CLOSED) {
+        original.run();
+      }
+    };
+  }
+
+  /** Legacy SSE: the current stream failed ({@code error} or a non-2xx {@code response}) or ended. */
+  public static void sseFailed(Object handler, Object source, Throwable error, Object response) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Object transport = engine == null || handler == null ? null : Reflect.get(handler, "transport");
+      Connection c = transport == null ? null : engine.find(transport);
+      if (c == null || !(c.driver() instanceof L4jDriver)) {
+        return;
+      }
+      L4jDriver d = (L4jDriver) c.driver();
+      Throwable cause = error;
+      if (response != null) {
+        Object code = Reflect.call(response, Reflect.method(response.getClass(), "code"));
+        cause = new IOException("SSE stream answered HTTP status " + code, error);
+        d.lastSseStatus = cause;
+      }
+      if (source != Reflect.get(transport, "mcpSseEventListener") || d.closed) {
+        return; // a stream the agent or the library replaced or cancelled
+      }
+      Log.debug("SSE stream ended: " + Redact.error(cause));
+      engine.onConnectionLost(c, cause);
+    } catch (Throwable t) {
+      internal("stream end tracking", t);
+    }
+  }
+
+  /**
+   * A request of the application was sent; {@code answer} is its future. When it fails because the
+   * connection broke (closed, reset, refused), the agent checks the connection with a ping at once.
+   * When a legacy SSE request finds the session gone (the server restarted: HTTP 404 or 400 on the
+   * old message endpoint), the agent reconnects now and the request is sent once more in the new
+   * session; the application sees that answer. Pings and initialization are not touched.
+   */
+  public static Object requestSent(Object transport, Object context, long sentAtNanos, Object answer) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c == null || !(answer instanceof CompletableFuture) || !(c.driver() instanceof L4jDriver)) {
+        return answer;
+      }
+      Object message = Reflect.call(context, Reflect.method(context.getClass(), "message"));
+      String type = message == null ? "" : message.getClass().getName();
+      if (type.equals(PING_REQUEST) || type.equals(INITIALIZE_REQUEST)) {
+        return answer;
+      }
+      L4jDriver d = (L4jDriver) c.driver();
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Object> sent = (CompletableFuture<Object>) answer;
+      return sent.exceptionallyCompose(
+          err -> {
+            FailureKind kind = FailureClassifier.classify(err, d.sessionIdSent());
+            if (kind == FailureKind.SESSION_EXPIRED && d.kind == L4jDriver.Kind.SSE) {
+              return engine.onSessionLost(c, err, sentAtNanos).thenCompose(x -> resend(transport, context)).exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
+            }
+            if (kind == FailureKind.PEER_CLOSED || kind == FailureKind.RESET || kind == FailureKind.UNREACHABLE) {
+              engine.onSuspect(c, "a request of the application failed", "checking the connection with a ping", err);
+            }
+            return CompletableFuture.failedFuture(err);
+          });
+    } catch (Throwable t) {
+      internal("request tracking", t);
+      return answer;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletableFuture<Object> resend(Object transport, Object context) {
+    try {
+      return (CompletableFuture<Object>) Reflect.call(transport, Reflect.method(transport.getClass(), "executeOperationWithResponse", context.getClass()), context);
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  /**
+   * Streamable HTTP: the status of a response. A 400 to a request (not an initialize, not already a
+   * retry) that carried a session id means the server no longer knows the session: reported as 404,
+   * so that the library starts a new session and sends the request again, as it does for 404.
+   */
+  public static Object responseStatus(Object transport, Object context, boolean isRetry, Object info) {
+    try {
+      if (isRetry || !(info instanceof HttpResponse.ResponseInfo) || ((HttpResponse.ResponseInfo) info).statusCode() != 400) {
+        return info;
+      }
+      Object message = Reflect.call(context, Reflect.method(context.getClass(), "message"));
+      if (message == null || message.getClass().getName().equals(INITIALIZE_REQUEST) || L4jDriver.sessionId(transport) == null) {
+        return info;
+      }
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c == null) {
+        return info;
+      }
+      Log.info(c.label() + ": server answered HTTP 400 for the session (expired, e.g. after a restart); starting a new session and sending the request again");
+      return new SessionGoneResponse((HttpResponse.ResponseInfo) info);
+    } catch (Throwable t) {
+      internal("response status", t);
+      return info;
+    }
+  }
+
+  static void internal(String what, Throwable t) {
+    Log.once(Log.Level.WARN, "l4j-internal-" + what + t.getClass().getName(), "internal error during " + what + " (langchain4j-mcp support), the application is unaffected: " + Redact.error(t));
+  }
+}
