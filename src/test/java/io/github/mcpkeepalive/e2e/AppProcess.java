@@ -122,14 +122,27 @@ final class AppProcess implements AutoCloseable {
    * (from the directory {@code sdkLib}, e.g. 2.0.0): the same unmodified app on another SDK.
    */
   static String sampleClasspathWithSdk(Path sdkLib) throws IOException {
-    Path app = Path.of("../sample-app/target/classes").toAbsolutePath().normalize();
-    Path lib = Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")).toAbsolutePath();
+    return classpathReplacing(Path.of("../sample-app/target/classes"), Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")), "mcp-(core|json-jackson3)-.*\\.jar", sdkLib);
+  }
+
+  /**
+   * A sibling module's classpath with the jars matching {@code jarRegex} replaced by those in {@code
+   * replacements}: its classes directory, as the Class-Path of its jar would bring the originals.
+   */
+  static String moduleClasspathReplacing(String module, String jarRegex, Path replacements) throws IOException {
+    Path target = Path.of("..", module, "target");
+    return classpathReplacing(target.resolve("classes"), target.resolve("lib"), jarRegex, replacements);
+  }
+
+  private static String classpathReplacing(Path appPath, Path libPath, String jarRegex, Path replacements) throws IOException {
+    Path app = appPath.toAbsolutePath().normalize();
+    Path lib = libPath.toAbsolutePath().normalize();
     try (Stream<Path> jars = Files.list(lib);
-        Stream<Path> sdk = Files.list(sdkLib)) {
+        Stream<Path> replacing = Files.list(replacements)) {
       List<String> entries = new ArrayList<>();
       entries.add(app.toString());
-      jars.filter(p -> !p.getFileName().toString().matches("mcp-(core|json-jackson3)-.*\\.jar")).map(Path::toString).sorted().forEach(entries::add);
-      sdk.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted().forEach(entries::add);
+      jars.filter(p -> !p.getFileName().toString().matches(jarRegex)).map(Path::toString).sorted().forEach(entries::add);
+      replacing.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted().forEach(entries::add);
       return String.join(File.pathSeparator, entries);
     }
   }

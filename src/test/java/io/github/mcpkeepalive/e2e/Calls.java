@@ -25,10 +25,13 @@ final class Calls {
 
   private Calls() {}
 
-  /** Waits until both servers of a {@link Rig} answered a first call. */
+  /**
+   * Waits until both servers of a {@link Rig} answered a first call. Generous: a Spring Boot
+   * application starting while other scenarios run on the same two cores can take 20 s.
+   */
   static void awaitFirstOk(AppProcess app) {
     for (String server : new String[] {"sse", "http"}) {
-      app.await(l -> l.startsWith("CALL ") && l.contains("server=" + server + " ") && l.contains(" ok "), Duration.ofSeconds(30), "a first " + server + " call");
+      app.await(l -> l.startsWith("CALL ") && l.contains("server=" + server + " ") && l.contains(" ok "), Duration.ofSeconds(90), "a first " + server + " call");
     }
   }
 
