@@ -156,6 +156,12 @@ public final class Demo {
       return lines.stream().map(l -> l[1]).toList();
     }
 
+    /** Whether every client of this run has started (initialized, or failed to). */
+    boolean started() {
+      long done = texts().stream().filter(t -> t.startsWith("READY ") || t.startsWith("INIT ")).count();
+      return done >= Math.max(1, external.isEmpty() ? 2 : external.size());
+    }
+
     @Override
     public void close() {
       process.destroyForcibly();
@@ -182,10 +188,16 @@ public final class Demo {
               secs(blackholeAt),
               secs(blackholeFor)));
     }
-    Instant t0 = Instant.now();
     try (Run plain = new Run("without agent", false);
         Run healed = new Run("with agent", true)) {
       List<Run> runs = List.of(plain, healed);
+      // the timeline starts once both apps are up, however long the JVMs take on this machine
+      Instant startDeadline = Instant.now().plusSeconds(60);
+      while (!runs.stream().allMatch(Run::started) && Instant.now().isBefore(startDeadline)) {
+        Thread.sleep(50);
+      }
+      Instant t0 = Instant.now();
+      say("demo: +0.0 s both apps started");
       List<Instant[]> outages = new ArrayList<>();
       if (external.isEmpty()) {
         sleepUntil(t0.plus(restartAt));
