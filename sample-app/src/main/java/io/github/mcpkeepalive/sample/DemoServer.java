@@ -10,6 +10,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -39,6 +40,7 @@ public final class DemoServer implements AutoCloseable {
   private final AtomicInteger starts = new AtomicInteger();
   private final AtomicInteger toolCalls = new AtomicInteger();
   private volatile boolean rejectAll;
+  private volatile boolean unknownSessionAs400;
   private Server jetty;
   private McpSyncServer sseServer;
   private McpSyncServer streamableServer;
@@ -65,6 +67,14 @@ public final class DemoServer implements AutoCloseable {
 
   public int toolCalls() {
     return toolCalls.get();
+  }
+
+  /**
+   * Answer 400 instead of 404 to a request for a session the server does not know, as some servers
+   * do (the reference TypeScript server among them).
+   */
+  public void setUnknownSessionAs400(boolean as400) {
+    this.unknownSessionAs400 = as400;
   }
 
   /** Answer every request with 401, as a server whose credentials were revoked. */
@@ -209,7 +219,25 @@ public final class DemoServer implements AutoCloseable {
         res.getWriter().write("{\"error\":\"unauthorized\"}");
         return;
       }
-      chain.doFilter(request, response);
+      if (unknownSessionAs400 && req.getHeader("Mcp-Session-Id") != null) {
+        res = new HttpServletResponseWrapper(res) {
+          @Override
+          public void setStatus(int sc) {
+            super.setStatus(sc == 404 ? 400 : sc);
+          }
+
+          @Override
+          public void sendError(int sc, String msg) throws java.io.IOException {
+            super.sendError(sc == 404 ? 400 : sc, msg);
+          }
+
+          @Override
+          public void sendError(int sc) throws java.io.IOException {
+            super.sendError(sc == 404 ? 400 : sc);
+          }
+        };
+      }
+      chain.doFilter(request, res);
     };
   }
 
