@@ -1,5 +1,9 @@
 package io.github.mcpkeepalive.core;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * One MCP client connection known to the agent. Its state changes only on the scheduler thread;
  * {@link #lastReadNanos} is written by the threads that receive messages.
@@ -29,7 +33,7 @@ public final class Connection {
   boolean authReported;
   int suspectEvents;
   /** Requests of the application waiting for the connection to be re-established. */
-  final java.util.List<java.util.concurrent.CompletableFuture<Void>> waiters = new java.util.ArrayList<>();
+  final List<CompletableFuture<Void>> waiters = new ArrayList<>();
   FailureKind lastFailure;
   volatile String lastError;
 

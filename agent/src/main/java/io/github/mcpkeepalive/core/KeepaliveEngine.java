@@ -159,8 +159,9 @@ public final class KeepaliveEngine {
               done.completeExceptionally(cause);
               return;
             case CONNECTED:
-              if (c.stateSinceNanos - requestStartNanos > 0) {
-                done.complete(null);
+            case UNHEALTHY:
+              if (c.state == ConnectionState.CONNECTED && c.stateSinceNanos - requestStartNanos > 0) {
+                done.complete(null); // reconnected since the request was sent
                 return;
               }
               c.waiters.add(done);
@@ -172,11 +173,7 @@ public final class KeepaliveEngine {
               setPending(c, () -> attempt(c), 0); // the server answers again: try now
               return;
             default:
-              c.waiters.add(done); // NEW, UNHEALTHY (a ping is under way) or RECONNECTING
-              if (c.state == ConnectionState.UNHEALTHY) {
-                c.lastError = Redact.error(cause);
-                disconnect(c, FailureKind.SESSION_EXPIRED, "a request of the application found the session gone (" + c.lastError + ")");
-              }
+              c.waiters.add(done); // NEW or RECONNECTING: an initialization is under way
           }
         });
     return done;

@@ -55,7 +55,8 @@ public final class LibraryVersion {
       return known;
     }
     if (loader.getResource(classResource) == null) {
-      return false; // the library is not there (another library's class is being looked at)
+      decided.put(loader, false); // the library is not there (another library's class is being looked at)
+      return false;
     }
     String version = read(loader);
     boolean ok = version != null && supported.matcher(version).matches();

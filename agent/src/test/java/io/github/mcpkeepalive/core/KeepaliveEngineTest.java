@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -321,5 +323,40 @@ class KeepaliveEngineTest {
     Connection first = engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver());
     assertEquals(first, engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver()), "one connection per client object");
     assertEquals(secs(10), first.intervalNanos());
+  }
+
+  @Test
+  void aRequestThatFindsTheSessionGoneReconnectsAtOnceAndIsReleasedWhenConnected() {
+    connected();
+    time.advanceSeconds(1);
+    CompletableFuture<Void> waiting = engine.onSessionLost(c, new IOException("Unexpected status code: 404"), time.nanoTime());
+    time.runDue();
+    assertEquals(ConnectionState.RECONNECTING, c.state(), transitions()::toString);
+    assertTrue(!waiting.isDone(), "waits for the reconnect");
+    driver.lastReconnect().complete(null);
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertTrue(waiting.isDone() && !waiting.isCompletedExceptionally(), "released to send the request again");
+
+    // a request sent before that reconnect, failing after it: its session is already replaced
+    long before = time.nanoTime() - secs(0.5);
+    time.advanceSeconds(1);
+    CompletableFuture<Void> late = engine.onSessionLost(c, new IOException("Unexpected status code: 404"), before);
+    time.runDue();
+    assertTrue(late.isDone() && !late.isCompletedExceptionally(), "sent again at once");
+    assertEquals(1, driver.reconnects.size(), "no second reconnect");
+    assertEquals(ConnectionState.CONNECTED, c.state());
+  }
+
+  @Test
+  void aRequestWaitingForAReconnectFailsWithTheFailedAttempt() {
+    connected();
+    time.advanceSeconds(1);
+    CompletableFuture<Void> waiting = engine.onSessionLost(c, new IOException("Unexpected status code: 404"), time.nanoTime());
+    time.runDue();
+    ConnectException refused = new ConnectException("Connection refused");
+    failReconnect(refused);
+    assertTrue(waiting.isCompletedExceptionally(), "the request fails with the attempt instead of waiting out the backoff");
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
   }
 }
