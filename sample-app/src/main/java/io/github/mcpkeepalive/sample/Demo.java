@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.sample;
 
+import io.github.mcpkeepalive.sample.support.CallSchedule;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,13 +79,13 @@ public final class Demo {
       switch (a) {
         case "--agent" -> agentJar = v;
         case "--agent-args" -> agentArgs = v;
-        case "--idle-cut" -> idleCut = SampleApp.duration(v);
-        case "--every" -> every = SampleApp.duration(v);
+        case "--idle-cut" -> idleCut = CallSchedule.duration(v);
+        case "--every" -> every = CallSchedule.duration(v);
         case "--calls" -> calls = Integer.parseInt(v);
-        case "--restart-at" -> restartAt = SampleApp.duration(v);
-        case "--restart-down" -> restartDown = SampleApp.duration(v);
-        case "--blackhole-at" -> blackholeAt = SampleApp.duration(v);
-        case "--blackhole-for" -> blackholeFor = SampleApp.duration(v);
+        case "--restart-at" -> restartAt = CallSchedule.duration(v);
+        case "--restart-down" -> restartDown = CallSchedule.duration(v);
+        case "--blackhole-at" -> blackholeAt = CallSchedule.duration(v);
+        case "--blackhole-for" -> blackholeFor = CallSchedule.duration(v);
         case "--server" -> external.add(v);
         default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
       }

@@ -1,7 +1,7 @@
 package io.github.mcpkeepalive.springai;
 
+import io.github.mcpkeepalive.sample.support.CallSchedule;
 import io.modelcontextprotocol.client.McpClient;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +26,7 @@ public class ToolsChangeCounter implements McpClientCustomizer<McpClient.SyncSpe
     spec.toolsChangeConsumer(
         tools -> {
           count.incrementAndGet();
-          CallLoop.out("NOTIFY " + Instant.now() + " server=" + connectionName + " tools_list_changed");
+          CallSchedule.notified(connectionName);
         });
   }
 

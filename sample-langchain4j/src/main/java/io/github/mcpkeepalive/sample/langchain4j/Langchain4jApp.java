@@ -9,18 +9,17 @@ import dev.langchain4j.mcp.client.transport.McpTransport;
 import dev.langchain4j.mcp.client.transport.http.HttpMcpTransport;
 import dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport;
 import dev.langchain4j.service.tool.ToolExecutionResult;
+import io.github.mcpkeepalive.sample.support.CallSchedule;
+import io.github.mcpkeepalive.sample.support.SampleArgs;
+import io.github.mcpkeepalive.sample.support.ServerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An ordinary MCP client application, written as a user would with langchain4j-mcp: it connects to
@@ -46,142 +45,87 @@ public final class Langchain4jApp {
   /** What {@link DefaultMcpClient#executeTool} returns, as a normal result, when a call times out. */
   private static final String TIMEOUT_RESULT_TEXT = "There was a timeout executing the tool";
 
-  /** One configured server. */
-  record ServerSpec(String name, String url, String transport, String token) {}
-
   /** Client settings given on the command line; null means "not given, use the library default". */
-  record ClientOptions(Duration requestTimeout, Boolean healthCheck, Duration healthCheckInterval, Duration reconnectInterval, Duration pingTimeout) {}
+  static final class ClientOptions {
+    Duration requestTimeout;
+    Boolean healthCheck;
+    Duration healthCheckInterval;
+    Duration reconnectInterval;
+    Duration pingTimeout;
+
+    boolean accept(String option, String value) {
+      switch (option) {
+        case "--health-check" -> healthCheck = onOff(value);
+        case "--health-check-interval" -> healthCheckInterval = CallSchedule.duration(value);
+        case "--reconnect-interval" -> reconnectInterval = CallSchedule.duration(value);
+        case "--ping-timeout" -> pingTimeout = CallSchedule.duration(value);
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   private Langchain4jApp() {}
 
   public static void main(String[] args) throws Exception {
-    List<ServerSpec> servers = new ArrayList<>();
-    Duration every = Duration.ofSeconds(12);
-    int calls = 5;
-    Duration requestTimeout = Duration.ofSeconds(10);
-    Boolean healthCheck = null;
-    Duration healthCheckInterval = null;
-    Duration reconnectInterval = null;
-    Duration pingTimeout = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String v = i + 1 < args.length ? args[i + 1] : null;
-      switch (a) {
-        case "--server":
-          servers.add(parseServer(v));
-          i++;
-          break;
-        case "--config":
-          servers.addAll(readConfig(Path.of(v)));
-          i++;
-          break;
-        case "--every":
-          every = duration(v);
-          i++;
-          break;
-        case "--calls":
-          calls = Integer.parseInt(v);
-          i++;
-          break;
-        case "--request-timeout":
-          requestTimeout = duration(v);
-          i++;
-          break;
-        case "--health-check":
-          healthCheck = onOff(v);
-          i++;
-          break;
-        case "--health-check-interval":
-          healthCheckInterval = duration(v);
-          i++;
-          break;
-        case "--reconnect-interval":
-          reconnectInterval = duration(v);
-          i++;
-          break;
-        case "--ping-timeout":
-          pingTimeout = duration(v);
-          i++;
-          break;
-        default:
-          System.err.println("unknown argument: " + a);
-          System.exit(2);
-      }
+    ClientOptions options = new ClientOptions();
+    SampleArgs a = SampleArgs.parse(args, Langchain4jApp::readConfig, options::accept);
+    options.requestTimeout = a.requestTimeout;
+    List<CallSchedule.Named> sessions = new ArrayList<>();
+    for (ServerSpec spec : a.servers) {
+      sessions.add(new CallSchedule.Named(spec.name(), new Langchain4jSession(spec, options)));
     }
-    if (servers.isEmpty()) {
-      System.err.println("no server given; use --server name=a,url=http://127.0.0.1:8080/mcp,transport=streamable");
-      System.exit(2);
-    }
-    ClientOptions options = new ClientOptions(requestTimeout, healthCheck, healthCheckInterval, reconnectInterval, pingTimeout);
-    int failed = run(servers, every, calls, options);
+    int failed = CallSchedule.run(sessions, a.every, a.calls);
     System.exit(failed == 0 ? 0 : 1);
   }
 
-  /** Runs the schedule against every server in parallel; returns the number of failed calls. */
-  static int run(List<ServerSpec> servers, Duration every, int calls, ClientOptions options) throws InterruptedException {
-    CountDownLatch done = new CountDownLatch(servers.size());
-    AtomicInteger totalFailed = new AtomicInteger();
-    List<String> summaries = Collections.synchronizedList(new ArrayList<>());
-    for (ServerSpec spec : servers) {
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  int[] r = runOne(spec, every, calls, options);
-                  totalFailed.addAndGet(r[1]);
-                  summaries.add("SUMMARY server=" + spec.name() + " ok=" + r[0] + " failed=" + r[1] + " notifications=" + r[2]);
-                } finally {
-                  done.countDown();
-                }
-              },
-              "app-" + spec.name());
-      t.start();
-    }
-    done.await();
-    summaries.forEach(Langchain4jApp::out);
-    return totalFailed.get();
-  }
+  /**
+   * One langchain4j client. It exists only once it has connected: when the first connection fails,
+   * the next call builds it again.
+   */
+  private static final class Langchain4jSession implements CallSchedule.Session {
+    private final ServerSpec spec;
+    private final ClientOptions options;
+    private McpClient client;
 
-  private static int[] runOne(ServerSpec spec, Duration every, int calls, ClientOptions options) {
-    McpClient client = null;
-    int ok = 0;
-    int failed = 0;
-    try {
-      try {
+    Langchain4jSession(ServerSpec spec, ClientOptions options) {
+      this.spec = spec;
+      this.options = options;
+    }
+
+    @Override
+    public int start() {
+      client = connect(spec, options);
+      return client.listTools().size();
+    }
+
+    @Override
+    public String call(int n) {
+      if (client == null) {
         client = connect(spec, options);
-        int tools = client.listTools().size();
-        out("READY " + Instant.now() + " server=" + spec.name() + " tools=" + tools);
-      } catch (RuntimeException e) {
-        out("INIT " + Instant.now() + " server=" + spec.name() + " failed error=" + errorClass(e));
       }
-      long next = System.nanoTime();
-      for (int i = 1; i <= calls; i++) {
-        next += every.toNanos();
-        sleepUntil(next);
-        long start = System.nanoTime();
-        try {
-          if (client == null) {
-            // the first connection failed: the client only exists once it has connected
-            client = connect(spec, options);
-          }
-          ToolExecutionResult result =
-              client.executeTool(ToolExecutionRequest.builder().name("echo").arguments("{\"text\":\"call " + i + "\"}").build());
-          long ms = (System.nanoTime() - start) / 1_000_000;
-          String error = result.isError() ? "ToolError" : TIMEOUT_RESULT_TEXT.equals(result.resultText()) ? "ToolTimeout" : null;
-          if (error != null) {
-            failed++;
-            out("CALL " + Instant.now() + " server=" + spec.name() + " n=" + i + " failed latency_ms=" + ms + " error=" + error);
-          } else {
-            ok++;
-            out("CALL " + Instant.now() + " server=" + spec.name() + " n=" + i + " ok latency_ms=" + ms);
-          }
-        } catch (RuntimeException e) {
-          failed++;
-          long ms = (System.nanoTime() - start) / 1_000_000;
-          out("CALL " + Instant.now() + " server=" + spec.name() + " n=" + i + " failed latency_ms=" + ms + " error=" + callError(e));
-        }
+      ToolExecutionResult result = client.executeTool(ToolExecutionRequest.builder().name("echo").arguments("{\"text\":\"call " + n + "\"}").build());
+      return result.isError() ? "ToolError" : TIMEOUT_RESULT_TEXT.equals(result.resultText()) ? "ToolTimeout" : null;
+    }
+
+    @Override
+    public int notifications() {
+      return 0; // langchain4j-mcp has no callback for them
+    }
+
+    /** A tool error result is thrown as a {@link ToolExecutionException} with no cause and no code. */
+    @Override
+    public String errorName(RuntimeException e) {
+      if (e instanceof ToolExecutionException t && t.getCause() == null && t.errorCode() == null) {
+        return "ToolError";
       }
-    } finally {
+      return CallSchedule.errorClass(e);
+    }
+
+    @Override
+    public void close() {
       if (client != null) {
         try {
           client.close();
@@ -190,7 +134,6 @@ public final class Langchain4jApp {
         }
       }
     }
-    return new int[] {ok, failed, 0};
   }
 
   /** Builds the client, which connects and initializes; closes the transport if that fails. */
@@ -202,18 +145,18 @@ public final class Langchain4jApp {
             .clientName("mcp-keepalive-sample-langchain4j")
             .clientVersion("1.0")
             .transport(transport)
-            .toolExecutionTimeout(options.requestTimeout());
-    if (options.healthCheck() != null) {
-      builder.autoHealthCheck(options.healthCheck());
+            .toolExecutionTimeout(options.requestTimeout);
+    if (options.healthCheck != null) {
+      builder.autoHealthCheck(options.healthCheck);
     }
-    if (options.healthCheckInterval() != null) {
-      builder.autoHealthCheckInterval(options.healthCheckInterval());
+    if (options.healthCheckInterval != null) {
+      builder.autoHealthCheckInterval(options.healthCheckInterval);
     }
-    if (options.reconnectInterval() != null) {
-      builder.reconnectInterval(options.reconnectInterval());
+    if (options.reconnectInterval != null) {
+      builder.reconnectInterval(options.reconnectInterval);
     }
-    if (options.pingTimeout() != null) {
-      builder.pingTimeout(options.pingTimeout());
+    if (options.pingTimeout != null) {
+      builder.pingTimeout(options.pingTimeout);
     }
     try {
       return builder.build();
@@ -237,41 +180,6 @@ public final class Langchain4jApp {
     return StreamableHttpMcpTransport.builder().url(spec.url()).customHeaders(headers).build();
   }
 
-  static ServerSpec parseServer(String text) {
-    String name = null;
-    String url = null;
-    String transport = null;
-    String token = null;
-    for (String part : text.split(",")) {
-      int eq = part.indexOf('=');
-      if (eq < 0) {
-        url = part.trim();
-        continue;
-      }
-      String k = part.substring(0, eq).trim();
-      String v = part.substring(eq + 1).trim();
-      switch (k) {
-        case "name" -> name = v;
-        case "url" -> url = v;
-        case "transport", "type" -> transport = v;
-        case "token" -> token = v;
-        default -> throw new IllegalArgumentException("unknown server field '" + k + "' (name, url, transport, token)");
-      }
-    }
-    return spec(name, url, transport, token);
-  }
-
-  private static ServerSpec spec(String name, String url, String transport, String token) {
-    if (url == null) {
-      throw new IllegalArgumentException("server without url");
-    }
-    String t = transport == null ? (url.endsWith("/sse") ? "sse" : "streamable") : transport.toLowerCase(Locale.ROOT);
-    if (!t.equals("sse")) {
-      t = "streamable";
-    }
-    return new ServerSpec(name == null ? t : name, url, t, token);
-  }
-
   /** Reads {@code [{"name","url","transport","token"}]} or {@code {"servers":[…]}}. */
   static List<ServerSpec> readConfig(Path file) throws IOException {
     Object root = new ObjectMapper().readValue(Files.readString(file), Object.class);
@@ -279,25 +187,9 @@ public final class Langchain4jApp {
     List<ServerSpec> out = new ArrayList<>();
     for (Object o : list) {
       Map<?, ?> m = (Map<?, ?>) o;
-      out.add(spec((String) m.get("name"), (String) m.get("url"), (String) (m.get("transport") != null ? m.get("transport") : m.get("type")), (String) m.get("token")));
+      out.add(ServerSpec.fromMap(m));
     }
     return out;
-  }
-
-  /** A tool error result is thrown as a {@link ToolExecutionException} with no cause and no code. */
-  static String callError(RuntimeException e) {
-    if (e instanceof ToolExecutionException t && t.getCause() == null && t.errorCode() == null) {
-      return "ToolError";
-    }
-    return errorClass(e);
-  }
-
-  static String errorClass(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root == e ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + "/" + root.getClass().getSimpleName();
   }
 
   static Boolean onOff(String text) {
@@ -306,33 +198,5 @@ public final class Langchain4jApp {
       case "off", "false", "no" -> Boolean.FALSE;
       default -> throw new IllegalArgumentException("expected on or off, got '" + text + "'");
     };
-  }
-
-  static Duration duration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-    }
-    if (t.endsWith("s")) {
-      t = t.substring(0, t.length() - 1);
-    }
-    return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
-  }
-
-  private static void sleepUntil(long deadlineNanos) {
-    long wait;
-    while ((wait = deadlineNanos - System.nanoTime()) > 0) {
-      try {
-        Thread.sleep(Math.max(1, wait / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  static synchronized void out(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }
