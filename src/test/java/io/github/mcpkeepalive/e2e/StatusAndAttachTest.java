@@ -39,6 +39,7 @@ class StatusAndAttachTest {
       System.out.println("STATUS before the fault\n" + status);
       assertTrue(status.startsWith("exit=0"), status);
       assertTrue(status.contains("2 connection(s): CONNECTED=2"), status);
+      assertTrue(status.contains(" 6 of them examined for instrumentation"), "only the six SDK classes it instruments are looked at\n" + status);
       assertTrue(row(status, "sse").contains(" CONNECTED ") && row(status, "streamable").contains(" CONNECTED "), status);
       assertFalse(status.contains(Rig.QUERY_SECRET) || status.contains(Rig.TOKEN), "no secret in the status output");
 

@@ -201,6 +201,7 @@ public final class Cli {
       Set<ObjectName> names = new TreeSet<>((a, b) -> compareIds(a.getKeyProperty("name"), b.getKeyProperty("name")));
       names.addAll(mbs.queryNames(new ObjectName(JmxPublisher.DOMAIN + ":type=Connection,*"), null));
       out.println("JVM " + pid + ": mcp-keepalive-agent " + loaded + ", " + config + "; " + names.size() + " connection(s)" + (counts.isEmpty() ? "" : ": " + String.join(" ", counts)));
+      out.println("classes: " + mbs.getAttribute(agentName, "ClassesSeen") + " loaded since the agent started, " + mbs.getAttribute(agentName, "ClassesExamined") + " of them examined for instrumentation");
       String[] columns = {"Id", "Name", "Transport", "State", "MillisInState", "PingsSent", "PingsFailed", "LastPingRttMillis", "ReconnectAttempts", "ReconnectSuccesses", "LastErrorClass", "Url"};
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"ID", "NAME", "TRANSPORT", "STATE", "FOR", "PINGS", "FAILED", "RTT", "RECONNECTS", "LAST ERROR", "URL"});

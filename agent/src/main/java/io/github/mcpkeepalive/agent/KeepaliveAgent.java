@@ -1,9 +1,5 @@
 package io.github.mcpkeepalive.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isDefaultFinalizer;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import io.github.mcpkeepalive.core.ConfigLoader;
 import io.github.mcpkeepalive.core.DaemonScheduler;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
@@ -11,21 +7,18 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
+import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.jmx.JmxPublisher;
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * The agent's entry point: {@code -javaagent:mcp-keepalive-agent.jar[=key=value,…]}. It reads the
- * configuration, starts the one scheduler thread and weaves the client-library support. Any
- * failure here is logged and leaves the application running as if the agent were absent.
+ * The agent's entry point: {@code -javaagent:mcp-keepalive-agent.jar[=key=value,…]}, or a late
+ * attach. It reads the configuration, starts the one scheduler thread and registers the weaver.
+ * Any failure here is logged and leaves the application running as if the agent were absent.
  */
 public final class KeepaliveAgent {
 
@@ -36,10 +29,15 @@ public final class KeepaliveAgent {
 
   private KeepaliveAgent() {}
 
+  /**
+   * At JVM start: the weaver is registered before any application class loads, so every client is
+   * seen from its constructor.
+   */
   public static void premain(String args, Instrumentation inst) {
     start(args, inst);
   }
 
+  /** A late attach: classes already loaded are retransformed, clients taken over when next used. */
   public static void agentmain(String args, Instrumentation inst) {
     start(args, inst);
   }
@@ -50,6 +48,8 @@ public final class KeepaliveAgent {
       return;
     }
     started = true;
+    long begin = System.nanoTime();
+    String version = version();
     try {
       ConfigLoader.Result config = ConfigLoader.loadFromJvm(args);
       Settings settings = config.settings;
@@ -66,26 +66,26 @@ public final class KeepaliveAgent {
       }
       KeepaliveEngine engine =
           new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), () -> ThreadLocalRandom.current().nextDouble());
+      List<LibraryInstrumentation> libraries = List.of(McpSdkInstrumentation.INSTANCE, Langchain4jInstrumentation.INSTANCE);
+      StringBuilder described = new StringBuilder();
+      for (LibraryInstrumentation l : libraries) {
+        described.append(described.length() == 0 ? "" : " and ").append(l.description());
+      }
+      Weaver weaver = new Weaver(libraries);
       AgentRuntime.setEngine(engine);
-      engine.setListener(new JmxPublisher(engine, version()));
-      System.setProperty(LOADED_PROPERTY, version()); // lets the status command tell "not loaded" from "no connection yet"
-      AgentBuilder builder =
-          new AgentBuilder.Default(new ByteBuddy().ignore(isDefaultFinalizer())) // lambdas are synthetic: keep them visible
-              .disableClassFormatChanges()
-              .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-              .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-              .with(new ErrorListener())
-              .ignore(not(nameStartsWith(McpSdkInstrumentation.PACKAGE_PREFIX).or(nameStartsWith(Langchain4jInstrumentation.PACKAGE_PREFIX))));
-      Langchain4jInstrumentation.apply(McpSdkInstrumentation.apply(builder)).installOn(inst);
+      engine.setListener(new JmxPublisher(engine, version, weaver::classesSeen, weaver::classesExamined));
+      weaver.install(inst);
+      System.setProperty(LOADED_PROPERTY, version); // lets the status command tell "not loaded" from "no connection yet"
       Log.info(
           "mcp-keepalive-agent "
-              + version()
+              + version
               + " started: "
               + settings.summary()
               + "; instrumenting "
-              + McpSdkInstrumentation.DESCRIPTION
-              + " and "
-              + Langchain4jInstrumentation.DESCRIPTION);
+              + described
+              + "; set up in "
+              + (System.nanoTime() - begin) / 1_000_000
+              + " ms");
     } catch (Throwable t) {
       AgentRuntime.setEngine(null);
       Log.error("agent failed to start, the application runs without keepalive: " + Redact.error(t));
@@ -95,18 +95,5 @@ public final class KeepaliveAgent {
   static String version() {
     String v = KeepaliveAgent.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
-  }
-
-  /** Logs a failed transformation once per type; the class then loads unchanged. */
-  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      Log.once(Log.Level.WARN, "transform-" + typeName, "could not instrument " + typeName + ", left unchanged: " + Redact.error(throwable));
-    }
-
-    @Override
-    public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module, boolean loaded, DynamicType dynamicType) {
-      Log.debug("instrumented " + typeDescription.getName());
-    }
   }
 }

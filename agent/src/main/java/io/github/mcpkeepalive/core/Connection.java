@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.core;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,10 @@ public final class Connection {
   long generation;
   boolean authReported;
   int suspectEvents;
+  /** The application objects this connection is found by, held weakly; removed when it closes. */
+  private final List<WeakReference<Object>> keys = new ArrayList<>(4);
+  /** How late the last idle ping was sent, against its due time (for the scale benchmark). */
+  volatile long lastPingLatenessNanos;
   /** Requests of the application waiting for the connection to be re-established. */
   final List<CompletableFuture<Void>> waiters = new ArrayList<>();
   FailureKind lastFailure;
@@ -54,6 +59,37 @@ public final class Connection {
     this.driver = driver;
     this.stateSinceNanos = now;
     this.lastReadNanos = now;
+  }
+
+  void addKey(Object key) {
+    synchronized (keys) {
+      keys.removeIf(k -> k.get() == null);
+      for (WeakReference<Object> k : keys) {
+        if (k.get() == key) {
+          return;
+        }
+      }
+      keys.add(new WeakReference<>(key));
+    }
+  }
+
+  /** The application objects still alive that this connection is registered under. */
+  List<Object> keys() {
+    List<Object> alive = new ArrayList<>();
+    synchronized (keys) {
+      for (WeakReference<Object> k : keys) {
+        Object o = k.get();
+        if (o != null) {
+          alive.add(o);
+        }
+      }
+    }
+    return alive;
+  }
+
+  /** How late, after its due time, the scheduler sent the last idle ping (nanoseconds). */
+  public long lastPingLatenessNanos() {
+    return lastPingLatenessNanos;
   }
 
   public String id() {

@@ -83,6 +83,7 @@ public final class KeepaliveEngine {
     if (stored != c) {
       return stored;
     }
+    c.addKey(key);
     live.put(c.id, c);
     Log.info("discovered " + c.label() + " [" + library + "], keepalive every " + Settings.seconds(interval) + " s of idleness");
     scheduler.execute(() -> announce(c));
@@ -91,8 +92,8 @@ public final class KeepaliveEngine {
 
   /** Makes another application object (a wrapper, the transport) find the same connection. */
   public void alias(Object key, Connection c) {
-    if (key != null && c != null && c.state != ConnectionState.CLOSED) {
-      byObject.putIfAbsent(key, c);
+    if (key != null && c != null && c.state != ConnectionState.CLOSED && byObject.putIfAbsent(key, c) == c) {
+      c.addKey(key);
     }
   }
 
@@ -252,6 +253,7 @@ public final class KeepaliveEngine {
       setPending(c, () -> check(c), c.currentIntervalNanos - idle);
       return;
     }
+    c.lastPingLatenessNanos = ticker.nanoTime() - (c.lastReadNanos + c.currentIntervalNanos);
     sendPing(c, null);
   }
 
@@ -431,7 +433,9 @@ public final class KeepaliveEngine {
     cancelPending(c);
     transition(c, ConnectionState.CLOSED, reason);
     live.remove(c.id);
-    byObject.removeValue(c);
+    for (Object key : c.keys()) {
+      byObject.remove(key, c); // its own keys only: no walk over every connection
+    }
     ConnectionListener l = listener;
     if (l != null) {
       try {

@@ -84,9 +84,11 @@ public final class WeakIdentityRegistry<V> {
     }
   }
 
-  /** Removes every entry whose value is {@code value}. */
-  public void removeValue(V value) {
-    map.values().removeIf(v -> v == value);
+  /** Removes the entry of {@code key} if it holds {@code value} (compared by identity). */
+  public void remove(Object key, V value) {
+    if (key != null) {
+      map.computeIfPresent(new Probe(key), (k, v) -> v == value ? null : v);
+    }
   }
 
   public int size() {

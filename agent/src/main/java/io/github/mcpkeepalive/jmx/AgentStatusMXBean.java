@@ -26,4 +26,10 @@ public interface AgentStatusMXBean {
   double getBackoffMaxSeconds();
 
   double getJitter();
+
+  /** Classes the JVM defined or retransformed since the agent started (each one name lookup). */
+  long getClassesSeen();
+
+  /** Of those, the classes handed to Byte Buddy's matchers: only the instrumented ones. */
+  long getClassesExamined();
 }

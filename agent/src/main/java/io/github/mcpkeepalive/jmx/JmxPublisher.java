@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -27,17 +28,21 @@ public final class JmxPublisher implements ConnectionListener {
   private final KeepaliveEngine engine;
   private final String version;
   private final Supplier<MBeanServer> serverSupplier;
+  private final LongSupplier classesSeen;
+  private final LongSupplier classesExamined;
   private MBeanServer server;
   private boolean failed;
 
-  public JmxPublisher(KeepaliveEngine engine, String version) {
-    this(engine, version, ManagementFactory::getPlatformMBeanServer);
+  public JmxPublisher(KeepaliveEngine engine, String version, LongSupplier classesSeen, LongSupplier classesExamined) {
+    this(engine, version, ManagementFactory::getPlatformMBeanServer, classesSeen, classesExamined);
   }
 
-  JmxPublisher(KeepaliveEngine engine, String version, Supplier<MBeanServer> serverSupplier) {
+  JmxPublisher(KeepaliveEngine engine, String version, Supplier<MBeanServer> serverSupplier, LongSupplier classesSeen, LongSupplier classesExamined) {
     this.engine = engine;
     this.version = version;
     this.serverSupplier = serverSupplier;
+    this.classesSeen = classesSeen;
+    this.classesExamined = classesExamined;
   }
 
   public static ObjectName connectionName(String id) throws Exception {
@@ -252,6 +257,16 @@ public final class JmxPublisher implements ConnectionListener {
     @Override
     public double getJitter() {
       return settings().jitter;
+    }
+
+    @Override
+    public long getClassesSeen() {
+      return classesSeen.getAsLong();
+    }
+
+    @Override
+    public long getClassesExamined() {
+      return classesExamined.getAsLong();
     }
   }
 }

@@ -23,7 +23,9 @@ class WeakIdentityRegistryTest {
     assertNull(r.get(b), "an equal but different object is another client");
     assertEquals("A", r.putIfAbsent(a, "other"));
     r.put(b, "B");
-    r.removeValue("A");
+    r.remove(a, "B");
+    assertEquals("A", r.get(a), "held by another value: kept");
+    r.remove(a, "A");
     assertNull(r.get(a));
     assertEquals("B", r.get(b));
   }

@@ -89,7 +89,9 @@ class JmxPublisherTest {
             () -> {
               serverAsked.incrementAndGet();
               return server;
-            }));
+            },
+            () -> 4000,
+            () -> 6));
     runTasks();
     assertEquals(0, serverAsked.get(), "no JMX work before a connection exists");
     assertFalse(server.isRegistered(new ObjectName(JmxPublisher.AGENT_NAME)));
@@ -123,6 +125,8 @@ class JmxPublisherTest {
     TabularData perState = (TabularData) server.getAttribute(agent, "ConnectionsPerState");
     assertEquals(1, perState.values().stream().map(CompositeData.class::cast).filter(r -> "RECONNECTING".equals(r.get("key"))).mapToInt(r -> (Integer) r.get("value")).sum());
     assertTrue(((String) server.getAttribute(agent, "Configuration")).contains("interval=30s"));
+    assertEquals(4000L, server.getAttribute(agent, "ClassesSeen"));
+    assertEquals(6L, server.getAttribute(agent, "ClassesExamined"));
     assertFalse(server.queryNames(null, null).toString().contains("SECRET"));
 
     engine.onClosed(c);

@@ -8,15 +8,25 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -41,6 +51,7 @@ public final class DemoServer implements AutoCloseable {
   private final AtomicInteger toolCalls = new AtomicInteger();
   private volatile boolean rejectAll;
   private volatile boolean unknownSessionAs400;
+  private volatile BiConsumer<String, String> requestListener;
   private Server jetty;
   private McpSyncServer sseServer;
   private McpSyncServer streamableServer;
@@ -80,6 +91,14 @@ public final class DemoServer implements AutoCloseable {
   /** Answer every request with 401, as a server whose credentials were revoked. */
   public void setRejectAll(boolean reject) {
     this.rejectAll = reject;
+  }
+
+  /**
+   * Tells {@code listener} of every JSON-RPC message a client posts: (servlet path, method), the
+   * method empty for a response. For counting pings from the outside; null to stop.
+   */
+  public void setRequestListener(BiConsumer<String, String> listener) {
+    this.requestListener = listener;
   }
 
   public synchronized boolean running() {
@@ -237,8 +256,64 @@ public final class DemoServer implements AutoCloseable {
           }
         };
       }
+      BiConsumer<String, String> listener = requestListener;
+      if (listener != null && "POST".equals(req.getMethod())) {
+        byte[] body = req.getInputStream().readAllBytes();
+        Matcher m = JSON_RPC_METHOD.matcher(new String(body, StandardCharsets.UTF_8));
+        listener.accept(req.getServletPath(), m.find() ? m.group(1) : "");
+        chain.doFilter(new BufferedBody(req, body), res);
+        return;
+      }
       chain.doFilter(request, res);
     };
+  }
+
+  private static final Pattern JSON_RPC_METHOD = Pattern.compile("\"method\"\\s*:\\s*\"([^\"]+)\"");
+
+  /** A request whose body was read once already, served again from memory. */
+  private static final class BufferedBody extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    BufferedBody(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener readListener) {
+          throw new UnsupportedOperationException("blocking reads only");
+        }
+      };
+    }
+
+    @Override
+    public BufferedReader getReader() {
+      return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk;
 
+import static io.github.mcpkeepalive.instrumentation.LibraryInstrumentation.advice;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
@@ -11,9 +12,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import java.util.List;
 import java.util.regex.Pattern;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -21,7 +22,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * Type and method matchers for the MCP Java SDK 2.0.x/2.1.x client. Classes of other SDK versions
  * are not touched (one log line per class loader).
  */
-public final class McpSdkInstrumentation {
+public final class McpSdkInstrumentation implements LibraryInstrumentation {
 
   /** The SDK versions supported: 2.0.x (Spring AI 2.0) and 2.1.x; others are left alone. */
   static final LibraryVersion VERSION =
@@ -29,44 +30,58 @@ public final class McpSdkInstrumentation {
 
   public static final String DESCRIPTION = "MCP Java SDK " + VERSION.supportedText() + " (HttpClientSseClientTransport, HttpClientStreamableHttpTransport)";
 
-  private static final String CLIENT = "io.modelcontextprotocol.client.";
+  private static final String ASYNC_CLIENT = "io.modelcontextprotocol.client.McpAsyncClient";
+  private static final String SYNC_CLIENT = "io.modelcontextprotocol.client.McpSyncClient";
+  private static final String INITIALIZER = "io.modelcontextprotocol.client.LifecycleInitializer";
+  private static final String SESSION = "io.modelcontextprotocol.spec.McpClientSession";
+
   private static final String SIGNAL_TYPE = "reactor.core.publisher.SignalType";
+
+  public static final McpSdkInstrumentation INSTANCE = new McpSdkInstrumentation();
 
   private McpSdkInstrumentation() {}
 
-  /** The class-name prefix outside which nothing is matched. */
-  public static final String PACKAGE_PREFIX = "io.modelcontextprotocol.";
+  @Override
+  public LibraryVersion version() {
+    return VERSION;
+  }
 
-  public static AgentBuilder apply(AgentBuilder builder) {
-    ElementMatcher<ClassLoader> supported = VERSION::supported;
-    return builder
-        .type(named(CLIENT + "McpAsyncClient"), supported)
-        .transform(
-            (b, type, loader, module, pd) ->
-                b.visit(Advice.to(SdkAdvice.AsyncClientCreated.class).on(isConstructor()))
-                    .visit(Advice.to(SdkAdvice.AsyncClientUsed.class).on(requestMethod()))
-                    .visit(Advice.to(SdkAdvice.ClientClosed.class).on(named("close").or(named("closeGracefully")).and(takesArguments(0)))))
-        .type(named(CLIENT + "McpSyncClient"), supported)
-        .transform((b, type, loader, module, pd) -> b.visit(Advice.to(SdkAdvice.SyncClientCreated.class).on(isConstructor())))
-        .type(named(CLIENT + "LifecycleInitializer"), supported)
-        .transform(
-            (b, type, loader, module, pd) ->
-                b.visit(Advice.to(SdkAdvice.WithInitialization.class).on(named("withInitialization").and(takesArguments(2)))))
-        .type(named("io.modelcontextprotocol.spec.McpClientSession"), supported)
-        .transform(
-            (b, type, loader, module, pd) ->
-                b.visit(Advice.to(SdkAdvice.MessageRead.class).on(named("handle").and(takesArguments(1)).and(not(isStatic())))))
-        .type(named(SdkHooks.SSE_TRANSPORT), supported)
-        .transform(
-            (b, type, loader, module, pd) ->
-                b.visit(Advice.to(SdkAdvice.SseStreamEnded.class).on(lambdaOf("connect").and(takesArguments(1)).and(takesArgument(0, named(SIGNAL_TYPE))).and(not(isStatic()))))
-                    .visit(Advice.to(SdkAdvice.StreamError.class).on(streamErrorPredicate("connect"))))
-        .type(named(SdkHooks.STREAMABLE_TRANSPORT), supported)
-        .transform(
-            (b, type, loader, module, pd) ->
-                b.visit(Advice.to(SdkAdvice.GetStreamOpening.class).on(named("reconnect").and(takesArguments(1)).and(not(isStatic()))))
-                    .visit(Advice.to(SdkAdvice.GetStreamEnded.class).on(lambdaOf("reconnect").and(isStatic()).and(takesArguments(3)).and(takesArgument(2, named(SIGNAL_TYPE)))))
-                    .visit(Advice.to(SdkAdvice.StreamError.class).on(streamErrorPredicate("reconnect"))));
+  @Override
+  public String description() {
+    return DESCRIPTION;
+  }
+
+  @Override
+  public List<String> typeNames() {
+    return List.of(ASYNC_CLIENT, SYNC_CLIENT, INITIALIZER, SESSION, SdkHooks.SSE_TRANSPORT, SdkHooks.STREAMABLE_TRANSPORT);
+  }
+
+  @Override
+  public List<On> adviceFor(String typeName) {
+    switch (typeName) {
+      case ASYNC_CLIENT:
+        return List.of(
+            advice(SdkAdvice.AsyncClientCreated.class, isConstructor()),
+            advice(SdkAdvice.AsyncClientUsed.class, requestMethod()),
+            advice(SdkAdvice.ClientClosed.class, named("close").or(named("closeGracefully")).and(takesArguments(0))));
+      case SYNC_CLIENT:
+        return List.of(advice(SdkAdvice.SyncClientCreated.class, isConstructor()));
+      case INITIALIZER:
+        return List.of(advice(SdkAdvice.WithInitialization.class, named("withInitialization").and(takesArguments(2))));
+      case SESSION:
+        return List.of(advice(SdkAdvice.MessageRead.class, named("handle").and(takesArguments(1)).and(not(isStatic()))));
+      case SdkHooks.SSE_TRANSPORT:
+        return List.of(
+            advice(SdkAdvice.SseStreamEnded.class, lambdaOf("connect").and(takesArguments(1)).and(takesArgument(0, named(SIGNAL_TYPE))).and(not(isStatic()))),
+            advice(SdkAdvice.StreamError.class, streamErrorPredicate("connect")));
+      case SdkHooks.STREAMABLE_TRANSPORT:
+        return List.of(
+            advice(SdkAdvice.GetStreamOpening.class, named("reconnect").and(takesArguments(1)).and(not(isStatic()))),
+            advice(SdkAdvice.GetStreamEnded.class, lambdaOf("reconnect").and(isStatic()).and(takesArguments(3)).and(takesArgument(2, named(SIGNAL_TYPE)))),
+            advice(SdkAdvice.StreamError.class, streamErrorPredicate("reconnect")));
+      default:
+        return List.of();
+    }
   }
 
   /** The client's public request methods (they return a Mono), where a late attach finds it. */

@@ -1,0 +1,139 @@
+package io.github.mcpkeepalive.agent;
+
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.TypeInitializer;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.auxiliary.AuxiliaryType;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * The one transformer the agent registers with the JVM. Every class the JVM defines passes through
+ * it; a class that is not one of the few the instrumentation names costs one hash lookup and is
+ * returned untouched. A named class of a supported library version gets its advice woven in by
+ * Byte Buddy's {@code Advice}, in a single ASM pass over its bytes.
+ *
+ * <p>Byte Buddy's {@code AgentBuilder} is not used: building one generates classes at run time and
+ * costs about half a second of CPU at JVM start, which an application would pay even when it never
+ * loads an MCP library.
+ */
+final class Weaver implements ClassFileTransformer {
+
+  private final Map<String, LibraryInstrumentation> targets = new HashMap<>(); // by internal name: a/b/C
+  private final Map<String, AsmVisitorWrapper> wrappers = new ConcurrentHashMap<>();
+  // Plain atomics: transform() runs inside the loading of any JDK class too, so the path for a
+  // class that is not a target must use nothing that could itself need a class loaded (a
+  // LongAdder's VarHandle did: ClassCircularityError on VarHandle$AccessDescriptor).
+  private final AtomicLong seen = new AtomicLong();
+  private final AtomicLong examined = new AtomicLong();
+
+  Weaver(List<LibraryInstrumentation> libraries) {
+    for (LibraryInstrumentation library : libraries) {
+      for (String name : library.typeNames()) {
+        targets.put(name.replace('.', '/'), library);
+      }
+    }
+  }
+
+  /** Registers the weaver, then retransforms the targeted classes already loaded (late attach). */
+  void install(Instrumentation inst) {
+    inst.addTransformer(this, true);
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (targets.containsKey(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+        loaded.add(c);
+      }
+    }
+    for (Class<?> c : loaded) {
+      try {
+        inst.retransformClasses(c);
+      } catch (Throwable t) {
+        Log.warn("could not instrument the already loaded " + c.getName() + ", left unchanged: " + Redact.error(t));
+      }
+    }
+  }
+
+  /** Classes defined or retransformed since the weaver was installed. */
+  long classesSeen() {
+    return seen.get();
+  }
+
+  /** Of those, the classes that were looked at beyond their name: only the instrumented ones. */
+  long classesExamined() {
+    return examined.get();
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+    seen.incrementAndGet();
+    LibraryInstrumentation library = className == null ? null : targets.get(className);
+    if (library == null) {
+      return null;
+    }
+    examined.incrementAndGet();
+    String name = className.replace('/', '.');
+    try {
+      if (!library.version().supported(loader)) {
+        return null; // LibraryVersion logged why, once
+      }
+      long start = System.nanoTime();
+      byte[] woven = weave(name, wrappers.computeIfAbsent(name, n -> wrapper(library.adviceFor(n))), loader, bytes);
+      Log.debug("instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      return woven;
+    } catch (Throwable t) {
+      Log.once(Log.Level.WARN, "transform-" + name, "could not instrument " + name + ", left unchanged: " + Redact.error(t));
+      return null;
+    }
+  }
+
+  @Override
+  public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+    return transform(null, loader, className, redefined, domain, bytes);
+  }
+
+  /** All the advice of one class, woven in one pass. */
+  static AsmVisitorWrapper wrapper(List<LibraryInstrumentation.On> advice) {
+    AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
+    for (LibraryInstrumentation.On on : advice) {
+      methods = methods.invokable(on.methods(), on.enter() == on.exit() ? Advice.to(on.enter()) : Advice.to(on.enter(), on.exit()));
+    }
+    return methods;
+  }
+
+  /** Weaves {@code wrapper} into the class {@code name} given by {@code bytes}; returns the new bytes. */
+  static byte[] weave(String name, AsmVisitorWrapper wrapper, ClassLoader loader, byte[] bytes) {
+    ClassFileLocator locator =
+        new ClassFileLocator.Compound(
+            ClassFileLocator.Simple.of(name, bytes), loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
+    TypeDescription type = pool.describe(name).resolve();
+    ClassFileVersion version = ClassFileVersion.ofClassFile(bytes);
+    int writerFlags = wrapper.mergeWriter(AsmVisitorWrapper.NO_FLAGS);
+    int readerFlags = wrapper.mergeReader(AsmVisitorWrapper.NO_FLAGS);
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(reader, writerFlags);
+    Implementation.Context context =
+        Implementation.Context.Disabled.Factory.INSTANCE.make(type, new AuxiliaryType.NamingStrategy.Suffixing("mcpKeepalive"), TypeInitializer.None.INSTANCE, version, version);
+    ClassVisitor visitor = wrapper.wrap(type, writer, context, pool, type.getDeclaredFields(), type.getDeclaredMethods(), writerFlags, readerFlags);
+    reader.accept(visitor, readerFlags);
+    return writer.toByteArray();
+  }
+}
