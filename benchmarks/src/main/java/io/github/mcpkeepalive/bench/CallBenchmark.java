@@ -1,0 +1,55 @@
+package io.github.mcpkeepalive.bench;
+
+import io.github.mcpkeepalive.sample.DemoServer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * MCP tool calls per second through the MCP Java SDK's Streamable HTTP client, against the SDK's
+ * own server in Jetty on loopback (in the same JVM). Run with and without the agent by the runner.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class CallBenchmark {
+
+  private DemoServer server;
+  private McpSyncClient client;
+  private McpSchema.CallToolRequest request;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    server = new DemoServer(0, null, 0);
+    client =
+        McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + server.port()).endpoint("/mcp").build())
+            .requestTimeout(Duration.ofSeconds(10))
+            .build();
+    client.initialize();
+    request = new McpSchema.CallToolRequest("echo", Map.of("text", "benchmark"));
+  }
+
+  @Benchmark
+  public McpSchema.CallToolResult callTool() {
+    return client.callTool(request);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    client.closeGracefully();
+    server.close();
+  }
+}

@@ -1,0 +1,128 @@
+package io.github.mcpkeepalive.bench;
+
+import io.github.mcpkeepalive.bench.Benchmarks.Row;
+import io.github.mcpkeepalive.sample.DemoServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * JVM start to the first successful MCP call of the sample app (a plain MCP Java SDK client), with
+ * and without the agent, alternating, median of several runs each; then how many classes the
+ * agent looked at beyond their name, read from its {@code status} command.
+ */
+final class Startup {
+
+  static final int ROUNDS = 8;
+  static final int SPRING_ROUNDS = 4;
+  static final String APP = "io.github.mcpkeepalive.sample.SampleApp";
+  private static final Pattern CLASSES = Pattern.compile("classes: (\\d+) loaded since the agent started, (\\d+) of them examined");
+
+  private Startup() {}
+
+  static List<Row> run(Repo repo) throws Exception {
+    try (DemoServer server = new DemoServer(0, null, 0)) {
+      List<String> args = List.of("--server", "name=a,url=http://127.0.0.1:" + server.port() + "/mcp,transport=streamable", "--calls", "1", "--every", "1ms");
+      firstCall(repo, null, args); // the first run of each warms the file cache; not counted
+      firstCall(repo, "", args);
+      List<Double> with = new ArrayList<>();
+      List<Double> without = new ArrayList<>();
+      for (int i = 0; i < ROUNDS; i++) {
+        boolean agentFirst = i % 2 == 1;
+        (agentFirst ? with : without).add(firstCall(repo, agentFirst ? "" : null, args));
+        (agentFirst ? without : with).add(firstCall(repo, agentFirst ? null : "", args));
+      }
+      System.out.printf(Locale.ROOT, "   start to first call, ms: with %s, without %s%n", millis(with), millis(without));
+      double w = Benchmarks.median(with);
+      double wo = Benchmarks.median(without);
+      List<Row> rows = new ArrayList<>();
+      rows.add(
+          new Row(
+              "JVM start -> first MCP call, sample app (median of " + ROUNDS + ")",
+              Benchmarks.ms(w),
+              Benchmarks.ms(wo),
+              Benchmarks.ratio(w / wo),
+              "<= 1.10",
+              w / wo <= 1.10));
+      rows.add(springBoot(repo, server));
+      rows.add(narrowness(repo, server));
+      return rows;
+    }
+  }
+
+  /** The same for the Spring AI sample (Spring Boot 4, both transports), as an executable jar. */
+  private static Row springBoot(Repo repo, DemoServer server) throws Exception {
+    List<String> args = List.of("-jar", repo.root().resolve("sample-spring-ai/target/sample-spring-ai.jar").toString(), "--mcp.base-url=http://127.0.0.1:" + server.port(), "--app.every=1ms", "--app.calls=1");
+    List<Double> with = new ArrayList<>();
+    List<Double> without = new ArrayList<>();
+    for (int i = 0; i < SPRING_ROUNDS; i++) {
+      boolean agentFirst = i % 2 == 1;
+      (agentFirst ? with : without).add(firstCall(agentFirst ? List.of(repo.agent("")) : List.of(), args));
+      (agentFirst ? without : with).add(firstCall(agentFirst ? List.of() : List.of(repo.agent("")), args));
+    }
+    System.out.printf(Locale.ROOT, "   Spring Boot app, start to first call, ms: with %s, without %s%n", millis(with), millis(without));
+    double w = Benchmarks.median(with);
+    double wo = Benchmarks.median(without);
+    return new Row("JVM start -> first MCP call, Spring AI app (median of " + SPRING_ROUNDS + ")", Benchmarks.ms(w), Benchmarks.ms(wo), Benchmarks.ratio(w / wo), "<= 1.10", w / wo <= 1.10);
+  }
+
+  /** Nanoseconds from launching the JVM to reading its first successful CALL line. */
+  static double firstCall(Repo repo, String agentArgs, List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("-cp", repo.sampleClasspath(), APP));
+    command.addAll(args);
+    return firstCall(agentArgs == null ? List.of() : List.of(repo.agent(agentArgs)), command);
+  }
+
+  private static double firstCall(List<String> jvm, List<String> command) throws Exception {
+    List<String> all = new ArrayList<>(jvm);
+    all.addAll(command);
+    try (Child app = Child.java(all)) {
+      Child.Line ok = app.await(l -> l.startsWith("CALL ") && l.contains(" ok "), Duration.ofSeconds(60), "successful call");
+      if (app.awaitExit(Duration.ofSeconds(30)) != 0) {
+        throw new IllegalStateException("sample app failed:\n" + app.dump());
+      }
+      return ok.nanos() - app.startNanos;
+    }
+  }
+
+  /** Classes the agent's transformer saw, and how many it looked at beyond a name lookup. */
+  private static Row narrowness(Repo repo, DemoServer server) throws Exception {
+    List<String> args =
+        List.of(
+            "--server", "name=a,url=http://127.0.0.1:" + server.port() + "/mcp,transport=streamable",
+            "--server", "name=b,url=http://127.0.0.1:" + server.port() + "/sse,transport=sse",
+            "--calls", "2", "--every", "30s");
+    try (Child app = Child.start(List.of(repo.agent("")), repo.sampleClasspath(), APP, args)) {
+      app.await(l -> l.startsWith("READY ") && l.contains("server=b"), Duration.ofSeconds(60), "READY line");
+      app.await(l -> l.startsWith("READY ") && l.contains("server=a"), Duration.ofSeconds(60), "READY line");
+      try (Child status = Child.start(List.of(), repo.agentJar().toString(), "io.github.mcpkeepalive.agent.Cli", List.of("status", Long.toString(app.pid())))) {
+        Child.Line line = status.await(l -> CLASSES.matcher(l).find(), Duration.ofSeconds(60), "classes line of the status command");
+        Matcher m = CLASSES.matcher(line.text());
+        if (!m.find()) {
+          throw new IllegalStateException(line.text());
+        }
+        long seen = Long.parseLong(m.group(1));
+        long examined = Long.parseLong(m.group(2));
+        System.out.println("   status: " + line.text());
+        return new Row(
+            "classes examined beyond their name, of all loaded (SSE + HTTP app)",
+            examined + " of " + seen,
+            "-",
+            "-",
+            "only the 6 instrumented",
+            examined == 6);
+      }
+    }
+  }
+
+  private static String millis(List<Double> nanos) {
+    StringBuilder sb = new StringBuilder("[");
+    for (double n : nanos) {
+      sb.append(sb.length() > 1 ? " " : "").append(Math.round(n / 1e6));
+    }
+    return sb.append(']').toString();
+  }
+}
