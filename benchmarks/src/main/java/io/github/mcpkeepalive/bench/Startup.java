@@ -18,6 +18,8 @@ final class Startup {
 
   static final int ROUNDS = 8;
   static final int SPRING_ROUNDS = 4;
+  static final int OTEL_ROUNDS = 3;
+  static final String OTEL_VERSION = "2.10";
   static final String APP = "io.github.mcpkeepalive.sample.SampleApp";
   private static final Pattern CLASSES = Pattern.compile("classes: (\\d+) loaded since the agent started, (\\d+) of them examined");
 
@@ -35,18 +37,35 @@ final class Startup {
         (agentFirst ? with : without).add(firstCall(repo, agentFirst ? "" : null, args));
         (agentFirst ? without : with).add(firstCall(repo, agentFirst ? null : "", args));
       }
-      System.out.printf(Locale.ROOT, "   start to first call, ms: with %s, without %s%n", millis(with), millis(without));
+      List<Double> otel = new ArrayList<>();
+      List<String> otelAgent = List.of("-javaagent:" + repo.root().resolve("benchmarks/target/otel/opentelemetry-javaagent.jar"), "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none");
+      for (int i = 0; i < OTEL_ROUNDS; i++) {
+        List<String> command = new ArrayList<>(otelAgent);
+        command.addAll(List.of("-cp", repo.sampleClasspath(), APP));
+        command.addAll(args);
+        otel.add(firstCall(List.of(), command));
+      }
+      System.out.printf(Locale.ROOT, "   start to first call, ms: with %s, without %s, OpenTelemetry agent %s%n", millis(with), millis(without), millis(otel));
       double w = Benchmarks.median(with);
       double wo = Benchmarks.median(without);
+      double ot = Benchmarks.median(otel);
       List<Row> rows = new ArrayList<>();
       rows.add(
           new Row(
               "JVM start -> first MCP call, sample app (median of " + ROUNDS + ")",
-              Benchmarks.ms(w),
+              Benchmarks.ms(w) + String.format(Locale.ROOT, " (+%.0f)", (w - wo) / 1e6),
               Benchmarks.ms(wo),
               Benchmarks.ratio(w / wo),
               "<= 1.10",
               w / wo <= 1.10));
+      rows.add(
+          new Row(
+              "start-up time added: this agent vs OpenTelemetry Java agent " + OTEL_VERSION + " (exporters off), sample app",
+              String.format(Locale.ROOT, "+%.0f ms", (w - wo) / 1e6),
+              String.format(Locale.ROOT, "+%.0f ms (OTel)", (ot - wo) / 1e6),
+              Benchmarks.ratio((w - wo) / (ot - wo)),
+              "a small fraction: <= 0.25",
+              (w - wo) / (ot - wo) <= 0.25));
       rows.add(springBoot(repo, server));
       rows.add(narrowness(repo, server));
       return rows;
