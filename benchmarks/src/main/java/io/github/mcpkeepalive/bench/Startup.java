@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class Startup {
 
   static final int ROUNDS = 8;
-  static final int SPRING_ROUNDS = 4;
+  static final int SPRING_ROUNDS = 5;
   static final int OTEL_ROUNDS = 3;
   static final String OTEL_VERSION = "2.10";
   static final String APP = "io.github.mcpkeepalive.sample.SampleApp";

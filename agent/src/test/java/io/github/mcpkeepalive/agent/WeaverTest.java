@@ -1,0 +1,133 @@
+package io.github.mcpkeepalive.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import net.bytebuddy.asm.Advice;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+// public: the advice woven into a class defined by another loader reads GREETED
+public class WeaverTest {
+
+  /** Counts calls seen by the advice woven into {@link Greeter}. */
+  public static final AtomicInteger GREETED = new AtomicInteger();
+
+  /** Stands in for a library class. */
+  public static final class Greeter {
+    public String greet(String name) {
+      return "hello " + name;
+    }
+  }
+
+  /** Stands in for a class of the library the agent does not instrument. */
+  public static final class Other {}
+
+  static final class GreetAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(0) String name) {
+      GREETED.incrementAndGet();
+    }
+  }
+
+  static final class BrokenAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.FieldValue("noSuchField") Object value) {
+      GREETED.incrementAndGet();
+    }
+  }
+
+  /** The library support under test: Greeter.greet gets {@code advice}, for versions {@code range}. */
+  static LibraryInstrumentation library(String range, Class<?> advice) {
+    // the version comes from META-INF/maven/…/weaver-target/pom.properties in the test resources: 1.4.2
+    LibraryVersion version = new LibraryVersion("weaver target", "io.github.mcpkeepalive.test", "weaver-target", Greeter.class.getName(), Pattern.compile(range), range);
+    return new LibraryInstrumentation() {
+      @Override
+      public LibraryVersion version() {
+        return version;
+      }
+
+      @Override
+      public String description() {
+        return "weaver target";
+      }
+
+      @Override
+      public List<String> typeNames() {
+        return List.of(Greeter.class.getName());
+      }
+
+      @Override
+      public List<On> adviceFor(String typeName) {
+        return List.of(LibraryInstrumentation.advice(advice, named("greet")));
+      }
+    };
+  }
+
+  static byte[] bytesOf(Class<?> type) throws Exception {
+    try (InputStream in = type.getResourceAsStream(type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+
+  static String internalName(Class<?> type) {
+    return type.getName().replace('.', '/');
+  }
+
+  @BeforeEach
+  void reset() {
+    GREETED.set(0);
+  }
+
+  @Test
+  void weavesOnlyTheNamedClassesOfASupportedVersion() throws Exception {
+    Weaver weaver = new Weaver(List.of(library("1\\.4\\..*", GreetAdvice.class)));
+    ClassLoader loader = WeaverTest.class.getClassLoader();
+    assertNull(weaver.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class)), "not named: untouched");
+    byte[] woven = weaver.transform(null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class));
+    assertNotNull(woven);
+    assertEquals(2, weaver.classesSeen());
+    assertEquals(1, weaver.classesExamined(), "only the named class is looked at beyond its name");
+
+    Object greeter = new Isolated(loader, Greeter.class.getName(), woven).load().getConstructor().newInstance();
+    assertEquals("hello ada", greeter.getClass().getMethod("greet", String.class).invoke(greeter, "ada"), "the method still does its work");
+    assertEquals(1, GREETED.get(), "and the advice ran once");
+  }
+
+  @Test
+  void anUnsupportedVersionIsLeftAlone() throws Exception {
+    Weaver weaver = new Weaver(List.of(library("2\\..*", GreetAdvice.class)));
+    assertNull(weaver.transform(null, WeaverTest.class.getClassLoader(), internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
+    assertEquals(1, weaver.classesExamined());
+  }
+
+  @Test
+  void adviceThatCannotBeWovenLeavesTheClassUnchangedWithoutThrowing() throws Exception {
+    Weaver weaver = new Weaver(List.of(library("1\\.4\\..*", BrokenAdvice.class)));
+    assertNull(weaver.transform(null, WeaverTest.class.getClassLoader(), internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
+  }
+
+  /** A loader that defines one class from the given bytes and delegates everything else. */
+  static final class Isolated extends ClassLoader {
+    private final String name;
+    private final byte[] bytes;
+
+    Isolated(ClassLoader parent, String name, byte[] bytes) {
+      super(parent);
+      this.name = name;
+      this.bytes = bytes;
+    }
+
+    Class<?> load() {
+      return defineClass(name, bytes, 0, bytes.length);
+    }
+  }
+}
