@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * JVM start to the first successful MCP call of the sample app (a plain MCP Java SDK client), with
- * and without the agent, alternating, median of several runs each; then how many classes the
- * agent looked at beyond their name, read from its {@code status} command.
+ * JVM start to the first successful MCP call of the sample app (a plain MCP Java SDK client) and
+ * of the Spring AI sample, with and without the agent in pairs of runs made back to back; the
+ * OpenTelemetry Java agent on the same app for comparison; then how many classes the agent looked
+ * at beyond their name, read from its {@code status} command.
  */
 final class Startup {
 
@@ -49,15 +50,16 @@ final class Startup {
       double w = Benchmarks.median(with);
       double wo = Benchmarks.median(without);
       double ot = Benchmarks.median(otel);
+      double ratio = pairedRatio(with, without);
       List<Row> rows = new ArrayList<>();
       rows.add(
           new Row(
-              "JVM start -> first MCP call, sample app (median of " + ROUNDS + ")",
+              "JVM start -> first MCP call, sample app (" + ROUNDS + " pairs)",
               Benchmarks.ms(w) + String.format(Locale.ROOT, " (+%.0f)", (w - wo) / 1e6),
               Benchmarks.ms(wo),
-              Benchmarks.ratio(w / wo),
+              Benchmarks.ratio(ratio),
               "<= 1.10",
-              w / wo <= 1.10));
+              ratio <= 1.10));
       rows.add(
           new Row(
               "start-up time added: this agent vs OpenTelemetry Java agent " + OTEL_VERSION + " (exporters off), sample app",
@@ -83,9 +85,26 @@ final class Startup {
       (agentFirst ? without : with).add(firstCall(agentFirst ? List.of() : List.of(repo.agent("")), args));
     }
     System.out.printf(Locale.ROOT, "   Spring Boot app, start to first call, ms: with %s, without %s%n", millis(with), millis(without));
-    double w = Benchmarks.median(with);
-    double wo = Benchmarks.median(without);
-    return new Row("JVM start -> first MCP call, Spring AI app (median of " + SPRING_ROUNDS + ")", Benchmarks.ms(w), Benchmarks.ms(wo), Benchmarks.ratio(w / wo), "<= 1.10", w / wo <= 1.10);
+    double ratio = pairedRatio(with, without);
+    return new Row(
+        "JVM start -> first MCP call, Spring AI app (" + SPRING_ROUNDS + " pairs)",
+        Benchmarks.ms(Benchmarks.median(with)),
+        Benchmarks.ms(Benchmarks.median(without)),
+        Benchmarks.ratio(ratio),
+        "<= 1.10",
+        ratio <= 1.10);
+  }
+
+  /**
+   * The median of the ratios of runs made back to back (with and without the agent, in
+   * alternating order): a shared machine that slows down for a while slows both runs of a pair.
+   */
+  static double pairedRatio(List<Double> with, List<Double> without) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < with.size(); i++) {
+      ratios.add(with.get(i) / without.get(i));
+    }
+    return Benchmarks.median(ratios);
   }
 
   /** Nanoseconds from launching the JVM to reading its first successful CALL line. */
