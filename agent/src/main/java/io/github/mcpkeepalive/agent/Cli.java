@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import javax.management.AttributeList;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -184,6 +185,11 @@ public final class Cli {
     try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
       MBeanServerConnection mbs = connector.getMBeanServerConnection();
       ObjectName agentName = new ObjectName(JmxPublisher.AGENT_NAME);
+      // the agent publishes its beans a few seconds after it discovers the first connection
+      long deadline = System.nanoTime() + JmxPublisher.PUBLISH_DELAY_NANOS + TimeUnit.SECONDS.toNanos(2);
+      while (!mbs.isRegistered(agentName) && System.nanoTime() < deadline) {
+        Thread.sleep(200); // polling the target JVM, bounded by the deadline
+      }
       if (!mbs.isRegistered(agentName)) {
         out.println("JVM " + pid + ": mcp-keepalive-agent " + loaded + " running; no MCP connection discovered yet");
         return 0;

@@ -64,8 +64,8 @@ public final class KeepaliveAgent {
         Log.info("agent disabled by configuration (enabled=false)");
         return;
       }
-      KeepaliveEngine engine =
-          new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), () -> ThreadLocalRandom.current().nextDouble());
+      DaemonScheduler scheduler = new DaemonScheduler();
+      KeepaliveEngine engine = new KeepaliveEngine(settings, Ticker.SYSTEM, scheduler, () -> ThreadLocalRandom.current().nextDouble());
       List<LibraryInstrumentation> libraries = List.of(McpSdkInstrumentation.INSTANCE, Langchain4jInstrumentation.INSTANCE);
       StringBuilder described = new StringBuilder();
       for (LibraryInstrumentation l : libraries) {
@@ -73,7 +73,7 @@ public final class KeepaliveAgent {
       }
       Weaver weaver = new Weaver(libraries);
       AgentRuntime.setEngine(engine);
-      engine.setListener(new JmxPublisher(engine, version, weaver::classesSeen, weaver::classesExamined));
+      engine.setListener(new JmxPublisher(engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
       weaver.install(inst);
       System.setProperty(LOADED_PROPERTY, version); // lets the status command tell "not loaded" from "no connection yet"
       Log.info(

@@ -7,7 +7,12 @@ import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Settings;
+import io.github.mcpkeepalive.core.TaskScheduler;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +22,11 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * Publishes the agent's connections as MXBeans. Nothing touches the platform MBean server until the
- * first connection is discovered; a connection's bean goes away when the connection closes.
+ * Publishes the agent's connections as MXBeans. Nothing touches the platform MBean server until
+ * {@link #PUBLISH_DELAY_NANOS} after the first connection is discovered: creating it costs about
+ * 0.2 s of CPU, which would otherwise compete with the application's own start-up (its first MCP
+ * call comes right after). A connection's bean goes away when the connection closes. All methods
+ * run on the engine's scheduler thread.
  */
 public final class JmxPublisher implements ConnectionListener {
 
@@ -30,17 +38,33 @@ public final class JmxPublisher implements ConnectionListener {
   private final Supplier<MBeanServer> serverSupplier;
   private final LongSupplier classesSeen;
   private final LongSupplier classesExamined;
+  private final TaskScheduler scheduler;
+  private final long publishDelayNanos;
+  private final Set<Connection> waiting = new LinkedHashSet<>();
+  private boolean publishScheduled;
+
+  /** How long after the first discovered connection the MBeans appear. */
+  public static final long PUBLISH_DELAY_NANOS = TimeUnit.SECONDS.toNanos(3);
   private MBeanServer server;
   private boolean failed;
 
-  public JmxPublisher(KeepaliveEngine engine, String version, LongSupplier classesSeen, LongSupplier classesExamined) {
-    this(engine, version, ManagementFactory::getPlatformMBeanServer, classesSeen, classesExamined);
+  public JmxPublisher(KeepaliveEngine engine, String version, TaskScheduler scheduler, LongSupplier classesSeen, LongSupplier classesExamined) {
+    this(engine, version, ManagementFactory::getPlatformMBeanServer, scheduler, PUBLISH_DELAY_NANOS, classesSeen, classesExamined);
   }
 
-  JmxPublisher(KeepaliveEngine engine, String version, Supplier<MBeanServer> serverSupplier, LongSupplier classesSeen, LongSupplier classesExamined) {
+  JmxPublisher(
+      KeepaliveEngine engine,
+      String version,
+      Supplier<MBeanServer> serverSupplier,
+      TaskScheduler scheduler,
+      long publishDelayNanos,
+      LongSupplier classesSeen,
+      LongSupplier classesExamined) {
     this.engine = engine;
     this.version = version;
     this.serverSupplier = serverSupplier;
+    this.scheduler = scheduler;
+    this.publishDelayNanos = publishDelayNanos;
     this.classesSeen = classesSeen;
     this.classesExamined = classesExamined;
   }
@@ -51,6 +75,25 @@ public final class JmxPublisher implements ConnectionListener {
 
   @Override
   public void registered(Connection c) {
+    if (server == null && !failed) {
+      waiting.add(c);
+      if (!publishScheduled) {
+        publishScheduled = true;
+        scheduler.schedule(this::publishWaiting, publishDelayNanos);
+      }
+      return;
+    }
+    publish(c);
+  }
+
+  private void publishWaiting() {
+    List<Connection> now = new ArrayList<>(waiting);
+    waiting.clear();
+    server(); // the agent's bean, even if every connection has closed meanwhile
+    now.forEach(this::publish);
+  }
+
+  private void publish(Connection c) {
     MBeanServer s = server();
     if (s == null) {
       return;
@@ -67,6 +110,9 @@ public final class JmxPublisher implements ConnectionListener {
 
   @Override
   public void closed(Connection c) {
+    if (waiting.remove(c)) {
+      return;
+    }
     MBeanServer s = server;
     if (s == null) {
       return;

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import net.bytebuddy.asm.Advice;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,12 @@ public class WeaverTest {
   @BeforeEach
   void reset() {
     GREETED.set(0);
+    Log.setSink(l -> {}); // the WARN lines these cases provoke are expected
+  }
+
+  @AfterEach
+  void restore() {
+    Log.setSink(null);
   }
 
   @Test

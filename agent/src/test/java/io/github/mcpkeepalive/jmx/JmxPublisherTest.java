@@ -30,6 +30,7 @@ class JmxPublisherTest {
   final MBeanServer server = MBeanServerFactory.newMBeanServer();
   final AtomicInteger serverAsked = new AtomicInteger();
   final Queue<Runnable> tasks = new ArrayDeque<>();
+  final Queue<Runnable> later = new ArrayDeque<>();
   long now = 5_000_000_000L;
 
   /** Runs tasks when the test says so; time stands still unless moved. */
@@ -37,9 +38,7 @@ class JmxPublisherTest {
       new TaskScheduler() {
         @Override
         public Cancellable schedule(Runnable task, long delayNanos) {
-          if (delayNanos == 0) {
-            tasks.add(task);
-          }
+          (delayNanos == 0 ? tasks : later).add(task);
           return () -> {};
         }
 
@@ -90,6 +89,8 @@ class JmxPublisherTest {
               serverAsked.incrementAndGet();
               return server;
             },
+            scheduler,
+            JmxPublisher.PUBLISH_DELAY_NANOS,
             () -> 4000,
             () -> 6));
     runTasks();
@@ -97,6 +98,10 @@ class JmxPublisherTest {
     assertFalse(server.isRegistered(new ObjectName(JmxPublisher.AGENT_NAME)));
 
     Connection c = engine.register(new Object(), "lib 1.0", "sse", "https://h.example.com/sse?token=SECRET", new Driver());
+    runTasks();
+    assertEquals(0, serverAsked.get(), "JMX is left alone for a while after the first connection (the application is starting)");
+    tasks.addAll(later); // the publishing delay has passed
+    later.clear();
     runTasks();
     ObjectName name = JmxPublisher.connectionName(c.id());
     assertTrue(server.isRegistered(name));
