@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * MCP tool calls per second through the MCP Java SDK's Streamable HTTP client, against the SDK's
- * own server in Jetty on loopback (in the same JVM). Run with and without the agent by the runner.
+ * own server in Jetty on loopback: the runner's server (already warm) when {@code -Dbench.server}
+ * names it, else one in this JVM. Run with and without the agent by the runner.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -33,9 +34,13 @@ public class CallBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    server = new DemoServer(0, null, 0);
+    String base = System.getProperty("bench.server");
+    if (base == null) {
+      server = new DemoServer(0, null, 0);
+      base = "http://127.0.0.1:" + server.port();
+    }
     client =
-        McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + server.port()).endpoint("/mcp").build())
+        McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
             .requestTimeout(Duration.ofSeconds(10))
             .build();
     client.initialize();
@@ -50,6 +55,8 @@ public class CallBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     client.closeGracefully();
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 }
