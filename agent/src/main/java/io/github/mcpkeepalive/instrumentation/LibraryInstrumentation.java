@@ -10,30 +10,48 @@ import net.bytebuddy.matcher.ElementMatcher;
  * instruments, and the advice for each. The names are all the agent looks at when a class loads;
  * the advice (and Byte Buddy's matchers) is built the first time one of those classes loads.
  */
-public interface LibraryInstrumentation {
+public abstract class LibraryInstrumentation {
 
   /** Advice classes (enter and exit may be the same class) for the methods a matcher selects. */
-  record On(ElementMatcher<? super MethodDescription> methods, Class<?> enter, Class<?> exit) {}
+  public record On(ElementMatcher<? super MethodDescription> methods, Class<?> enter, Class<?> exit) {}
 
-  /** The library versions supported; classes loaded with any other version are left alone. */
-  LibraryVersion version();
+  private final LibraryVersion version;
+  private final String description;
+  private final List<String> typeNames;
 
-  /** For the start line: library, versions, transports. */
-  String description();
+  /**
+   * @param version the library versions supported; classes of any other version are left alone
+   * @param description for the start line: library, versions, transports
+   * @param typeNames the fully qualified names of the classes instrumented
+   */
+  protected LibraryInstrumentation(LibraryVersion version, String description, List<String> typeNames) {
+    this.version = version;
+    this.description = description;
+    this.typeNames = List.copyOf(typeNames);
+  }
 
-  /** The fully qualified names of the classes instrumented. */
-  List<String> typeNames();
+  public final LibraryVersion version() {
+    return version;
+  }
+
+  public final String description() {
+    return description;
+  }
+
+  public final List<String> typeNames() {
+    return typeNames;
+  }
 
   /** The advice for one of {@link #typeNames()}. */
-  List<On> adviceFor(String typeName);
+  public abstract List<On> adviceFor(String typeName);
 
   /** One advice class on the methods {@code methods} selects. */
-  static On advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods) {
+  public static On advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods) {
     return new On(methods, adviceClass, adviceClass);
   }
 
   /** An enter advice and an exit advice from two classes, on the methods {@code methods} selects. */
-  static On advice(Class<?> enter, Class<?> exit, ElementMatcher<? super MethodDescription> methods) {
+  public static On advice(Class<?> enter, Class<?> exit, ElementMatcher<? super MethodDescription> methods) {
     return new On(methods, enter, exit);
   }
 }

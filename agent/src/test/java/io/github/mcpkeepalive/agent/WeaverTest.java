@@ -51,22 +51,7 @@ public class WeaverTest {
   static LibraryInstrumentation library(String range, Class<?> advice) {
     // the version comes from META-INF/maven/…/weaver-target/pom.properties in the test resources: 1.4.2
     LibraryVersion version = new LibraryVersion("weaver target", "io.github.mcpkeepalive.test", "weaver-target", Greeter.class.getName(), Pattern.compile(range), range);
-    return new LibraryInstrumentation() {
-      @Override
-      public LibraryVersion version() {
-        return version;
-      }
-
-      @Override
-      public String description() {
-        return "weaver target";
-      }
-
-      @Override
-      public List<String> typeNames() {
-        return List.of(Greeter.class.getName());
-      }
-
+    return new LibraryInstrumentation(version, "weaver target", List.of(Greeter.class.getName())) {
       @Override
       public List<On> adviceFor(String typeName) {
         return List.of(LibraryInstrumentation.advice(advice, named("greet")));

@@ -19,7 +19,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * HttpMcpTransport} and {@code StreamableHttpMcpTransport}). Other versions are not touched (one log
  * line per class loader).
  */
-public final class Langchain4jInstrumentation implements LibraryInstrumentation {
+public final class Langchain4jInstrumentation extends LibraryInstrumentation {
 
   private static final String PACKAGE_PREFIX = "dev.langchain4j.mcp.";
   private static final String OPERATION_HANDLER = PACKAGE_PREFIX + "client.transport.McpOperationHandler";
@@ -32,21 +32,8 @@ public final class Langchain4jInstrumentation implements LibraryInstrumentation 
 
   public static final Langchain4jInstrumentation INSTANCE = new Langchain4jInstrumentation();
 
-  private Langchain4jInstrumentation() {}
-
-  @Override
-  public LibraryVersion version() {
-    return VERSION;
-  }
-
-  @Override
-  public String description() {
-    return DESCRIPTION;
-  }
-
-  @Override
-  public List<String> typeNames() {
-    return List.of(L4jHooks.CLIENT, OPERATION_HANDLER, L4jHooks.SSE_TRANSPORT, SSE_LISTENER, L4jHooks.STREAMABLE_TRANSPORT);
+  private Langchain4jInstrumentation() {
+    super(VERSION, DESCRIPTION, List.of(L4jHooks.CLIENT, OPERATION_HANDLER, L4jHooks.SSE_TRANSPORT, SSE_LISTENER, L4jHooks.STREAMABLE_TRANSPORT));
   }
 
   @Override

@@ -22,7 +22,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * Type and method matchers for the MCP Java SDK 2.0.x/2.1.x client. Classes of other SDK versions
  * are not touched (one log line per class loader).
  */
-public final class McpSdkInstrumentation implements LibraryInstrumentation {
+public final class McpSdkInstrumentation extends LibraryInstrumentation {
 
   /** The SDK versions supported: 2.0.x (Spring AI 2.0) and 2.1.x; others are left alone. */
   static final LibraryVersion VERSION =
@@ -39,21 +39,8 @@ public final class McpSdkInstrumentation implements LibraryInstrumentation {
 
   public static final McpSdkInstrumentation INSTANCE = new McpSdkInstrumentation();
 
-  private McpSdkInstrumentation() {}
-
-  @Override
-  public LibraryVersion version() {
-    return VERSION;
-  }
-
-  @Override
-  public String description() {
-    return DESCRIPTION;
-  }
-
-  @Override
-  public List<String> typeNames() {
-    return List.of(ASYNC_CLIENT, SYNC_CLIENT, INITIALIZER, SESSION, SdkHooks.SSE_TRANSPORT, SdkHooks.STREAMABLE_TRANSPORT);
+  private McpSdkInstrumentation() {
+    super(VERSION, DESCRIPTION, List.of(ASYNC_CLIENT, SYNC_CLIENT, INITIALIZER, SESSION, SdkHooks.SSE_TRANSPORT, SdkHooks.STREAMABLE_TRANSPORT));
   }
 
   @Override
