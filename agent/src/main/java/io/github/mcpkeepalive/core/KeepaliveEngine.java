@@ -107,6 +107,14 @@ public final class KeepaliveEngine {
 
   // ------------------------------------------------------------------ events, any thread
 
+  /** A message was read for the connection of {@code key}, if it is one the agent keeps. */
+  public void onReadOf(Object key) {
+    Connection c = find(key);
+    if (c != null) {
+      onRead(c);
+    }
+  }
+
   /** A message was read on the connection: it is alive, and not idle. */
   public void onRead(Connection c) {
     c.lastReadNanos = ticker.nanoTime();

@@ -131,9 +131,8 @@ public final class L4jHooks {
   public static void messageRead(Object transport) {
     try {
       KeepaliveEngine engine = AgentRuntime.engine();
-      Connection c = engine == null ? null : engine.find(transport);
-      if (c != null) {
-        engine.onRead(c);
+      if (engine != null) {
+        engine.onReadOf(transport);
       }
     } catch (Throwable t) {
       internal("message tracking", t);
