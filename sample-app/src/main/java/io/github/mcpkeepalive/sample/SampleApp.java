@@ -103,16 +103,9 @@ public final class SampleApp {
     return HttpClientStreamableHttpTransport.builder(base).endpoint(path).requestBuilder(request).build();
   }
 
-  /** Reads {@code [{"name","url","transport","token"}]} or {@code {"servers":[…]}}. */
+  /** Reads the servers of a configuration file (see {@link ServerSpec#fromJson}). */
   static List<ServerSpec> readConfig(Path file) throws Exception {
     McpJsonMapper json = McpJsonDefaults.getMapper();
-    Object root = json.readValue(Files.readString(file), new TypeRef<Object>() {});
-    List<?> list = root instanceof Map ? (List<?>) ((Map<?, ?>) root).get("servers") : (List<?>) root;
-    List<ServerSpec> out = new ArrayList<>();
-    for (Object o : list) {
-      Map<?, ?> m = (Map<?, ?>) o;
-      out.add(ServerSpec.fromMap(m));
-    }
-    return out;
+    return ServerSpec.fromJson(json.readValue(Files.readString(file), new TypeRef<Object>() {}));
   }
 }

@@ -180,16 +180,9 @@ public final class Langchain4jApp {
     return StreamableHttpMcpTransport.builder().url(spec.url()).customHeaders(headers).build();
   }
 
-  /** Reads {@code [{"name","url","transport","token"}]} or {@code {"servers":[…]}}. */
+  /** Reads the servers of a configuration file (see {@link ServerSpec#fromJson}). */
   static List<ServerSpec> readConfig(Path file) throws IOException {
-    Object root = new ObjectMapper().readValue(Files.readString(file), Object.class);
-    List<?> list = root instanceof Map ? (List<?>) ((Map<?, ?>) root).get("servers") : (List<?>) root;
-    List<ServerSpec> out = new ArrayList<>();
-    for (Object o : list) {
-      Map<?, ?> m = (Map<?, ?>) o;
-      out.add(ServerSpec.fromMap(m));
-    }
-    return out;
+    return ServerSpec.fromJson(new ObjectMapper().readValue(Files.readString(file), Object.class));
   }
 
   static Boolean onOff(String text) {

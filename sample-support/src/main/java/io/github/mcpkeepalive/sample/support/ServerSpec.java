@@ -1,5 +1,7 @@
 package io.github.mcpkeepalive.sample.support;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -36,6 +38,19 @@ public record ServerSpec(String name, String url, String transport, String token
   }
 
   /** Reads one entry of a JSON configuration: {@code {"name","url","transport" or "type","token"}}. */
+  /**
+   * The servers of a configuration file, parsed by the application's own JSON library: {@code
+   * [{"name","url","transport","token"}]} or {@code {"servers":[…]}}.
+   */
+  public static List<ServerSpec> fromJson(Object root) {
+    List<?> list = root instanceof Map ? (List<?>) ((Map<?, ?>) root).get("servers") : (List<?>) root;
+    List<ServerSpec> out = new ArrayList<>();
+    for (Object o : list) {
+      out.add(fromMap((Map<?, ?>) o));
+    }
+    return out;
+  }
+
   public static ServerSpec fromMap(Map<?, ?> m) {
     Object transport = m.get("transport") != null ? m.get("transport") : m.get("type");
     return of((String) m.get("name"), (String) m.get("url"), (String) transport, (String) m.get("token"));
