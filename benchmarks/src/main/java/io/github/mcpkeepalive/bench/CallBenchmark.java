@@ -39,12 +39,14 @@ public class CallBenchmark {
       server = new DemoServer(0, null, 0);
       base = "http://127.0.0.1:" + server.port();
     }
-    client =
-        McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
-            .requestTimeout(Duration.ofSeconds(10))
-            .build();
+    client = streamableClient(base);
     client.initialize();
     request = new McpSchema.CallToolRequest("echo", Map.of("text", "benchmark"));
+  }
+
+  /** The MCP Java SDK client every benchmark uses: Streamable HTTP at {@code base}/mcp, not initialized. */
+  static McpSyncClient streamableClient(String base) {
+    return McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(10)).build();
   }
 
   @Benchmark

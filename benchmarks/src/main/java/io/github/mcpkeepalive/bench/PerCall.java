@@ -2,11 +2,8 @@ package io.github.mcpkeepalive.bench;
 
 import io.github.mcpkeepalive.bench.Benchmarks.Row;
 import io.github.mcpkeepalive.sample.DemoServer;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +31,7 @@ final class PerCall {
 
   /** Calls the server from this JVM for a while, so that no fork meets a cold server. */
   private static void warm(String base) {
-    McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(10)).build();
+    McpSyncClient client = CallBenchmark.streamableClient(base);
     try {
       client.initialize();
       McpSchema.CallToolRequest request = new McpSchema.CallToolRequest("echo", Map.of("text", "warm-up"));

@@ -3,7 +3,6 @@ package io.github.mcpkeepalive.bench;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +25,7 @@ public final class TrafficProbe {
     List<McpSyncClient> clients =
         List.of(
             McpClient.sync(HttpClientSseClientTransport.builder(base).sseEndpoint("/sse").build()).requestTimeout(Duration.ofSeconds(10)).build(),
-            McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(10)).build());
+            CallBenchmark.streamableClient(base));
     clients.forEach(McpSyncClient::initialize);
     McpSchema.CallToolRequest request = new McpSchema.CallToolRequest("echo", Map.of("text", "traffic"));
     System.out.println("BUSY");
