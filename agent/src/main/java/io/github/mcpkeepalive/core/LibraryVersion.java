@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 public final class LibraryVersion {
 
   private final String displayName;
-  private final String artifactId;
+  private final java.util.List<String> artifactIds;
   private final String classResource;
-  private final String pomProperties;
+  private final java.util.List<String> pomProperties;
   private final Pattern supported;
   private final String supportedText;
   private final Map<ClassLoader, Boolean> decided = Collections.synchronizedMap(new WeakHashMap<>());
@@ -27,16 +27,16 @@ public final class LibraryVersion {
   /**
    * @param displayName how users name the library, for log lines
    * @param groupId Maven group of the artifact
-   * @param artifactId Maven artifact that holds {@code probeClass}
+   * @param artifactId Maven artifact that holds {@code probeClass} (several, comma-separated, where it moved between artifacts)
    * @param probeClass a class name of that artifact, to find its jar
    * @param supported the supported versions
    * @param supportedText the same, for people ("2.0.x, 2.1.x")
    */
   public LibraryVersion(String displayName, String groupId, String artifactId, String probeClass, Pattern supported, String supportedText) {
     this.displayName = displayName;
-    this.artifactId = artifactId;
+    this.artifactIds = java.util.List.of(artifactId.split(","));
     this.classResource = probeClass.replace('.', '/') + ".class";
-    this.pomProperties = "META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
+    this.pomProperties = artifactIds.stream().map(a -> "META-INF/maven/" + groupId + "/" + a + "/pom.properties").collect(java.util.stream.Collectors.toList());
     this.supported = supported;
     this.supportedText = supportedText;
   }
@@ -63,7 +63,7 @@ public final class LibraryVersion {
     if (!ok) {
       Log.once(
           Log.Level.WARN,
-          "unsupported-" + artifactId + "-" + version + "-" + System.identityHashCode(loader),
+          "unsupported-" + artifactIds.get(0) + "-" + version + "-" + System.identityHashCode(loader),
           displayName + " " + (version == null ? "of unknown version" : version) + " is not supported (supported: " + supportedText + "): its clients are left alone, without keepalive");
     }
     decided.put(loader, ok);
@@ -89,17 +89,24 @@ public final class LibraryVersion {
       int bang = s.lastIndexOf("!/");
       if (bang >= 0) {
         String jar = s.substring(0, bang + 2);
-        String v = fromProperties(new URL(jar + pomProperties));
-        if (v != null) {
-          return v;
+        for (String props : pomProperties) {
+          String v = fromProperties(new URL(jar + props));
+          if (v != null) {
+            return v;
+          }
         }
-        v = fromManifest(new URL(jar + "META-INF/MANIFEST.MF"));
+        String v = fromManifest(new URL(jar + "META-INF/MANIFEST.MF"));
         if (v != null) {
           return v;
         }
       }
-      URL props = loader.getResource(pomProperties);
-      return props == null ? null : fromProperties(props);
+      for (String props : pomProperties) {
+        URL url = loader.getResource(props);
+        if (url != null) {
+          return fromProperties(url);
+        }
+      }
+      return null;
     } catch (Exception e) {
       return null;
     }
@@ -119,7 +126,7 @@ public final class LibraryVersion {
     try (InputStream in = url.openStream()) {
       Manifest m = new Manifest(in);
       String title = m.getMainAttributes().getValue("Implementation-Title");
-      return artifactId.equals(title) ? m.getMainAttributes().getValue("Implementation-Version") : null;
+      return artifactIds.contains(title) ? m.getMainAttributes().getValue("Implementation-Version") : null;
     } catch (Exception e) {
       return null;
     }

@@ -26,7 +26,7 @@ public final class Langchain4jInstrumentation extends LibraryInstrumentation {
   private static final String SSE_LISTENER = PACKAGE_PREFIX + "client.transport.http.SseEventListener";
 
   static final LibraryVersion VERSION =
-      new LibraryVersion("langchain4j-mcp", "dev.langchain4j", "langchain4j-mcp", L4jHooks.CLIENT, Pattern.compile("1\\.11\\.\\d+-beta\\d+"), "1.11.x");
+      new LibraryVersion("langchain4j-mcp", "dev.langchain4j", "langchain4j-mcp", L4jHooks.CLIENT, Pattern.compile("1\\.1[1-8]\\.\\d+(-beta\\d+)?"), "1.11.x to 1.18.x");
 
   public static final String DESCRIPTION = "langchain4j-mcp " + VERSION.supportedText() + " (HttpMcpTransport, StreamableHttpMcpTransport)";
 

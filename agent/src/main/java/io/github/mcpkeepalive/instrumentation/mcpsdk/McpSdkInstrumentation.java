@@ -26,7 +26,7 @@ public final class McpSdkInstrumentation extends LibraryInstrumentation {
 
   /** The SDK versions supported: 2.0.x (Spring AI 2.0) and 2.1.x; others are left alone. */
   static final LibraryVersion VERSION =
-      new LibraryVersion("MCP Java SDK", "io.modelcontextprotocol.sdk", "mcp-core", "io.modelcontextprotocol.client.McpAsyncClient", Pattern.compile("2\\.[01]\\.\\d+([.-].*)?"), "2.0.x, 2.1.x");
+      new LibraryVersion("MCP Java SDK", "io.modelcontextprotocol.sdk", "mcp-core,mcp", "io.modelcontextprotocol.client.McpAsyncClient", Pattern.compile("(0\\.1[678]|1\\.[01]|2\\.[01])\\.\\d+([.-].*)?"), "0.16.x to 2.1.x");
 
   public static final String DESCRIPTION = "MCP Java SDK " + VERSION.supportedText() + " (HttpClientSseClientTransport, HttpClientStreamableHttpTransport)";
 
