@@ -1,0 +1,109 @@
+package io.github.mcpkeepalive.springai;
+
+import io.github.mcpkeepalive.sample.support.CallSchedule;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.CommandLineRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes the clients Spring AI built (already initialized) and runs the sample apps' schedule on
+ * them ({@link CallSchedule}): for each client in its own thread, the tool {@code echo} every
+ * {@code app.every}, {@code app.calls} times, with the same output lines as the other sample apps.
+ * The exit code (through {@link ExitCodeGenerator}) is 0 when no call failed, else 1.
+ *
+ * <p>The 2.0 app's class but for one API difference: MCP Java SDK 0.18 has no {@code
+ * CallToolRequest.builder(String name)} (added in 2.0, which deprecates the 0.18 {@code builder()}
+ * and two-argument constructor); the three-argument constructor is current in both.
+ */
+@Component
+public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
+
+  private final List<McpSyncClient> clients;
+  private final ToolsChangeCounter notifications;
+  private final AppProperties app;
+  private final String clientName;
+  private volatile int exitCode;
+
+  public CallLoop(
+      List<McpSyncClient> clients,
+      ToolsChangeCounter notifications,
+      AppProperties app,
+      @Value("${spring.ai.mcp.client.name:spring-ai-mcp-client}") String clientName) {
+    this.clients = clients;
+    this.notifications = notifications;
+    this.app = app;
+    this.clientName = clientName;
+  }
+
+  @Override
+  public void run(String... args) throws InterruptedException {
+    if (clients.isEmpty()) {
+      throw new IllegalStateException("no MCP connection configured (spring.ai.mcp.client.sse.connections.*, spring.ai.mcp.client.streamable-http.connections.*)");
+    }
+    List<CallSchedule.Named> sessions = new ArrayList<>();
+    for (McpSyncClient client : clients) {
+      String name = connectionName(client);
+      sessions.add(new CallSchedule.Named(name, new SpringSession(client, name)));
+    }
+    exitCode = CallSchedule.run(sessions, app.every(), app.calls()) == 0 ? 0 : 1;
+  }
+
+  @Override
+  public int getExitCode() {
+    return exitCode;
+  }
+
+  /**
+   * The connection name ({@code sse}, {@code http}) of a client Spring AI built. Spring AI 1.1.7,
+   * like 2.0.0, gives each sync client the client info {@code Implementation(name =
+   * "<spring.ai.mcp.client.name> - <connection>", title = "<connection>", version)}; the title is the
+   * connection name, and the name's suffix is the fallback (Spring AI's async clients carry no
+   * title).
+   */
+  String connectionName(McpSyncClient client) {
+    McpSchema.Implementation info = client.getClientInfo();
+    if (info.title() != null && !info.title().isBlank()) {
+      return info.title();
+    }
+    String prefix = clientName + " - ";
+    return info.name().startsWith(prefix) ? info.name().substring(prefix.length()) : info.name();
+  }
+
+  /** A client of Spring AI's: initialized at startup, closed by Spring when the context ends. */
+  private final class SpringSession implements CallSchedule.Session {
+    private final McpSyncClient client;
+    private final String name;
+
+    SpringSession(McpSyncClient client, String name) {
+      this.client = client;
+      this.name = name;
+    }
+
+    @Override
+    public int start() {
+      return client.listTools().tools().size();
+    }
+
+    @Override
+    public String call(int n) {
+      McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("echo", Map.<String, Object>of("text", "call " + n), null));
+      return Boolean.TRUE.equals(result.isError()) ? "ToolError" : null;
+    }
+
+    @Override
+    public int notifications() {
+      return notifications.count(name);
+    }
+
+    @Override
+    public void close() {
+      // Spring AI owns the client
+    }
+  }
+}
