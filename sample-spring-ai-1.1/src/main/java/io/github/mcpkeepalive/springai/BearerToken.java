@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 public class BearerToken {
 
   @Bean
-  McpSyncHttpClientRequestCustomizer bearerToken(AppProperties app) {
+  McpSyncHttpClientRequestCustomizer bearerTokenCustomizer(AppProperties app) {
     String token = app.token();
     return (request, method, endpoint, body, context) -> request.header("Authorization", "Bearer " + token);
   }
