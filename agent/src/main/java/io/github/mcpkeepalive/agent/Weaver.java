@@ -2,6 +2,7 @@ package io.github.mcpkeepalive.agent;
 
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -28,8 +29,10 @@ import net.bytebuddy.pool.TypePool;
 /**
  * The one transformer the agent registers with the JVM. Every class the JVM defines passes through
  * it; a class that is not one of the few the instrumentation names costs one hash lookup and is
- * returned untouched. A named class of a supported library version gets its advice woven in by
- * Byte Buddy's {@code Advice}, in a single ASM pass over its bytes.
+ * returned untouched. When a named class loads, its library's references are checked against the
+ * class loader (once per loader) and, if a version range matches, the class gets that range's
+ * advice woven in by Byte Buddy's {@code Advice}, in a single ASM pass over its bytes. A class that
+ * cannot be woven leaves the whole library alone in that loader.
  *
  * <p>Byte Buddy's {@code AgentBuilder} is not used: building one generates classes at run time and
  * costs about half a second of CPU at JVM start, which an application would pay even when it never
@@ -90,16 +93,23 @@ final class Weaver implements ClassFileTransformer {
     }
     examined.incrementAndGet();
     String name = className.replace('/', '.');
+    InstrumentationModule range = null;
     try {
-      if (!library.version().supported(loader)) {
-        return null; // LibraryVersion logged why, once
+      range = library.moduleFor(loader); // checks the library's references once per class loader
+      if (range == null || !range.typeNames().contains(name)) {
+        return null; // left alone (logged once, with why), or a class only another version range weaves
       }
       long start = System.nanoTime();
-      byte[] woven = weave(name, wrappers.computeIfAbsent(name, n -> wrapper(library.adviceFor(n))), loader, bytes);
+      InstrumentationModule m = range;
+      byte[] woven = weave(name, wrappers.computeIfAbsent(m.name() + "/" + name, k -> wrapper(m.adviceFor(name))), loader, bytes);
       Log.debug("instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return woven;
     } catch (Throwable t) {
-      Log.once(Log.Level.WARN, "transform-" + name, "could not instrument " + name + ", left unchanged: " + Redact.error(t));
+      if (range != null) {
+        library.abandon(loader, "could not instrument " + name + ": " + Redact.error(t));
+      } else {
+        Log.once(Log.Level.WARN, "transform-" + name, "could not instrument " + name + ", left unchanged: " + Redact.error(t));
+      }
       return null;
     }
   }
@@ -110,9 +120,9 @@ final class Weaver implements ClassFileTransformer {
   }
 
   /** All the advice of one class, woven in one pass. */
-  static AsmVisitorWrapper wrapper(List<LibraryInstrumentation.On> advice) {
+  static AsmVisitorWrapper wrapper(List<InstrumentationModule.On> advice) {
     AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
-    for (LibraryInstrumentation.On on : advice) {
+    for (InstrumentationModule.On on : advice) {
       methods = methods.invokable(on.methods(), on.enter() == on.exit() ? Advice.to(on.enter()) : Advice.to(on.enter(), on.exit()));
     }
     return methods;

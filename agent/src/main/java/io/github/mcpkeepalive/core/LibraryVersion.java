@@ -2,81 +2,73 @@ package io.github.mcpkeepalive.core;
 
 import java.io.InputStream;
 import java.net.URL;
-import java.util.Collections;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
-import java.util.WeakHashMap;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 
 /**
  * The version of a Maven artifact that a class loader provides, read from the jar that holds one of
- * its classes (its {@code pom.properties}, else its manifest), and whether the agent supports it.
- * An unsupported version is reported once per class loader and left alone.
+ * its classes (its {@code pom.properties}, else its manifest), and whether the project's tests cover
+ * it. The version decides nothing: whether a library is instrumented is decided by checking its
+ * classes (see {@code instrumentation.refs.References}); the version only names it in log lines.
  */
 public final class LibraryVersion {
 
   private final String displayName;
-  private final java.util.List<String> artifactIds;
+  private final List<String> artifactIds;
   private final String classResource;
-  private final java.util.List<String> pomProperties;
-  private final Pattern supported;
-  private final String supportedText;
-  private final Map<ClassLoader, Boolean> decided = Collections.synchronizedMap(new WeakHashMap<>());
+  private final List<String> pomProperties = new ArrayList<>();
+  private final Pattern tested;
+  private final String testedText;
 
   /**
    * @param displayName how users name the library, for log lines
    * @param groupId Maven group of the artifact
-   * @param artifactId Maven artifact that holds {@code probeClass} (several, comma-separated, where it moved between artifacts)
+   * @param artifactIds the Maven artifacts that have held {@code probeClass} (classes move between
+   *     artifacts across versions)
    * @param probeClass a class name of that artifact, to find its jar
-   * @param supported the supported versions
-   * @param supportedText the same, for people ("2.0.x, 2.1.x")
+   * @param tested the versions the project's tests run
+   * @param testedText the same, for people ("0.16.x to 2.1.x")
    */
-  public LibraryVersion(String displayName, String groupId, String artifactId, String probeClass, Pattern supported, String supportedText) {
+  public LibraryVersion(String displayName, String groupId, List<String> artifactIds, String probeClass, Pattern tested, String testedText) {
     this.displayName = displayName;
-    this.artifactIds = java.util.List.of(artifactId.split(","));
+    this.artifactIds = List.copyOf(artifactIds);
     this.classResource = probeClass.replace('.', '/') + ".class";
-    this.pomProperties = artifactIds.stream().map(a -> "META-INF/maven/" + groupId + "/" + a + "/pom.properties").collect(java.util.stream.Collectors.toList());
-    this.supported = supported;
-    this.supportedText = supportedText;
+    for (String a : artifactIds) {
+      pomProperties.add("META-INF/maven/" + groupId + "/" + a + "/pom.properties");
+    }
+    this.tested = tested;
+    this.testedText = testedText;
   }
 
-  public String supportedText() {
-    return supportedText;
+  public String displayName() {
+    return displayName;
   }
 
-  /** Whether the library seen by {@code loader} is supported; logs one line per unsupported loader. */
-  public boolean supported(ClassLoader loader) {
-    if (loader == null) {
-      return false;
-    }
-    Boolean known = decided.get(loader);
-    if (known != null) {
-      return known;
-    }
-    if (loader.getResource(classResource) == null) {
-      decided.put(loader, false); // the library is not there (another library's class is being looked at)
-      return false;
-    }
-    String version = read(loader);
-    boolean ok = version != null && supported.matcher(version).matches();
-    if (!ok) {
-      Log.once(
-          Log.Level.WARN,
-          "unsupported-" + artifactIds.get(0) + "-" + version + "-" + System.identityHashCode(loader),
-          displayName + " " + (version == null ? "of unknown version" : version) + " is not supported (supported: " + supportedText + "): its clients are left alone, without keepalive");
-    }
-    decided.put(loader, ok);
-    return ok;
+  public String testedText() {
+    return testedText;
   }
 
-  /** The version of the library that defined {@code type}, or "unknown". */
+  /** Whether {@code loader} sees the library at all. */
+  public boolean presentIn(ClassLoader loader) {
+    return loader != null && loader.getResource(classResource) != null;
+  }
+
+  /** Whether the project's tests cover {@code version}. */
+  public boolean tested(String version) {
+    return version != null && tested.matcher(version).matches();
+  }
+
+  /** The version of the library that defined {@code type}, marked when no test covers it. */
   public String of(Class<?> type) {
     String v = read(type.getClassLoader());
-    return v == null ? "unknown" : v;
+    return v == null ? "of unknown version (untested)" : tested(v) ? v : v + " (untested version)";
   }
 
-  String read(ClassLoader loader) {
+  /** The version {@code loader} provides, or null when it cannot be read. */
+  public String read(ClassLoader loader) {
     if (loader == null) {
       return null;
     }

@@ -1,33 +1,52 @@
 package io.github.mcpkeepalive.instrumentation;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.instrumentation.refs.References;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
- * The support for one client library and version range: the exact names of the classes it
- * instruments, and the advice for each. The names are all the agent looks at when a class loads;
- * the advice (and Byte Buddy's matchers) is built the first time one of those classes loads.
+ * The support for one client library: its version ranges ({@link InstrumentationModule}s, newest
+ * first), and, per class loader, which of them applies. The decision is taken the first time a class
+ * the library support names is loaded by that loader: the first module whose references all match
+ * the loader's classes is applied, whole; when none matches, the library is left alone in that
+ * loader, with one WARN line naming the first reference that does not match. The artifact version
+ * is read for log lines only.
  */
 public abstract class LibraryInstrumentation {
 
-  /** Advice classes (enter and exit may be the same class) for the methods a matcher selects. */
-  public record On(ElementMatcher<? super MethodDescription> methods, Class<?> enter, Class<?> exit) {}
+  private static final InstrumentationModule NONE =
+      new InstrumentationModule("none", new References(), List.of()) {
+        @Override
+        public List<On> adviceFor(String typeName) {
+          return List.of();
+        }
+      };
 
   private final LibraryVersion version;
   private final String description;
+  private final List<InstrumentationModule> modules;
   private final List<String> typeNames;
+  private final Map<ClassLoader, InstrumentationModule> decided = Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
-   * @param version the library versions supported; classes of any other version are left alone
-   * @param description for the start line: library, versions, transports
-   * @param typeNames the fully qualified names of the classes instrumented
+   * @param version reads the library's version (for log lines) and knows the tested range
+   * @param description for the start line: library, tested versions, transports
+   * @param modules the version ranges, newest first
    */
-  protected LibraryInstrumentation(LibraryVersion version, String description, List<String> typeNames) {
+  protected LibraryInstrumentation(LibraryVersion version, String description, List<InstrumentationModule> modules) {
     this.version = version;
     this.description = description;
-    this.typeNames = List.copyOf(typeNames);
+    this.modules = List.copyOf(modules);
+    Set<String> names = new LinkedHashSet<>();
+    modules.forEach(m -> names.addAll(m.typeNames()));
+    this.typeNames = List.copyOf(names);
   }
 
   public final LibraryVersion version() {
@@ -38,20 +57,95 @@ public abstract class LibraryInstrumentation {
     return description;
   }
 
+  public final List<InstrumentationModule> modules() {
+    return modules;
+  }
+
+  /** Every class name that some version range weaves. */
   public final List<String> typeNames() {
     return typeNames;
   }
 
-  /** The advice for one of {@link #typeNames()}. */
-  public abstract List<On> adviceFor(String typeName);
-
-  /** One advice class on the methods {@code methods} selects. */
-  public static On advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods) {
-    return new On(methods, adviceClass, adviceClass);
+  /**
+   * Where a version is known not to match (an old client shape, say), what the user can do about it;
+   * empty by default.
+   */
+  protected String hintFor(String version) {
+    return "";
   }
 
-  /** An enter advice and an exit advice from two classes, on the methods {@code methods} selects. */
-  public static On advice(Class<?> enter, Class<?> exit, ElementMatcher<? super MethodDescription> methods) {
-    return new On(methods, enter, exit);
+  /**
+   * The version range applied to {@code loader}, or null when the library is left alone there (not
+   * present, no range matches, or weaving one of its classes failed).
+   */
+  public final InstrumentationModule moduleFor(ClassLoader loader) {
+    if (loader == null) {
+      return null;
+    }
+    InstrumentationModule m = decided.get(loader);
+    if (m == null) {
+      synchronized (decided) {
+        m = decided.get(loader);
+        if (m == null) {
+          m = decide(loader);
+          decided.put(loader, m);
+        }
+      }
+    }
+    return m == NONE ? null : m;
+  }
+
+  /** Whether the library is instrumented in {@code loader} (hooks register no client otherwise). */
+  public final boolean active(ClassLoader loader) {
+    InstrumentationModule m = loader == null ? null : decided.get(loader);
+    return m != null && m != NONE;
+  }
+
+  /**
+   * A class of the applied range could not be woven after all: the library is treated as not
+   * instrumented in {@code loader} from now on (its woven classes find no managed client), so that
+   * it is never half-managed.
+   */
+  public final void abandon(ClassLoader loader, String why) {
+    if (loader != null && decided.put(loader, NONE) != NONE) {
+      Log.warn(version.displayName() + " " + shown(version.read(loader)) + " left alone, its clients run without keepalive: " + why);
+    }
+  }
+
+  private InstrumentationModule decide(ClassLoader loader) {
+    if (!version.presentIn(loader)) {
+      return NONE; // a class of that name from elsewhere: the library is not in this loader
+    }
+    String v = version.read(loader);
+    List<String> mismatches = new ArrayList<>();
+    for (InstrumentationModule m : modules) {
+      References.Result r = m.references().check(loader);
+      if (r.matches()) {
+        String checked = r.references() + " references in " + r.classesRead() + " classes checked in " + r.nanos() / 1_000_000 + " ms";
+        if (version.tested(v)) {
+          Log.debug(version.displayName() + " " + v + ": " + checked + "; instrumenting it with " + m.name());
+        } else {
+          Log.info(version.displayName() + " " + shown(v) + " is an untested version (tested: " + version.testedText() + "), but everything the agent relies on matches (" + checked + "): instrumenting it with " + m.name());
+        }
+        return m;
+      }
+      mismatches.add(r.mismatch());
+    }
+    String hint = hintFor(v);
+    Log.warn(
+        version.displayName()
+            + " "
+            + shown(v)
+            + " left alone, its clients run without keepalive: its classes do not match what the agent relies on ("
+            + (mismatches.isEmpty() ? "no version range" : mismatches.get(0))
+            + "; tested: "
+            + version.testedText()
+            + ")"
+            + (hint.isEmpty() ? "" : ". " + hint));
+    return NONE;
+  }
+
+  private static String shown(String v) {
+    return v == null ? "of unknown version" : v;
   }
 }

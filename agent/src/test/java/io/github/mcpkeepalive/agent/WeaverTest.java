@@ -1,13 +1,16 @@
 package io.github.mcpkeepalive.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
+import io.github.mcpkeepalive.instrumentation.refs.References;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,16 +50,23 @@ public class WeaverTest {
     }
   }
 
-  /** The library support under test: Greeter.greet gets {@code advice}, for versions {@code range}. */
-  static LibraryInstrumentation library(String range, Class<?> advice) {
+  /**
+   * The library support under test: Greeter.greet gets {@code advice} when Greeter has a method
+   * {@code method(String)} (the reference the support declares).
+   */
+  static LibraryInstrumentation library(String method, Class<?> advice) {
     // the version comes from META-INF/maven/…/weaver-target/pom.properties in the test resources: 1.4.2
-    LibraryVersion version = new LibraryVersion("weaver target", "io.github.mcpkeepalive.test", "weaver-target", Greeter.class.getName(), Pattern.compile(range), range);
-    return new LibraryInstrumentation(version, "weaver target", List.of(Greeter.class.getName())) {
-      @Override
-      public List<On> adviceFor(String typeName) {
-        return List.of(LibraryInstrumentation.advice(advice, named("greet")));
-      }
-    };
+    LibraryVersion version = new LibraryVersion("weaver target", "io.github.mcpkeepalive.test", List.of("weaver-target"), Greeter.class.getName(), Pattern.compile("1\\.4\\..*"), "1.4.x");
+    References refs = new References();
+    MethodRef greet = refs.method(Greeter.class.getName(), method, String.class.getName());
+    InstrumentationModule module =
+        new InstrumentationModule("weaver-target-1.4", refs, List.of(Greeter.class.getName())) {
+          @Override
+          public List<On> adviceFor(String typeName) {
+            return List.of(advice(advice, greet.matcher()));
+          }
+        };
+    return new LibraryInstrumentation(version, "weaver target", List.of(module)) {};
   }
 
   static byte[] bytesOf(Class<?> type) throws Exception {
@@ -82,7 +92,7 @@ public class WeaverTest {
 
   @Test
   void weavesOnlyTheNamedClassesOfASupportedVersion() throws Exception {
-    Weaver weaver = new Weaver(List.of(library("1\\.4\\..*", GreetAdvice.class)));
+    Weaver weaver = new Weaver(List.of(library("greet", GreetAdvice.class)));
     ClassLoader loader = WeaverTest.class.getClassLoader();
     assertNull(weaver.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class)), "not named: untouched");
     byte[] woven = weaver.transform(null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class));
@@ -96,16 +106,20 @@ public class WeaverTest {
   }
 
   @Test
-  void anUnsupportedVersionIsLeftAlone() throws Exception {
-    Weaver weaver = new Weaver(List.of(library("2\\..*", GreetAdvice.class)));
+  void aLibraryWhoseReferencesDoNotMatchIsLeftAlone() throws Exception {
+    Weaver weaver = new Weaver(List.of(library("wave", GreetAdvice.class)));
     assertNull(weaver.transform(null, WeaverTest.class.getClassLoader(), internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
     assertEquals(1, weaver.classesExamined());
   }
 
   @Test
-  void adviceThatCannotBeWovenLeavesTheClassUnchangedWithoutThrowing() throws Exception {
-    Weaver weaver = new Weaver(List.of(library("1\\.4\\..*", BrokenAdvice.class)));
-    assertNull(weaver.transform(null, WeaverTest.class.getClassLoader(), internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
+  void adviceThatCannotBeWovenLeavesTheWholeLibraryAloneWithoutThrowing() throws Exception {
+    LibraryInstrumentation library = library("greet", BrokenAdvice.class);
+    Weaver weaver = new Weaver(List.of(library));
+    ClassLoader loader = WeaverTest.class.getClassLoader();
+    assertNull(weaver.transform(null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
+    assertFalse(library.active(loader), "its hooks register no client in that loader");
+    assertNull(library.moduleFor(loader), "and no other class of it is woven there");
   }
 
   /** A loader that defines one class from the given bytes and delegates everything else. */

@@ -11,27 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LibraryVersionTest {
 
-  private final List<String> logged = new CopyOnWriteArrayList<>();
-
   @TempDir Path dir;
 
-  @AfterEach
-  void restoreLog() {
-    Log.setSink(null);
-  }
-
   private LibraryVersion lib() {
-    return new LibraryVersion("Some Lib", "org.example", "some-lib", "org.example.Client", Pattern.compile("1\\.[23]\\.\\d+"), "1.2.x, 1.3.x");
+    return new LibraryVersion("Some Lib", "org.example", List.of("some-lib"), "org.example.Client", Pattern.compile("1\\.[23]\\.\\d+"), "1.2.x, 1.3.x");
   }
 
   private ClassLoader jarWith(String name, String pomVersion, String manifestVersion) throws IOException {
@@ -52,24 +43,15 @@ class LibraryVersionTest {
   }
 
   @Test
-  void aSupportedVersionIsAcceptedSilently() throws IOException {
-    Log.setSink(logged::add);
+  void theVersionIsReadAndMarkedWhenNoTestCoversIt() throws IOException {
     LibraryVersion v = lib();
-    ClassLoader loader = jarWith("ok.jar", "1.3.7", null);
-    assertTrue(v.supported(loader));
-    assertEquals("1.3.7", v.read(loader));
-    assertTrue(logged.isEmpty(), logged::toString);
-  }
-
-  @Test
-  void anUnsupportedVersionIsReportedOncePerLoader() throws IOException {
-    Log.setSink(logged::add);
-    LibraryVersion v = lib();
-    ClassLoader loader = jarWith("new.jar", "1.4.0", null);
-    assertFalse(v.supported(loader));
-    assertFalse(v.supported(loader));
-    assertEquals(1, logged.size(), logged::toString);
-    assertTrue(logged.get(0).contains("Some Lib 1.4.0 is not supported (supported: 1.2.x, 1.3.x)"), logged.get(0));
+    ClassLoader tested = jarWith("ok.jar", "1.3.7", null);
+    assertTrue(v.presentIn(tested));
+    assertEquals("1.3.7", v.read(tested));
+    assertTrue(v.tested("1.3.7"));
+    assertFalse(v.tested("1.4.0"));
+    assertFalse(v.tested(null));
+    assertFalse(v.presentIn(new URLClassLoader(new URL[0], null)), "a loader without the library");
   }
 
   @Test

@@ -75,7 +75,7 @@ public final class L4jHooks {
         return;
       }
       L4jDriver driver = new L4jDriver(kind, client, transport);
-      Connection c = engine.register(client, LIBRARY + " " + Langchain4jInstrumentation.VERSION.of(client.getClass()), kind.label, L4jDriver.url(transport, kind), driver);
+      Connection c = engine.register(client, LIBRARY + " " + Langchain4jInstrumentation.INSTANCE.version().of(client.getClass()), kind.label, L4jDriver.url(transport, kind), driver);
       if (c == null) {
         return; // disabled by the configuration
       }

@@ -1,70 +1,77 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j;
 
-import static io.github.mcpkeepalive.instrumentation.LibraryInstrumentation.advice;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.github.mcpkeepalive.instrumentation.refs.MethodRef.ANY;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.refs.FieldRef;
+import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
+import io.github.mcpkeepalive.instrumentation.refs.References;
 import java.util.List;
 import java.util.regex.Pattern;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Type and method matchers for langchain4j-mcp 1.11.x ({@code DefaultMcpClient} over {@code
- * HttpMcpTransport} and {@code StreamableHttpMcpTransport}). Other versions are not touched (one log
- * line per class loader).
+ * langchain4j-mcp ({@code DefaultMcpClient} over {@code HttpMcpTransport} and {@code
+ * StreamableHttpMcpTransport}). Applied to a class loader only when the members its advice is woven
+ * into match that loader's classes.
  */
 public final class Langchain4jInstrumentation extends LibraryInstrumentation {
 
   private static final String PACKAGE_PREFIX = "dev.langchain4j.mcp.";
   private static final String OPERATION_HANDLER = PACKAGE_PREFIX + "client.transport.McpOperationHandler";
   private static final String SSE_LISTENER = PACKAGE_PREFIX + "client.transport.http.SseEventListener";
+  private static final String CALL_CONTEXT = PACKAGE_PREFIX + "client.McpCallContext";
 
-  static final LibraryVersion VERSION =
-      new LibraryVersion("langchain4j-mcp", "dev.langchain4j", "langchain4j-mcp", L4jHooks.CLIENT, Pattern.compile("1\\.1[1-8]\\.\\d+(-beta\\d+)?"), "1.11.x to 1.18.x");
+  private static final LibraryVersion VERSION =
+      new LibraryVersion("langchain4j-mcp", "dev.langchain4j", List.of("langchain4j-mcp"), L4jHooks.CLIENT, Pattern.compile("1\\.1[1-8]\\.\\d+(-beta\\d+)?"), "1.11.x to 1.18.x");
 
-  public static final String DESCRIPTION = "langchain4j-mcp " + VERSION.supportedText() + " (HttpMcpTransport, StreamableHttpMcpTransport)";
+  static final References REFERENCES = new References();
+  static final MethodRef CLIENT_CONSTRUCTOR = REFERENCES.constructor(L4jHooks.CLIENT, L4jHooks.CLIENT + "$Builder");
+  static final MethodRef CLIENT_CLOSE = REFERENCES.method(L4jHooks.CLIENT, "close");
+  static final MethodRef CLIENT_RECONNECT = REFERENCES.method(L4jHooks.CLIENT, "triggerReconnection");
+  static final MethodRef HANDLER_HANDLE = REFERENCES.method(OPERATION_HANDLER, "handle", ANY);
+  static final FieldRef HANDLER_TRANSPORT = REFERENCES.field(OPERATION_HANDLER, "transport", PACKAGE_PREFIX + "client.transport.McpTransport");
+  static final MethodRef SSE_ON_FAILURE = REFERENCES.method(L4jHooks.SSE_TRANSPORT, "onFailure", "java.lang.Runnable");
+  static final MethodRef SSE_REQUEST = REFERENCES.method(L4jHooks.SSE_TRANSPORT, "executeOperationWithResponse", CALL_CONTEXT);
+  static final MethodRef LISTENER_FAILED = REFERENCES.method(SSE_LISTENER, "onFailure", ANY, "java.lang.Throwable", ANY);
+  static final MethodRef LISTENER_CLOSED = REFERENCES.method(SSE_LISTENER, "onClosed", ANY);
+  static final FieldRef LISTENER_HANDLER = REFERENCES.field(SSE_LISTENER, "messageHandler", OPERATION_HANDLER);
+  static final MethodRef HTTP_REQUEST = REFERENCES.method(L4jHooks.STREAMABLE_TRANSPORT, "executeOperationWithResponse", CALL_CONTEXT);
+  /** The response handler of a Streamable HTTP request: {@code (context, isRetry, future, id, ResponseInfo)}. */
+  static final MethodRef HTTP_RESPONSE_STATUS = REFERENCES.lambda(L4jHooks.STREAMABLE_TRANSPORT, "execute", CALL_CONTEXT, "boolean", ANY, ANY, "java.net.http.HttpResponse$ResponseInfo");
 
   public static final Langchain4jInstrumentation INSTANCE = new Langchain4jInstrumentation();
 
   private Langchain4jInstrumentation() {
-    super(VERSION, DESCRIPTION, List.of(L4jHooks.CLIENT, OPERATION_HANDLER, L4jHooks.SSE_TRANSPORT, SSE_LISTENER, L4jHooks.STREAMABLE_TRANSPORT));
+    super(VERSION, "langchain4j-mcp (tested " + VERSION.testedText() + "; HttpMcpTransport, StreamableHttpMcpTransport)", List.of(new Module()));
   }
 
-  @Override
-  public List<On> adviceFor(String typeName) {
-    switch (typeName) {
-      case L4jHooks.CLIENT:
-        return List.of(
-            advice(L4jAdvice.ClientCreating.class, L4jAdvice.ClientCreated.class, isConstructor().and(takesArguments(1))),
-            advice(L4jAdvice.ClientClosed.class, named("close").and(takesArguments(0))),
-            advice(L4jAdvice.LibraryReconnect.class, named("triggerReconnection").and(takesArguments(0))));
-      case OPERATION_HANDLER:
-        return List.of(advice(L4jAdvice.MessageRead.class, named("handle").and(takesArguments(1))));
-      case L4jHooks.SSE_TRANSPORT:
-        return List.of(
-            advice(L4jAdvice.FailureHandler.class, named("onFailure").and(takesArguments(Runnable.class))),
-            advice(L4jAdvice.RequestSent.class, requestWithResponse()));
-      case SSE_LISTENER:
-        return List.of(
-            advice(L4jAdvice.SseFailed.class, named("onFailure").and(takesArguments(3))),
-            advice(L4jAdvice.SseClosed.class, named("onClosed").and(takesArguments(1))));
-      case L4jHooks.STREAMABLE_TRANSPORT:
-        return List.of(
-            advice(L4jAdvice.ResponseStatus.class, nameStartsWith("lambda$execute$").and(takesArguments(5)).and(takesArgument(4, named("java.net.http.HttpResponse$ResponseInfo")))),
-            advice(L4jAdvice.RequestSent.class, requestWithResponse()));
-      default:
-        return List.of();
+  /** langchain4j-mcp 1.11 and later. */
+  private static final class Module extends InstrumentationModule {
+    Module() {
+      super("langchain4j-mcp-1.11", REFERENCES, List.of(L4jHooks.CLIENT, OPERATION_HANDLER, L4jHooks.SSE_TRANSPORT, SSE_LISTENER, L4jHooks.STREAMABLE_TRANSPORT));
     }
-  }
 
-  /** {@code executeOperationWithResponse(McpCallContext)}: every request that expects an answer. */
-  private static ElementMatcher.Junction<MethodDescription> requestWithResponse() {
-    return named("executeOperationWithResponse").and(takesArguments(1)).and(takesArgument(0, named(PACKAGE_PREFIX + "client.McpCallContext")));
+    @Override
+    public List<On> adviceFor(String typeName) {
+      switch (typeName) {
+        case L4jHooks.CLIENT:
+          return List.of(
+              advice(L4jAdvice.ClientCreating.class, L4jAdvice.ClientCreated.class, CLIENT_CONSTRUCTOR.matcher()),
+              advice(L4jAdvice.ClientClosed.class, CLIENT_CLOSE.matcher()),
+              advice(L4jAdvice.LibraryReconnect.class, CLIENT_RECONNECT.matcher()));
+        case OPERATION_HANDLER:
+          return List.of(advice(L4jAdvice.MessageRead.class, HANDLER_HANDLE.matcher()));
+        case L4jHooks.SSE_TRANSPORT:
+          return List.of(advice(L4jAdvice.FailureHandler.class, SSE_ON_FAILURE.matcher()), advice(L4jAdvice.RequestSent.class, SSE_REQUEST.matcher()));
+        case SSE_LISTENER:
+          return List.of(advice(L4jAdvice.SseFailed.class, LISTENER_FAILED.matcher()), advice(L4jAdvice.SseClosed.class, LISTENER_CLOSED.matcher()));
+        case L4jHooks.STREAMABLE_TRANSPORT:
+          return List.of(advice(L4jAdvice.ResponseStatus.class, HTTP_RESPONSE_STATUS.matcher()), advice(L4jAdvice.RequestSent.class, HTTP_REQUEST.matcher()));
+        default:
+          return List.of();
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.github.mcpkeepalive.instrumentation.mcpsdk;
+package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
 import io.github.mcpkeepalive.agent.AgentRuntime;
 import io.github.mcpkeepalive.core.Connection;
@@ -7,8 +7,8 @@ import io.github.mcpkeepalive.core.FailureKind;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
-import io.github.mcpkeepalive.core.Reflect;
 import io.github.mcpkeepalive.core.WeakIdentityRegistry;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +22,6 @@ import java.util.function.Predicate;
 public final class SdkHooks {
 
   static final String LIBRARY = "mcp-java-sdk";
-  static final String SSE_TRANSPORT = "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport";
-  static final String STREAMABLE_TRANSPORT = "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport";
 
   private static final Predicate<Throwable> SESSION_GONE =
       t -> FailureClassifier.classify(t, true) == FailureKind.SESSION_EXPIRED;
@@ -36,13 +34,11 @@ public final class SdkHooks {
   /** The Reactor retry specs built for one class loader. */
   private static final class RetryHolder {
     final ClassLoader loader;
-    final Class<?> retryType;
     final Object plain;
     final Object joined;
 
-    RetryHolder(ClassLoader loader, Class<?> retryType, Object plain, Object joined) {
+    RetryHolder(ClassLoader loader, Object plain, Object joined) {
       this.loader = loader;
-      this.retryType = retryType;
       this.plain = plain;
       this.joined = joined;
     }
@@ -59,30 +55,30 @@ public final class SdkHooks {
   public static void asyncClientCreated(Object client) {
     try {
       KeepaliveEngine engine = AgentRuntime.engine();
-      if (engine == null || engine.find(client) != null) {
+      if (engine == null || engine.find(client) != null || !McpSdkInstrumentation.INSTANCE.active(client.getClass().getClassLoader())) {
         return;
       }
-      Object transport = Reflect.get(client, "transport");
-      Object initializer = Reflect.get(client, "initializer");
+      Object transport = SdkRefs.ASYNC_TRANSPORT.get(client);
+      Object initializer = SdkRefs.ASYNC_INITIALIZER.get(client);
       if (transport == null || initializer == null) {
         return;
       }
       String type = transport.getClass().getName();
       SdkDriver.Kind kind;
       String url;
-      if (type.equals(SSE_TRANSPORT)) {
+      if (type.equals(SdkRefs.SSE_TRANSPORT)) {
         kind = SdkDriver.Kind.SSE;
-        url = resolve(Reflect.get(transport, "baseUri"), Reflect.get(transport, "sseEndpoint"));
-      } else if (type.equals(STREAMABLE_TRANSPORT)) {
+        url = resolve(SdkRefs.SSE_BASE_URI.get(transport), SdkRefs.SSE_ENDPOINT.get(transport));
+      } else if (type.equals(SdkRefs.STREAMABLE_TRANSPORT)) {
         kind = SdkDriver.Kind.STREAMABLE;
-        url = resolve(Reflect.get(transport, "baseUri"), Reflect.get(transport, "endpoint"));
+        url = resolve(SdkRefs.HTTP_BASE_URI.get(transport), SdkRefs.HTTP_ENDPOINT.get(transport));
       } else {
         Log.once(Log.Level.INFO, "sdk-transport-" + type, "MCP client with transport " + type + " left alone: the agent supports HttpClientSseClientTransport and HttpClientStreamableHttpTransport");
         IGNORED.put(client, Boolean.TRUE);
         return;
       }
       SdkDriver driver = new SdkDriver(kind, client, transport, initializer);
-      Connection c = engine.register(client, LIBRARY + " " + McpSdkInstrumentation.VERSION.of(client.getClass()), kind == SdkDriver.Kind.SSE ? "sse" : "streamable", url, driver);
+      Connection c = engine.register(client, LIBRARY + " " + McpSdkInstrumentation.INSTANCE.version().of(client.getClass()), kind == SdkDriver.Kind.SSE ? "sse" : "streamable", url, driver);
       if (c != null) {
         engine.alias(transport, c);
         engine.alias(initializer, c);
@@ -110,7 +106,7 @@ public final class SdkHooks {
       if (c == null || !(c.driver() instanceof SdkDriver)) {
         return;
       }
-      Object initialized = Reflect.call(client, Reflect.methodNamed(client.getClass(), "isInitialized", 0));
+      Object initialized = SdkRefs.ASYNC_IS_INITIALIZED.invoke(client);
       if (!Boolean.TRUE.equals(initialized)) {
         return; // the application's own initialize will mark it CONNECTED
       }
@@ -212,8 +208,7 @@ public final class SdkHooks {
         SdkDriver d = (SdkDriver) c.driver();
         d.getStreamOpen = true;
         d.getStreamOpenedAtNanos = System.nanoTime();
-        Object ref = Reflect.get(transport, "activeSession");
-        Object session = Reflect.call(ref, Reflect.method(ref.getClass(), "get"));
+        Object session = SdkDriver.activeSession(transport);
         if (session != null) {
           engine.alias(session, c);
         }
@@ -237,8 +232,7 @@ public final class SdkHooks {
       if (tr == null) {
         return;
       }
-      Object ref = Reflect.get(tr, "activeSession");
-      if (Reflect.call(ref, Reflect.method(ref.getClass(), "get")) != session) {
+      if (SdkDriver.activeSession(tr) != session) {
         return; // an old session's stream: already replaced
       }
       d.getStreamOpen = false;
@@ -275,11 +269,10 @@ public final class SdkHooks {
       ClassLoader loader = mono.getClass().getClassLoader();
       RetryHolder h = retry;
       if (h == null || h.loader != loader) {
-        Class<?> retryType = Class.forName("reactor.util.retry.Retry", false, loader);
-        h = new RetryHolder(loader, retryType, spec(retryType, SESSION_GONE, null), spec(retryType, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY));
+        h = new RetryHolder(loader, spec(loader, SESSION_GONE, null), spec(loader, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY));
         retry = h;
       }
-      return Reflect.call(mono, Reflect.method(mono.getClass(), "retryWhen", h.retryType), joins ? h.joined : h.plain);
+      return SdkRefs.MONO_RETRY_WHEN.invoke(mono, joins ? h.joined : h.plain);
     } catch (Throwable t) {
       internal("request wrapping", t);
       return mono;
@@ -287,12 +280,11 @@ public final class SdkHooks {
   }
 
   /** One retry; after {@code delay} when given, so that a failed initialization is cleared first. */
-  private static Object spec(Class<?> retryType, Predicate<Throwable> when, Duration delay) throws Throwable {
-    Object max =
-        delay == null
-            ? Reflect.call(null, Reflect.method(retryType, "max", long.class), 1L)
-            : Reflect.call(null, Reflect.method(retryType, "fixedDelay", long.class, Duration.class), 1L, delay);
-    return Reflect.call(max, Reflect.method(max.getClass(), "filter", Predicate.class), when);
+  private static Object spec(ClassLoader loader, Predicate<Throwable> when, Duration delay) throws Throwable {
+    if (delay == null) {
+      return SdkRefs.RETRY_SPEC_FILTER.invoke(SdkRefs.RETRY_MAX.invokeStatic(loader, 1L), when);
+    }
+    return SdkRefs.BACKOFF_SPEC_FILTER.invoke(SdkRefs.RETRY_FIXED_DELAY.invokeStatic(loader, 1L, delay), when);
   }
 
   private static SdkDriver driverOf(Object transport) {

@@ -1,4 +1,4 @@
-package io.github.mcpkeepalive.instrumentation.mcpsdk;
+package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -7,12 +7,12 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * The advice woven into the MCP Java SDK. Each body is one call into {@link SdkHooks}; the code is
  * inlined into the SDK's methods and any throwable is suppressed.
  */
-final class SdkAdvice {
+public final class SdkAdvice {
 
   private SdkAdvice() {}
 
   /** {@code McpAsyncClient.<init>}: discover the client. */
-  static final class AsyncClientCreated {
+  public static final class AsyncClientCreated {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object client) {
       SdkHooks.asyncClientCreated(client);
@@ -20,7 +20,7 @@ final class SdkAdvice {
   }
 
   /** A request method of {@code McpAsyncClient}: discover a client that predates a late attach. */
-  static final class AsyncClientUsed {
+  public static final class AsyncClientUsed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object client) {
       SdkHooks.asyncClientUsed(client);
@@ -28,7 +28,7 @@ final class SdkAdvice {
   }
 
   /** {@code McpSyncClient.<init>}: remember the wrapper, whose ping carries the app's context. */
-  static final class SyncClientCreated {
+  public static final class SyncClientCreated {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object client, @Advice.FieldValue("delegate") Object delegate) {
       SdkHooks.syncClientCreated(client, delegate);
@@ -36,7 +36,7 @@ final class SdkAdvice {
   }
 
   /** {@code McpAsyncClient.close/closeGracefully}: stop keepalive. */
-  static final class ClientClosed {
+  public static final class ClientClosed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object client) {
       SdkHooks.clientClosed(client);
@@ -44,7 +44,7 @@ final class SdkAdvice {
   }
 
   /** {@code McpClientSession.handle(message)}: a message was read. */
-  static final class MessageRead {
+  public static final class MessageRead {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("transport") Object transport) {
       SdkHooks.messageRead(transport);
@@ -52,7 +52,7 @@ final class SdkAdvice {
   }
 
   /** The onErrorComplete predicate of a transport stream (the error is its last argument). */
-  static final class StreamError {
+  public static final class StreamError {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object transport, @Advice.AllArguments Object[] args) {
       SdkHooks.streamError(transport, args[args.length - 1]);
@@ -60,7 +60,7 @@ final class SdkAdvice {
   }
 
   /** The doFinally handler of the legacy SSE stream. */
-  static final class SseStreamEnded {
+  public static final class SseStreamEnded {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object transport, @Advice.Argument(0) Object signal) {
       SdkHooks.sseStreamEnded(transport, signal);
@@ -68,7 +68,7 @@ final class SdkAdvice {
   }
 
   /** {@code HttpClientStreamableHttpTransport.reconnect(stream)}: a GET stream is being opened. */
-  static final class GetStreamOpening {
+  public static final class GetStreamOpening {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object transport) {
       SdkHooks.getStreamOpening(transport);
@@ -76,7 +76,7 @@ final class SdkAdvice {
   }
 
   /** The static doFinally handler of the Streamable HTTP GET stream: (ref, session, signal). */
-  static final class GetStreamEnded {
+  public static final class GetStreamEnded {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(1) Object session, @Advice.Argument(2) Object signal) {
       SdkHooks.getStreamEnded(session, signal);
@@ -84,7 +84,7 @@ final class SdkAdvice {
   }
 
   /** {@code LifecycleInitializer.withInitialization}: retry once on an expired session. */
-  static final class WithInitialization {
+  public static final class WithInitialization {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(
         @Advice.This Object initializer,

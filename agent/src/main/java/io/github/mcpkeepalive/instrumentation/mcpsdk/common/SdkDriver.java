@@ -1,23 +1,22 @@
-package io.github.mcpkeepalive.instrumentation.mcpsdk;
+package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
 import io.github.mcpkeepalive.core.ConnectionDriver;
 import io.github.mcpkeepalive.core.FailureKind;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
-import io.github.mcpkeepalive.core.Reflect;
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Pings and reconnects one MCP Java SDK client (2.0.x/2.1.x) in place, through reflection on the
+ * Pings and reconnects one MCP Java SDK client in place, through reflection on the
  * client's own classes. The application keeps its {@code McpSyncClient}/{@code McpAsyncClient}
  * objects; the agent swaps what is broken inside them and re-runs the SDK's own initialization,
  * with the application's client info, capabilities, headers and customizers.
  */
-final class SdkDriver implements ConnectionDriver {
+public final class SdkDriver implements ConnectionDriver {
 
   enum Kind {
     SSE,
@@ -69,17 +68,12 @@ final class SdkDriver implements ConnectionDriver {
       if (client == null) {
         return CompletableFuture.failedFuture(new IllegalStateException("client was garbage-collected"));
       }
-      Object mono = Reflect.call(client, Reflect.method(client.getClass(), "ping"));
+      Object mono = SdkRefs.ASYNC_PING.invoke(client);
       WeakReference<Object> syncRef = syncClient;
       Object sync = syncRef == null ? null : syncRef.get();
       if (sync != null) {
         // the sync client adds the application's transport context (used by auth customizers)
-        try {
-          Method withContext = Reflect.methodNamed(sync.getClass(), "withProvidedContext", 1);
-          mono = Reflect.call(sync, withContext, mono);
-        } catch (NoSuchMethodException e) {
-          Log.once(Log.Level.DEBUG, "sdk-no-context", "McpSyncClient.withProvidedContext not found; pinging without the sync client's context");
-        }
+        mono = SdkRefs.SYNC_WITH_CONTEXT.invoke(sync, mono);
       }
       return toFuture(mono);
     } catch (Throwable t) {
@@ -142,8 +136,8 @@ final class SdkDriver implements ConnectionDriver {
     if (kind != Kind.SSE || tr == null || init == null || initializationInFlight(init)) {
       return false;
     }
-    Object sub = Reflect.call(Reflect.get(tr, "sseSubscription"), Reflect.method(java.util.concurrent.atomic.AtomicReference.class, "get"));
-    if (sub == null || !Boolean.TRUE.equals(Reflect.call(sub, Reflect.methodNamed(sub.getClass(), "isDisposed", 0)))) {
+    Object sub = ((AtomicReference<?>) SdkRefs.SSE_SUBSCRIPTION.get(tr)).get();
+    if (sub == null || !Boolean.TRUE.equals(SdkRefs.DISPOSABLE_IS_DISPOSED.invoke(sub))) {
       return false;
     }
     resetSseTransport(tr);
@@ -185,10 +179,8 @@ final class SdkDriver implements ConnectionDriver {
         Log.once(Log.Level.INFO, "sdk-get-refused-" + System.identityHashCode(tr), "server ends the notification stream at once (no GET support?); not re-opening it for this session");
         return;
       }
-      Method reconnect = Reflect.methodNamed(tr.getClass(), "reconnect", 1);
-      Object mono = Reflect.call(tr, reconnect, new Object[] {null});
-      Method subscribe = Reflect.method(mono.getClass(), "subscribe", Consumer.class, Consumer.class);
-      Reflect.call(mono, subscribe, IGNORE, IGNORE);
+      Object mono = SdkRefs.HTTP_OPEN_GET_STREAM.invoke(tr, new Object[] {null});
+      SdkRefs.MONO_SUBSCRIBE.invoke(mono, IGNORE, IGNORE);
       getStreamOpen = true;
       Log.debug("re-opened the notification stream");
     } catch (Throwable t) {
@@ -197,31 +189,24 @@ final class SdkDriver implements ConnectionDriver {
   }
 
   private static Optional<?> currentSessionId(Object tr) throws Throwable {
-    Object ref = Reflect.get(tr, "activeSession");
-    Object session = Reflect.call(ref, Reflect.method(ref.getClass(), "get"));
+    Object session = activeSession(tr);
     if (session == null) {
       return Optional.empty();
     }
-    Object id = Reflect.call(session, Reflect.method(session.getClass(), "sessionId"));
+    Object id = SdkRefs.TRANSPORT_SESSION_ID.invoke(session);
     return id instanceof Optional ? (Optional<?>) id : Optional.empty();
   }
 
   static boolean initializationInFlight(Object init) throws Throwable {
-    Object ref = Reflect.get(init, "initializationRef");
-    Object current = Reflect.call(ref, Reflect.method(ref.getClass(), "get"));
-    if (current == null) {
-      return false;
-    }
-    Object resultRef = Reflect.get(current, "result");
-    return Reflect.call(resultRef, Reflect.method(resultRef.getClass(), "get")) == null;
+    Object current = ((AtomicReference<?>) SdkRefs.INITIALIZATION_REF.get(init)).get();
+    return current != null && ((AtomicReference<?>) SdkRefs.INITIALIZATION_RESULT.get(current)).get() == null;
   }
 
   /** Drops the completed initialization (and its session) so the next request initializes anew. */
   private static void resetInitialization(Object init) throws Throwable {
-    Object ref = Reflect.get(init, "initializationRef");
-    Object old = Reflect.call(ref, Reflect.method(ref.getClass(), "getAndSet", Object.class), new Object[] {null});
+    Object old = ((AtomicReference<?>) SdkRefs.INITIALIZATION_REF.get(init)).getAndSet(null);
     if (old != null) {
-      Reflect.call(old, Reflect.method(old.getClass(), "close"));
+      SdkRefs.INITIALIZATION_CLOSE.invoke(old);
     }
   }
 
@@ -231,42 +216,49 @@ final class SdkDriver implements ConnectionDriver {
    * {@code endpoint} event.
    */
   static void replaceEndpointSink(Object tr, Throwable cause) throws Throwable {
-    Object old = Reflect.get(tr, "messageEndpointSink");
-    Reflect.set(tr, "messageEndpointSink", newSink(tr));
+    Object old = SdkRefs.SSE_ENDPOINT_SINK.get(tr);
+    SdkRefs.SSE_ENDPOINT_SINK.set(tr, newSink(tr));
     if (old != null) {
       java.io.IOException ended = new java.io.IOException("SSE stream ended" + (cause == null ? "" : ": " + cause), cause);
-      Reflect.call(old, Reflect.method(old.getClass(), "tryEmitError", Throwable.class), ended);
+      SdkRefs.SINK_TRY_EMIT_ERROR.invoke(old, ended);
     }
   }
 
   private static Object newSink(Object tr) throws Throwable {
-    Class<?> sinks = Class.forName("reactor.core.publisher.Sinks", false, tr.getClass().getClassLoader());
-    return Reflect.call(null, Reflect.method(sinks, "one"));
+    return SdkRefs.SINKS_ONE.invokeStatic(tr.getClass().getClassLoader());
   }
 
   /** Legacy SSE: dispose the dead stream and accept a new {@code endpoint} event. */
   private static void resetSseTransport(Object tr) throws Throwable {
-    Object subRef = Reflect.get(tr, "sseSubscription");
-    Object sub = Reflect.call(subRef, Reflect.method(subRef.getClass(), "getAndSet", Object.class), new Object[] {null});
+    Object sub = ((AtomicReference<?>) SdkRefs.SSE_SUBSCRIPTION.get(tr)).getAndSet(null);
     if (sub != null) {
-      Reflect.call(sub, Reflect.method(sub.getClass(), "dispose"));
+      SdkRefs.DISPOSABLE_DISPOSE.invoke(sub);
     }
-    Reflect.set(tr, "messageEndpointSink", newSink(tr));
+    SdkRefs.SSE_ENDPOINT_SINK.set(tr, newSink(tr));
   }
 
   /** Streamable HTTP: replace the transport session (closing the old one and its streams). */
   private void resetStreamableSession(Object tr) throws Throwable {
-    Object fresh = Reflect.call(tr, Reflect.method(tr.getClass(), "createTransportSession"));
-    Object ref = Reflect.get(tr, "activeSession");
-    Object old = Reflect.call(ref, Reflect.method(ref.getClass(), "getAndSet", Object.class), fresh);
+    Object fresh = SdkRefs.HTTP_CREATE_SESSION.invoke(tr);
+    Object old = sessionRef(tr).getAndSet(fresh);
     getStreamOpen = false;
     if (old != null) {
-      Reflect.call(old, Reflect.method(old.getClass(), "close"));
+      SdkRefs.TRANSPORT_SESSION_CLOSE.invoke(old);
     }
   }
 
   @SuppressWarnings("unchecked")
   static CompletableFuture<Object> toFuture(Object mono) throws Throwable {
-    return (CompletableFuture<Object>) Reflect.call(mono, Reflect.method(mono.getClass(), "toFuture"));
+    return (CompletableFuture<Object>) SdkRefs.MONO_TO_FUTURE.invoke(mono);
+  }
+
+  /** Streamable HTTP: the transport's current session. */
+  static Object activeSession(Object tr) throws ReflectiveOperationException {
+    return sessionRef(tr).get();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static AtomicReference<Object> sessionRef(Object tr) throws ReflectiveOperationException {
+    return (AtomicReference<Object>) SdkRefs.HTTP_ACTIVE_SESSION.get(tr);
   }
 }
