@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.agent;
 
+import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.ConfigLoader;
 import io.github.mcpkeepalive.core.DaemonScheduler;
 import io.github.mcpkeepalive.core.KeepaliveEngine;

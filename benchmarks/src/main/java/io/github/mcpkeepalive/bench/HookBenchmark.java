@@ -1,6 +1,6 @@
 package io.github.mcpkeepalive.bench;
 
-import io.github.mcpkeepalive.agent.AgentRuntime;
+import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.ConnectionState;
 import io.github.mcpkeepalive.core.DaemonScheduler;
@@ -8,11 +8,10 @@ import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
-import io.github.mcpkeepalive.instrumentation.mcpsdk.SdkHooks;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkHooks;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,9 +46,7 @@ public class HookBenchmark {
     Log.setLevel(Log.Level.WARN);
     Settings settings = new Settings(true, TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(10), 3, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(300), 0.1, Log.Level.WARN, List.of());
     KeepaliveEngine engine = new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), Math::random);
-    Method set = AgentRuntime.class.getDeclaredMethod("setEngine", KeepaliveEngine.class);
-    set.setAccessible(true);
-    set.invoke(null, engine);
+    AgentRuntime.setEngine(engine);
     transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:9").endpoint("/mcp").build();
     client = McpClient.async((HttpClientStreamableHttpTransport) transport).build();
     SdkHooks.asyncClientCreated(client); // what the constructor advice does

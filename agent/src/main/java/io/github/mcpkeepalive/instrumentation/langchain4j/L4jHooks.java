@@ -1,6 +1,6 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j;
 
-import io.github.mcpkeepalive.agent.AgentRuntime;
+import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.FailureClassifier;
 import io.github.mcpkeepalive.core.FailureKind;

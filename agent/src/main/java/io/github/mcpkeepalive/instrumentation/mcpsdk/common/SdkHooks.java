@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
-import io.github.mcpkeepalive.agent.AgentRuntime;
+import io.github.mcpkeepalive.core.AgentRuntime;
+import io.github.mcpkeepalive.core.AgentRuntime.Managed;
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.FailureClassifier;
 import io.github.mcpkeepalive.core.FailureKind;
@@ -102,18 +103,14 @@ public final class SdkHooks {
         return;
       }
       asyncClientCreated(client);
-      Connection c = engine.find(client);
-      if (c == null || !(c.driver() instanceof SdkDriver)) {
-        return;
+      Managed<SdkDriver> m = AgentRuntime.managed(client, SdkDriver.class);
+      if (m == null || !Boolean.TRUE.equals(SdkRefs.ASYNC_IS_INITIALIZED.invoke(client))) {
+        return; // not managed, or the application's own initialize will mark it CONNECTED
       }
-      Object initialized = SdkRefs.ASYNC_IS_INITIALIZED.invoke(client);
-      if (!Boolean.TRUE.equals(initialized)) {
-        return; // the application's own initialize will mark it CONNECTED
+      if (m.driver().repairDeadSseStream()) {
+        Log.info(m.connection().id() + ": its SSE stream had ended before the agent was attached; this request opens a new one");
       }
-      if (((SdkDriver) c.driver()).repairDeadSseStream()) {
-        Log.info(c.id() + ": its SSE stream had ended before the agent was attached; this request opens a new one");
-      }
-      engine.onDiscoveredInUse(c);
+      engine.onDiscoveredInUse(m.connection());
     } catch (Throwable t) {
       internal("late client discovery", t);
     }
@@ -122,11 +119,10 @@ public final class SdkHooks {
   /** {@code McpSyncClient} constructed around an async client: ping through it (its context). */
   public static void syncClientCreated(Object sync, Object delegate) {
     try {
-      KeepaliveEngine engine = AgentRuntime.engine();
-      Connection c = engine == null ? null : engine.find(delegate);
-      if (c != null && c.driver() instanceof SdkDriver) {
-        ((SdkDriver) c.driver()).setSyncClient(sync);
-        engine.alias(sync, c);
+      Managed<SdkDriver> m = AgentRuntime.managed(delegate, SdkDriver.class);
+      if (m != null) {
+        m.driver().setSyncClient(sync);
+        m.engine().alias(sync, m.connection());
       }
     } catch (Throwable t) {
       internal("sync client discovery", t);
@@ -136,13 +132,10 @@ public final class SdkHooks {
   /** The application closes a client: stop keepalive for it. */
   public static void clientClosed(Object client) {
     try {
-      KeepaliveEngine engine = AgentRuntime.engine();
-      Connection c = engine == null ? null : engine.find(client);
-      if (c != null) {
-        if (c.driver() instanceof SdkDriver) {
-          ((SdkDriver) c.driver()).closed = true;
-        }
-        engine.onClosed(c);
+      Managed<SdkDriver> m = AgentRuntime.managed(client, SdkDriver.class);
+      if (m != null) {
+        m.driver().closed = true;
+        m.engine().onClosed(m.connection());
       }
     } catch (Throwable t) {
       internal("client close", t);
@@ -168,9 +161,9 @@ public final class SdkHooks {
         return;
       }
       Log.debug("stream error: " + Redact.error((Throwable) error));
-      SdkDriver d = driverOf(transport);
-      if (d != null) {
-        d.lastStreamError = (Throwable) error;
+      Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
+      if (m != null) {
+        m.driver().lastStreamError = (Throwable) error;
       }
     } catch (Throwable t) {
       internal("stream error tracking", t);
@@ -184,14 +177,12 @@ public final class SdkHooks {
       if (isCancel(signal)) {
         return; // disposed locally: by the SDK on close, or by the agent when it reconnects
       }
-      KeepaliveEngine engine = AgentRuntime.engine();
-      Connection c = engine == null ? null : engine.find(transport);
-      if (c != null && c.driver() instanceof SdkDriver) {
-        SdkDriver d = (SdkDriver) c.driver();
-        Throwable cause = d.lastStreamError;
-        d.lastStreamError = null;
+      Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
+      if (m != null) {
+        Throwable cause = m.driver().lastStreamError;
+        m.driver().lastStreamError = null;
         SdkDriver.replaceEndpointSink(transport, cause);
-        engine.onConnectionLost(c, cause);
+        m.engine().onConnectionLost(m.connection(), cause);
       }
     } catch (Throwable t) {
       internal("stream end tracking", t);
@@ -202,15 +193,13 @@ public final class SdkHooks {
   public static void getStreamOpening(Object transport) {
     try {
       Log.debug("notification stream opening");
-      KeepaliveEngine engine = AgentRuntime.engine();
-      Connection c = engine == null ? null : engine.find(transport);
-      if (c != null && c.driver() instanceof SdkDriver) {
-        SdkDriver d = (SdkDriver) c.driver();
-        d.getStreamOpen = true;
-        d.getStreamOpenedAtNanos = System.nanoTime();
+      Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
+      if (m != null) {
+        m.driver().getStreamOpen = true;
+        m.driver().getStreamOpenedAtNanos = System.nanoTime();
         Object session = SdkDriver.activeSession(transport);
         if (session != null) {
-          engine.alias(session, c);
+          m.engine().alias(session, m.connection());
         }
       }
     } catch (Throwable t) {
@@ -222,12 +211,11 @@ public final class SdkHooks {
   public static void getStreamEnded(Object session, Object signal) {
     try {
       Log.debug("notification stream ended: " + signal);
-      KeepaliveEngine engine = AgentRuntime.engine();
-      Connection c = engine == null ? null : engine.find(session);
-      if (c == null || !(c.driver() instanceof SdkDriver)) {
+      Managed<SdkDriver> m = AgentRuntime.managed(session, SdkDriver.class);
+      if (m == null) {
         return;
       }
-      SdkDriver d = (SdkDriver) c.driver();
+      SdkDriver d = m.driver();
       Object tr = d.transport();
       if (tr == null) {
         return;
@@ -243,7 +231,7 @@ public final class SdkHooks {
       d.quickGetStreamEnds = lived < TimeUnit.SECONDS.toNanos(1) ? d.quickGetStreamEnds + 1 : 0;
       Throwable cause = d.lastStreamError;
       d.lastStreamError = null;
-      engine.onStreamEnded(c, cause);
+      m.engine().onStreamEnded(m.connection(), cause);
     } catch (Throwable t) {
       internal("stream end tracking", t);
     }
@@ -287,12 +275,6 @@ public final class SdkHooks {
     return SdkRefs.BACKOFF_SPEC_FILTER.invoke(SdkRefs.RETRY_FIXED_DELAY.invokeStatic(loader, 1L, delay), when);
   }
 
-  private static SdkDriver driverOf(Object transport) {
-    KeepaliveEngine engine = AgentRuntime.engine();
-    Connection c = engine == null ? null : engine.find(transport);
-    return c != null && c.driver() instanceof SdkDriver ? (SdkDriver) c.driver() : null;
-  }
-
   private static boolean isCancel(Object signal) {
     return signal != null && "CANCEL".equals(signal.toString());
   }
@@ -309,6 +291,6 @@ public final class SdkHooks {
   }
 
   private static void internal(String what, Throwable t) {
-    Log.once(Log.Level.WARN, "sdk-internal-" + what + t.getClass().getName(), "internal error during " + what + " (MCP Java SDK support), the application is unaffected: " + Redact.error(t));
+    AgentRuntime.internalError(LIBRARY, what, t);
   }
 }
