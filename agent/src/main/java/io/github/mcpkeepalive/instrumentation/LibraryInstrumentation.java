@@ -3,6 +3,7 @@ package io.github.mcpkeepalive.instrumentation;
 import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.refs.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -118,8 +119,9 @@ public abstract class LibraryInstrumentation {
     }
     String v = version.read(loader);
     List<String> mismatches = new ArrayList<>();
+    Shapes shapes = new Shapes(loader);
     for (InstrumentationModule m : modules) {
-      References.Result r = m.references().check(loader);
+      References.Result r = m.references().check(shapes);
       if (r.matches()) {
         String checked = r.references() + " references in " + r.classesRead() + " classes checked in " + r.nanos() / 1_000_000 + " ms";
         if (version.tested(v)) {

@@ -65,8 +65,12 @@ public final class References {
 
   /** Compares every declaration, in order, with the classes {@code loader} would define. */
   public Result check(ClassLoader loader) {
+    return check(new Shapes(loader));
+  }
+
+  /** The same, reading the class files through {@code shapes} (shared by the checks of one loader). */
+  public Result check(Shapes shapes) {
     long start = System.nanoTime();
-    Shapes shapes = new Shapes(loader);
     String mismatch = null;
     for (Object ref : declared) {
       mismatch = ref instanceof FieldRef ? ((FieldRef) ref).mismatch(shapes) : ((MethodRef) ref).mismatch(shapes);

@@ -4,13 +4,16 @@ import java.util.HashMap;
 import java.util.Map;
 import net.bytebuddy.jar.asm.Type;
 
-/** The class shapes one reference check reads through one class loader, each read once. */
-final class Shapes {
+/**
+ * The class files a reference check reads through one class loader, each read and parsed once, so
+ * that the version ranges of a library checked one after the other share them.
+ */
+public final class Shapes {
 
   private final ClassLoader loader;
   private final Map<String, ClassShape> read = new HashMap<>();
 
-  Shapes(ClassLoader loader) {
+  public Shapes(ClassLoader loader) {
     this.loader = loader;
   }
 
