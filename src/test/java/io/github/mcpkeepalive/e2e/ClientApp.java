@@ -23,15 +23,15 @@ enum ClientApp {
   SPRING_AI("mcp-java-sdk 2.0.0", true) {
     @Override
     AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
-      Path jar = Path.of("..", "sample-spring-ai", "target", "sample-spring-ai.jar").toAbsolutePath().normalize();
-      List<String> args =
-          List.of(
-              "--mcp.base-url=" + rig.base(),
-              "--app.token=" + Rig.TOKEN,
-              "--app.every=" + every,
-              "--app.calls=" + calls,
-              "--spring.ai.mcp.client.request-timeout=" + requestTimeout);
-      return AppProcess.startApplicationJar(label, agentArgs, jar, args);
+      return springAiJar("sample-spring-ai", label, agentArgs, rig, every, calls, requestTimeout);
+    }
+  },
+
+  /** The same application on Spring Boot 3.5.7 with spring-ai-starter-mcp-client 1.1.7 (MCP Java SDK 0.18.2). */
+  SPRING_AI_11("mcp-java-sdk 0.18.2", true) {
+    @Override
+    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+      return springAiJar("sample-spring-ai-1.1", label, agentArgs, rig, every, calls, requestTimeout);
     }
   },
 
@@ -72,4 +72,17 @@ enum ClientApp {
   }
 
   abstract AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException;
+
+  /** A Spring AI sample app's executable jar, its settings given as Spring Boot arguments. */
+  private static AppProcess springAiJar(String module, String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+    Path jar = Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
+    List<String> args =
+        List.of(
+            "--mcp.base-url=" + rig.base(),
+            "--app.token=" + Rig.TOKEN,
+            "--app.every=" + every,
+            "--app.calls=" + calls,
+            "--spring.ai.mcp.client.request-timeout=" + requestTimeout);
+    return AppProcess.startApplicationJar(label, agentArgs, jar, args);
+  }
 }
