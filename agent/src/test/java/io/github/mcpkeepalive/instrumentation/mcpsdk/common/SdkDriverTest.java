@@ -1,0 +1,137 @@
+package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.Log;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpTransportSession;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** SdkDriver on real SDK clients, of a server that is not there. */
+class SdkDriverTest extends SdkTestBase {
+
+  private static SdkDriver driver(SdkDriver.Kind kind, McpAsyncClient client)
+      throws ReflectiveOperationException {
+    return new SdkDriver(kind, client, transportOf(client), initializerOf(client));
+  }
+
+  @Test
+  void anSseDriverAlwaysSendsASessionId() throws Exception {
+    assertTrue(driver(SdkDriver.Kind.SSE, sseClient()).sessionIdSent());
+  }
+
+  @Test
+  void aStreamableHttpDriverSendsNoSessionIdBeforeTheServerGivesOne() throws Exception {
+    assertFalse(driver(SdkDriver.Kind.STREAMABLE, streamableClient()).sessionIdSent());
+  }
+
+  @Test
+  void aStreamableHttpDriverSendsTheSessionIdTheServerGave() throws Exception {
+    McpAsyncClient client = streamableClient();
+    SdkDriver driver = driver(SdkDriver.Kind.STREAMABLE, client);
+
+    ((McpTransportSession<?>) SdkDriver.activeSession(transportOf(client))).markInitialized("s-1");
+
+    assertTrue(driver.sessionIdSent());
+  }
+
+  @Test
+  void noInitializationIsInFlightOnAFreshClient() throws Throwable {
+    assertFalse(SdkDriver.initializationInFlight(initializerOf(sseClient())));
+  }
+
+  @Test
+  void reconnectingAnSseClientDisposesItsStreamAndGivesItAFreshEndpointSink() throws Throwable {
+    McpAsyncClient client = sseClient();
+    Object transport = transportOf(client);
+    Disposable stream = Mono.never().subscribe();
+    subscriptionOf(transport).set(stream);
+    Object endpointSink = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
+
+    driver(SdkDriver.Kind.SSE, client).reconnect(FailureKind.PEER_CLOSED);
+
+    assertTrue(stream.isDisposed(), "the old stream is disposed");
+    assertNotSame(stream, subscriptionOf(transport).get());
+    Object fresh = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
+    assertNotSame(endpointSink, fresh);
+    assertInstanceOf(Sinks.One.class, fresh);
+  }
+
+  @Test
+  void reconnectingAnSseClientWithNoServerFails() throws Exception {
+    SdkDriver driver = driver(SdkDriver.Kind.SSE, sseClient());
+
+    CompletableFuture<?> attempt = driver.reconnect(FailureKind.PEER_CLOSED);
+
+    assertThrows(ExecutionException.class, () -> within(attempt));
+  }
+
+  @Test
+  void abandonIsHarmlessOnAFreshClient() throws Throwable {
+    Log.setLevel(Log.Level.DEBUG);
+    McpAsyncClient client = sseClient();
+
+    driver(SdkDriver.Kind.SSE, client).abandon();
+
+    AtomicReference<?> initialization =
+        (AtomicReference<?>) SdkRefs.INITIALIZATION_REF.get(initializerOf(client));
+    assertNull(initialization.get(), "no initialization started");
+    assertFalse(client.isInitialized());
+    assertTrue(log.isEmpty(), log::toString);
+  }
+
+  @Test
+  void replacingTheEndpointSinkFailsTheRequestsWaitingForItWithAnIoExceptionNamingTheCause()
+      throws Throwable {
+    Object transport = transportOf(sseClient());
+    Sinks.One<?> endpointSink = (Sinks.One<?>) SdkRefs.SSE_ENDPOINT_SINK.get(transport);
+    CompletableFuture<?> waiting = endpointSink.asMono().toFuture();
+    EOFException cause = new EOFException("EOF reached while reading");
+
+    SdkDriver.replaceEndpointSink(transport, cause);
+
+    ExecutionException e = assertThrows(ExecutionException.class, () -> within(waiting));
+    IOException failure = assertInstanceOf(IOException.class, e.getCause());
+    assertTrue(failure.getMessage().contains("EOF reached while reading"), failure.getMessage());
+    assertSame(cause, failure.getCause());
+  }
+
+  @Test
+  void replacingTheEndpointSinkLeavesAFreshOneForTheNextEndpointEvent() throws Throwable {
+    Object transport = transportOf(sseClient());
+    Object endpointSink = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
+
+    SdkDriver.replaceEndpointSink(transport, null);
+
+    Object fresh = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
+    assertNotSame(endpointSink, fresh);
+    assertInstanceOf(Sinks.One.class, fresh);
+  }
+
+  /** The outcome of {@code future}, waited for {@link #DEADLINE} at most. */
+  private static Object within(CompletableFuture<?> future) throws Exception {
+    return future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static AtomicReference<Disposable> subscriptionOf(Object sseTransport)
+      throws ReflectiveOperationException {
+    return (AtomicReference<Disposable>) SdkRefs.SSE_SUBSCRIPTION.get(sseTransport);
+  }
+}

@@ -1,0 +1,139 @@
+package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.ConnectionState;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.SignalType;
+
+/**
+ * What the hooks make of the SDK's streams: streamError, sseStreamEnded, getStreamOpening,
+ * getStreamEnded.
+ */
+class SdkHooksStreamTest extends SdkTestBase {
+
+  /** Why two tests are disabled: a bug of SdkHooks, reported and not fixed here. */
+  private static final String CANCEL_NEVER_RECOGNIZED =
+      "bug: SdkHooks.isCancel compares signal.toString() with \"CANCEL\", but Reactor's"
+          + " SignalType.CANCEL.toString() is \"cancel\": a stream disposed locally is taken for"
+          + " one that ended";
+
+  @Disabled(CANCEL_NEVER_RECOGNIZED)
+  @Test
+  void aCancelledSseStreamIsNotALostConnection() throws Exception {
+    McpAsyncClient client = sseClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+    Object endpointSink = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
+
+    SdkHooks.sseStreamEnded(transport, SignalType.CANCEL);
+    scheduler.runDue();
+
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertSame(endpointSink, SdkRefs.SSE_ENDPOINT_SINK.get(transport));
+  }
+
+  @Test
+  void anEndedSseStreamIsALostConnectionAndCarriesTheLastStreamError() throws Exception {
+    McpAsyncClient client = sseClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+    IOException cut = new IOException("chunked transfer encoding, state: READING_LENGTH");
+
+    SdkHooks.streamError(transport, cut);
+    SdkHooks.sseStreamEnded(transport, SignalType.ON_COMPLETE);
+    scheduler.runDue();
+
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+    assertTrue(c.lastError().contains("IOException: " + cut.getMessage()), c.lastError());
+    assertNull(driverOf(c).lastStreamError, "the error is spent on the end it explains");
+  }
+
+  @Test
+  void anSseStreamEndedWithoutAnErrorIsALostConnection() throws Exception {
+    McpAsyncClient client = sseClient();
+    Connection c = connected(client);
+
+    SdkHooks.sseStreamEnded(transportOf(client), SignalType.ON_COMPLETE);
+    scheduler.runDue();
+
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+    assertEquals("stream ended", c.lastError());
+  }
+
+  @Test
+  void anOpeningNotificationStreamMakesItsSessionFindTheConnection() throws Exception {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+
+    SdkHooks.getStreamOpening(transport);
+
+    assertSame(c, engine.find(SdkDriver.activeSession(transport)));
+    assertTrue(driverOf(c).getStreamOpen);
+  }
+
+  @Disabled(CANCEL_NEVER_RECOGNIZED)
+  @Test
+  void aCancelledNotificationStreamIsMarkedClosedWithoutAPing() throws Exception {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+    SdkHooks.getStreamOpening(transport);
+
+    SdkHooks.getStreamEnded(SdkDriver.activeSession(transport), SignalType.CANCEL);
+    scheduler.runDue();
+
+    assertFalse(driverOf(c).getStreamOpen);
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertEquals(0, c.pingsSent());
+  }
+
+  @Test
+  void theEndOfAReplacedSessionsNotificationStreamIsIgnored() throws Throwable {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+    SdkHooks.getStreamOpening(transport);
+    Object oldSession = SdkDriver.activeSession(transport);
+    replaceSession(transport);
+    assertNotSame(oldSession, SdkDriver.activeSession(transport));
+
+    SdkHooks.getStreamEnded(oldSession, SignalType.ON_COMPLETE);
+    scheduler.runDue();
+
+    assertTrue(driverOf(c).getStreamOpen);
+    assertEquals(0, c.pingsSent());
+  }
+
+  @Test
+  void anEndedNotificationStreamIsCheckedWithAPingAtOnce() throws Exception {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+    SdkHooks.getStreamOpening(transport);
+
+    SdkHooks.getStreamEnded(SdkDriver.activeSession(transport), SignalType.ON_COMPLETE);
+    scheduler.runDue();
+
+    assertFalse(driverOf(c).getStreamOpen);
+    assertEquals(1, c.pingsSent());
+  }
+
+  /** What the SDK does when the server forgets the session: a fresh session replaces it. */
+  @SuppressWarnings("unchecked")
+  private static void replaceSession(Object transport) throws Throwable {
+    Object fresh = SdkRefs.HTTP_CREATE_SESSION.invoke(transport);
+    ((AtomicReference<Object>) SdkRefs.HTTP_ACTIVE_SESSION.get(transport)).set(fresh);
+  }
+}
