@@ -275,8 +275,9 @@ public final class SdkHooks {
     return SdkRefs.BACKOFF_SPEC_FILTER.invoke(SdkRefs.RETRY_FIXED_DELAY.invokeStatic(loader, 1L, delay), when);
   }
 
+  /** Reactor's {@code SignalType.CANCEL} (whose {@code toString()} is "cancel"): the stream was disposed locally. */
   private static boolean isCancel(Object signal) {
-    return signal != null && "CANCEL".equals(signal.toString());
+    return signal instanceof Enum && "CANCEL".equals(((Enum<?>) signal).name());
   }
 
   static String resolve(Object base, Object path) {

@@ -12,7 +12,6 @@ import io.github.mcpkeepalive.core.ConnectionState;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.SignalType;
 
@@ -22,13 +21,6 @@ import reactor.core.publisher.SignalType;
  */
 class SdkHooksStreamTest extends SdkTestBase {
 
-  /** Why two tests are disabled: a bug of SdkHooks, reported and not fixed here. */
-  private static final String CANCEL_NEVER_RECOGNIZED =
-      "bug: SdkHooks.isCancel compares signal.toString() with \"CANCEL\", but Reactor's"
-          + " SignalType.CANCEL.toString() is \"cancel\": a stream disposed locally is taken for"
-          + " one that ended";
-
-  @Disabled(CANCEL_NEVER_RECOGNIZED)
   @Test
   void aCancelledSseStreamIsNotALostConnection() throws Exception {
     McpAsyncClient client = sseClient();
@@ -83,7 +75,6 @@ class SdkHooksStreamTest extends SdkTestBase {
     assertTrue(driverOf(c).getStreamOpen);
   }
 
-  @Disabled(CANCEL_NEVER_RECOGNIZED)
   @Test
   void aCancelledNotificationStreamIsMarkedClosedWithoutAPing() throws Exception {
     McpAsyncClient client = streamableClient();
