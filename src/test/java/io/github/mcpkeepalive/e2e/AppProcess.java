@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -25,6 +28,9 @@ final class AppProcess implements AutoCloseable {
   record Line(Instant at, String text) {}
 
   static final String AGENT_PREFIX = "[mcp-keepalive]";
+
+  /** A jar file named as Maven copies it: artifact name, then a version starting with a digit. */
+  private static final Pattern VERSIONED_JAR = Pattern.compile("(.+?)-\\d.*\\.jar");
 
   private final Process process;
   private final List<Line> lines = new CopyOnWriteArrayList<>();
@@ -132,6 +138,36 @@ final class AppProcess implements AutoCloseable {
   static String moduleClasspathReplacing(String module, String jarRegex, Path replacements) throws IOException {
     Path target = Path.of("..", module, "target");
     return classpathReplacing(target.resolve("classes"), target.resolve("lib"), jarRegex, replacements);
+  }
+
+  /**
+   * A sibling module's classpath with its MCP library in another version: its classes, the jars in
+   * {@code version} (that release with its dependencies, as Maven resolves them for an application
+   * depending on it), and the module's own jars less those of its library as it was built ({@code
+   * builtWith}, a directory of the same kind) and less any jar {@code version} brings anew. Jars are
+   * matched by artifact name (the file name without its version): the same unmodified application on
+   * another release.
+   */
+  static String moduleClasspathOn(String module, Path builtWith, Path version) throws IOException {
+    Path target = Path.of("..", module, "target").toAbsolutePath().normalize();
+    try (Stream<Path> own = Files.list(target.resolve("lib"));
+        Stream<Path> library = Files.list(builtWith);
+        Stream<Path> replacing = Files.list(version)) {
+      List<Path> versionJars = replacing.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+      Set<String> replaced = Stream.concat(library, versionJars.stream()).map(AppProcess::artifactName).collect(Collectors.toSet());
+      List<String> entries = new ArrayList<>();
+      entries.add(target.resolve("classes").toString());
+      own.filter(p -> !replaced.contains(artifactName(p))).map(Path::toString).sorted().forEach(entries::add);
+      versionJars.stream().map(p -> p.toAbsolutePath().normalize().toString()).forEach(entries::add);
+      return String.join(File.pathSeparator, entries);
+    }
+  }
+
+  /** {@code jackson-core} for {@code jackson-core-2.19.2.jar}. */
+  private static String artifactName(Path jar) {
+    String file = jar.getFileName().toString();
+    Matcher m = VERSIONED_JAR.matcher(file);
+    return m.matches() ? m.group(1) : file;
   }
 
   private static String classpathReplacing(Path appPath, Path libPath, String jarRegex, Path replacements) throws IOException {
