@@ -6,6 +6,9 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ReadListener;
@@ -20,6 +23,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +54,11 @@ public final class DemoServer implements AutoCloseable {
   private final long notifyEveryMillis;
   private final AtomicInteger starts = new AtomicInteger();
   private final AtomicInteger toolCalls = new AtomicInteger();
+  private final AtomicInteger getStreamsOpened = new AtomicInteger();
+  private final Set<AsyncContext> openGetStreams = ConcurrentHashMap.newKeySet();
   private volatile boolean rejectAll;
   private volatile boolean unknownSessionAs400;
+  private volatile boolean sendGetStreamHeadersAtOnce;
   private volatile BiConsumer<String, String> requestListener;
   private Server jetty;
   private McpSyncServer sseServer;
@@ -78,6 +86,29 @@ public final class DemoServer implements AutoCloseable {
 
   public int toolCalls() {
     return toolCalls.get();
+  }
+
+  /** Streamable HTTP GET notification streams the server accepted, since it was created. */
+  public int getStreamsOpened() {
+    return getStreamsOpened.get();
+  }
+
+  /**
+   * Streamable HTTP GET notification streams open now: accepted and not yet ended, by the server
+   * (a stream replaced in its session, a restart) or by the client (noticed when the server next
+   * writes to it, or when the connection closes).
+   */
+  public int getStreamsOpen() {
+    return openGetStreams.size();
+  }
+
+  /**
+   * Send a GET notification stream's response headers as soon as the stream is accepted, as most
+   * servers do; the SDK's servlet transport sends them with the first event only, and a client
+   * that waits for them (langchain4j-mcp's initialize does) then waits for the first notification.
+   */
+  public void setSendGetStreamHeadersAtOnce(boolean atOnce) {
+    this.sendGetStreamHeadersAtOnce = atOnce;
   }
 
   /**
@@ -121,6 +152,7 @@ public final class DemoServer implements AutoCloseable {
       jetty.stop();
       jetty = null;
     }
+    openGetStreams.clear();
   }
 
   /** Starts again on the same port with fresh state. */
@@ -256,6 +288,16 @@ public final class DemoServer implements AutoCloseable {
           }
         };
       }
+      if ("GET".equals(req.getMethod()) && "/mcp".equals(req.getServletPath())) {
+        chain.doFilter(request, res);
+        if (req.isAsyncStarted()) {
+          countGetStream(req.getAsyncContext());
+          if (sendGetStreamHeadersAtOnce) {
+            res.flushBuffer();
+          }
+        }
+        return;
+      }
       BiConsumer<String, String> listener = requestListener;
       if (listener != null && "POST".equals(req.getMethod())) {
         byte[] body = req.getInputStream().readAllBytes();
@@ -266,6 +308,34 @@ public final class DemoServer implements AutoCloseable {
       }
       chain.doFilter(request, res);
     };
+  }
+
+  /** A notification stream the SDK's transport holds open (asynchronously) until it ends. */
+  private void countGetStream(AsyncContext stream) {
+    getStreamsOpened.incrementAndGet();
+    openGetStreams.add(stream);
+    stream.addListener(
+        new AsyncListener() {
+          @Override
+          public void onComplete(AsyncEvent event) {
+            openGetStreams.remove(stream);
+          }
+
+          @Override
+          public void onTimeout(AsyncEvent event) {
+            openGetStreams.remove(stream);
+          }
+
+          @Override
+          public void onError(AsyncEvent event) {
+            openGetStreams.remove(stream);
+          }
+
+          @Override
+          public void onStartAsync(AsyncEvent event) {
+            // not restarted
+          }
+        });
   }
 
   private static final Pattern JSON_RPC_METHOD = Pattern.compile("\"method\"\\s*:\\s*\"([^\"]+)\"");
