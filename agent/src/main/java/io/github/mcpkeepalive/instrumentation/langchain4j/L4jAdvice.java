@@ -104,4 +104,53 @@ final class L4jAdvice {
       info = L4jHooks.responseStatus(transport, context, isRetry, info);
     }
   }
+
+  /** {@code StreamableHttpMcpTransport.initialize(request)}, after: a session is being (re)initialized. */
+  static final class SessionInitializing {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object transport, @Advice.Return Object initialization) {
+      L4jHooks.sessionInitializing(transport, initialization);
+    }
+  }
+
+  /** The response handler of a notification stream's GET (1.12+): {@code (result, subscriber, firstAttempt, info)}. */
+  static final class GetStreamAnswered {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object transport, @Advice.Argument(1) Object subscriber, @Advice.Argument(3) Object info) {
+      L4jHooks.getStreamAnswered(transport, subscriber, info);
+    }
+  }
+
+  /** {@code StreamableHttpMcpTransport.scheduleSubsidiaryReconnect()} (1.12+): skipped for managed clients. */
+  static final class LibraryGetStreamRetry {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@Advice.This Object transport) {
+      return L4jHooks.libraryGetStreamRetry(transport);
+    }
+  }
+
+  /** {@code SseSubscriber.onSubscribe(subscription)} (1.12+), after: the stream can be ended now. */
+  static final class StreamSubscribed {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean subsidiary) {
+      L4jHooks.getStreamSubscribed(handler, subscriber, subsidiary);
+    }
+  }
+
+  /** {@code SseSubscriber.onError(error)} (1.12+): a stream failed. */
+  static final class StreamFailed {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(
+        @Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean subsidiary, @Advice.Argument(0) Throwable error) {
+      L4jHooks.getStreamEnded(handler, subscriber, subsidiary, error);
+    }
+  }
+
+  /** {@code SseSubscriber.onComplete()} (1.12+): a stream ended cleanly. */
+  static final class StreamCompleted {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean subsidiary) {
+      L4jHooks.getStreamEnded(handler, subscriber, subsidiary, null);
+    }
+  }
 }

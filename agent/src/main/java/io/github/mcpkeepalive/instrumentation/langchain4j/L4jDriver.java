@@ -1,16 +1,23 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j;
 
+import io.github.mcpkeepalive.core.Backoff;
 import io.github.mcpkeepalive.core.ConnectionDriver;
 import io.github.mcpkeepalive.core.FailureKind;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Reflect;
+import io.github.mcpkeepalive.core.Settings;
+import io.github.mcpkeepalive.core.TaskScheduler;
+import io.github.mcpkeepalive.core.Ticker;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,7 +27,10 @@ import java.util.concurrent.locks.Lock;
  * Pings and reconnects one langchain4j-mcp {@code DefaultMcpClient} in place, through reflection on
  * the library's own classes: pings go through the client's transport (its headers apply) with
  * the client's own request ids; a reconnect runs the client's own {@code initialize()} under its
- * initialization lock, on a worker thread (it blocks), so the application keeps its client object.
+ * initialization lock, on a worker thread (it blocks), so the application keeps its client object,
+ * and empties its list caches. A Streamable HTTP transport whose application enabled the GET
+ * notification stream (1.12 and later) gets a {@link NotificationStream}, re-opened once the
+ * session answers.
  */
 final class L4jDriver implements ConnectionDriver {
 
@@ -58,6 +68,9 @@ final class L4jDriver implements ConnectionDriver {
   /** The worker running a reconnect, to interrupt when the attempt is abandoned. */
   private volatile Thread worker;
 
+  /** Streamable HTTP with the GET notification stream enabled by the application, else null. */
+  volatile NotificationStream stream;
+
   L4jDriver(Kind kind, Object client, Object transport) {
     this.kind = kind;
     this.client = new WeakReference<>(client);
@@ -82,14 +95,107 @@ final class L4jDriver implements ConnectionDriver {
     return ref instanceof AtomicReference ? ((AtomicReference<?>) ref).get() : null;
   }
 
+  /**
+   * Streamable HTTP, 1.12 and later: whether the application enabled the GET notification stream
+   * ({@code subsidiaryChannel(true)}). False for versions without it.
+   */
+  static boolean notificationStreamEnabled(Object transport) {
+    try {
+      Field enabled = Reflect.field(transport.getClass(), "subsidiaryChannelEnabled");
+      return enabled.getType() == boolean.class && enabled.getBoolean(transport);
+    } catch (NoSuchFieldException | IllegalAccessException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The agent's management of the transport's notification stream: {@code adopted} is the stream the
+   * library opened while the client's constructor initialized it, if the agent saw it.
+   */
+  void manageNotificationStream(Object transport, String label, Settings settings, Ticker ticker, NotificationStream.Owner owner, Object adopted)
+      throws ReflectiveOperationException {
+    Backoff backoff = new Backoff(settings.backoffInitialNanos, settings.backoffMaxNanos, settings.jitter, () -> ThreadLocalRandom.current().nextDouble());
+    NotificationStream s = new NotificationStream(new StreamAccess(transport), owner, label, ticker, DELAYED, backoff);
+    s.adopt(adopted, Boolean.TRUE.equals(Reflect.get(transport, "subsidiaryChannelEstablished")));
+    stream = s;
+  }
+
+  /** The library's own members for its notification stream (1.12 and later). */
+  private static final class StreamAccess implements NotificationStream.Library {
+    private final WeakReference<Object> transport;
+
+    StreamAccess(Object transport) {
+      this.transport = new WeakReference<>(transport);
+    }
+
+    /** {@code startSubsidiaryChannel(false)}: the library's re-open (session id, headers, Last-Event-ID). */
+    @Override
+    public CompletableFuture<?> open() {
+      Object tr = transport.get();
+      if (tr == null) {
+        return CompletableFuture.failedFuture(new IllegalStateException("transport was garbage-collected"));
+      }
+      try {
+        return (CompletableFuture<?>) Reflect.call(tr, Reflect.method(tr.getClass(), "startSubsidiaryChannel", boolean.class), false);
+      } catch (Throwable t) {
+        return CompletableFuture.failedFuture(t);
+      }
+    }
+
+    /** Cancels the subscriber's {@code Flow.Subscription}: the HTTP client closes the stream. */
+    @Override
+    public boolean cancel(Object subscriber) {
+      try {
+        Object subscription = Reflect.get(subscriber, "subscription");
+        if (!(subscription instanceof Flow.Subscription)) {
+          return false;
+        }
+        ((Flow.Subscription) subscription).cancel();
+        return true;
+      } catch (ReflectiveOperationException e) {
+        Log.debug("could not end a notification stream: " + Redact.error(e));
+        return true; // nothing more can be done for it
+      }
+    }
+  }
+
+  /** Delays for the notification stream's retries; the retry itself hands over to the engine. */
+  private static final TaskScheduler DELAYED =
+      new TaskScheduler() {
+        @Override
+        public Cancellable schedule(Runnable task, long delayNanos) {
+          CompletableFuture<Void> f = CompletableFuture.runAsync(task, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, WORKERS));
+          return () -> f.cancel(false);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+          WORKERS.execute(task);
+        }
+      };
+
   /** Whether the current thread runs the library's initialize for the agent. */
   static boolean reconnecting() {
     return RECONNECTING.get() != null;
   }
 
+  /** The application's client, or null once it was garbage-collected. */
+  Object client() {
+    return client.get();
+  }
+
   @Override
   public boolean isAlive() {
     return !closed && client.get() != null;
+  }
+
+  /** After a successful ping or reconnect: re-open the notification stream if it is closed. */
+  @Override
+  public void onHealthy() {
+    NotificationStream s = stream;
+    if (s != null) {
+      s.reopenIfClosed();
+    }
   }
 
   @Override
@@ -147,7 +253,8 @@ final class L4jDriver implements ConnectionDriver {
   /**
    * Runs the client's own {@code initialize()} under its initialization lock: legacy SSE opens a
    * new stream (the old one cancelled first, requests waiting on it failed) and learns a new
-   * message endpoint; Streamable HTTP starts a new session. The tool list is re-read afterwards.
+   * message endpoint; Streamable HTTP starts a new session (and the library opens a notification
+   * stream for it when enabled). The list caches are emptied afterwards.
    */
   @Override
   public CompletableFuture<?> reconnect(FailureKind cause) {
@@ -186,7 +293,7 @@ final class L4jDriver implements ConnectionDriver {
           Reflect.call(handler, Reflect.method(handler.getClass(), "cancelAllPendingOperations", String.class), "the SSE stream was lost; the agent reconnects");
         }
         Reflect.call(c, Reflect.method(c.getClass(), "initialize"));
-        Reflect.call(c, Reflect.method(c.getClass(), "evictToolListCache"));
+        Log.debug("list caches emptied after the reconnect: " + ListCaches.evict(c));
       } finally {
         lock.unlock();
       }

@@ -9,7 +9,9 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Reflect;
 import io.github.mcpkeepalive.core.ServerEntry;
+import io.github.mcpkeepalive.core.WeakIdentityRegistry;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,8 +24,11 @@ import java.util.concurrent.CompletableFuture;
  * off unless the application configured it (the agent's idle pings replace it); every reconnect
  * the library would start (after a failed health check or SSE stream, at a fixed interval) goes
  * through the agent's backoff instead; a cleanly ended SSE stream, which the library ignores,
- * is reconnected; and a Streamable HTTP request answered 400 for a session id the client sent is
- * handled like the library handles 404: a new session, and the request sent once more.
+ * is reconnected; a Streamable HTTP request answered 400 for a session id the client sent is
+ * handled like the library handles 404: a new session, and the request sent once more; the GET
+ * notification stream, when the application enabled it (1.12 and later), is re-opened at once and
+ * never left open beside a newer one (see {@link NotificationStream}); and every re-initialized
+ * session starts with empty list caches (see {@link ListCaches}).
  */
 public final class L4jHooks {
 
@@ -31,8 +36,16 @@ public final class L4jHooks {
   static final String CLIENT = "dev.langchain4j.mcp.client.DefaultMcpClient";
   static final String SSE_TRANSPORT = "dev.langchain4j.mcp.client.transport.http.HttpMcpTransport";
   static final String STREAMABLE_TRANSPORT = "dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport";
+  static final String SSE_SUBSCRIBER = "dev.langchain4j.mcp.client.transport.http.SseSubscriber";
   private static final String INITIALIZE_REQUEST = "dev.langchain4j.mcp.protocol.McpInitializeRequest";
   private static final String PING_REQUEST = "dev.langchain4j.mcp.protocol.McpPingRequest";
+
+  /**
+   * The notification stream a Streamable HTTP transport opened while its client's constructor
+   * initialized it, before the client was registered: transport to its subscriber (held weakly; the
+   * HTTP client holds it while the stream is open).
+   */
+  private static final WeakIdentityRegistry<WeakReference<Object>> EARLY_STREAMS = new WeakIdentityRegistry<>();
 
   private L4jHooks() {}
 
@@ -80,6 +93,12 @@ public final class L4jHooks {
         return; // disabled by the configuration
       }
       engine.alias(transport, c);
+      if (kind == L4jDriver.Kind.STREAMABLE && L4jDriver.notificationStreamEnabled(transport)) {
+        WeakReference<Object> early = EARLY_STREAMS.get(transport);
+        EARLY_STREAMS.remove(transport);
+        driver.manageNotificationStream(transport, c.label(), engine.settings(), engine.ticker(), cause -> engine.onStreamEnded(c, cause), early == null ? null : early.get());
+        Log.info(c.id() + ": the application enabled the notification stream; the agent re-opens it as soon as the session answers after a cut, and ends the old one when the session is re-initialized");
+      }
       Object healthCheck = Reflect.get(client, "healthCheckScheduler");
       Log.info(
           c.id()
@@ -99,7 +118,11 @@ public final class L4jHooks {
       KeepaliveEngine engine = AgentRuntime.engine();
       Connection c = engine == null ? null : engine.find(client);
       if (c != null && c.driver() instanceof L4jDriver) {
-        ((L4jDriver) c.driver()).closed = true;
+        L4jDriver d = (L4jDriver) c.driver();
+        d.closed = true;
+        if (d.stream != null) {
+          d.stream.close();
+        }
         engine.onClosed(c);
       }
     } catch (Throwable t) {
@@ -256,6 +279,119 @@ public final class L4jHooks {
       internal("response status", t);
       return info;
     }
+  }
+
+  /**
+   * Streamable HTTP, 1.12 and later: the server answered a GET for the notification stream of
+   * {@code subscriber} ({@code info}: status and headers, before the body).
+   */
+  public static void getStreamAnswered(Object transport, Object subscriber, Object info) {
+    try {
+      if (!(info instanceof HttpResponse.ResponseInfo)) {
+        return;
+      }
+      HttpResponse.ResponseInfo response = (HttpResponse.ResponseInfo) info;
+      int status = response.statusCode();
+      boolean eventStream = response.headers().firstValue("Content-Type").map(t -> t.contains("text/event-stream")).orElse(false);
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c == null) {
+        if (engine != null && status >= 200 && status < 300 && eventStream) {
+          EARLY_STREAMS.put(transport, new WeakReference<>(subscriber)); // the client is not registered yet
+        }
+        return;
+      }
+      NotificationStream s = streamOf(c);
+      if (s != null) {
+        s.answered(subscriber, status, eventStream);
+      }
+    } catch (Throwable t) {
+      internal("notification stream tracking", t);
+    }
+  }
+
+  /** A notification stream's subscriber got its subscription ({@code subsidiary}: not a POST's stream). */
+  public static void getStreamSubscribed(Object operationHandler, Object subscriber, boolean subsidiary) {
+    try {
+      NotificationStream s = subsidiary ? streamOfHandler(operationHandler) : null;
+      if (s != null) {
+        s.subscribed(subscriber);
+      }
+    } catch (Throwable t) {
+      internal("notification stream tracking", t);
+    }
+  }
+
+  /** A notification stream ended: {@code error}, or cleanly when null. */
+  public static void getStreamEnded(Object operationHandler, Object subscriber, boolean subsidiary, Throwable error) {
+    try {
+      NotificationStream s = subsidiary ? streamOfHandler(operationHandler) : null;
+      if (s != null) {
+        Log.debug("notification stream ended: " + (error == null ? "cleanly" : Redact.error(error)));
+        s.ended(subscriber, error);
+      }
+    } catch (Throwable t) {
+      internal("notification stream tracking", t);
+    }
+  }
+
+  /**
+   * The library schedules its own re-open of the notification stream (after {@code retry:} or 5 s).
+   * For a managed client the agent re-opens it instead; returns true to skip the library's.
+   */
+  public static boolean libraryGetStreamRetry(Object transport) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      return c != null && streamOf(c) != null;
+    } catch (Throwable t) {
+      internal("notification stream tracking", t);
+      return false;
+    }
+  }
+
+  /**
+   * Streamable HTTP: the transport (re)initializes a session, for the agent or on its own (after a
+   * 404): once it succeeds, the client's list caches are emptied. The first initialization, in the
+   * client's constructor, happens before the client is registered.
+   */
+  public static void sessionInitializing(Object transport, Object initialization) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c == null || !(c.driver() instanceof L4jDriver) || !(initialization instanceof CompletableFuture)) {
+        return;
+      }
+      L4jDriver d = (L4jDriver) c.driver();
+      ((CompletableFuture<?>) initialization)
+          .thenRun(
+              () -> {
+                Object client = d.client();
+                if (client == null) {
+                  return;
+                }
+                try {
+                  Log.debug(c.label() + ": session initialized; list caches emptied: " + ListCaches.evict(client));
+                } catch (Throwable t) {
+                  internal("list cache eviction", t);
+                }
+              });
+    } catch (Throwable t) {
+      internal("list cache eviction", t);
+    }
+  }
+
+  private static NotificationStream streamOf(Connection c) {
+    return c.driver() instanceof L4jDriver ? ((L4jDriver) c.driver()).stream : null;
+  }
+
+  private static NotificationStream streamOfHandler(Object operationHandler) throws ReflectiveOperationException {
+    KeepaliveEngine engine = AgentRuntime.engine();
+    if (engine == null || operationHandler == null) {
+      return null;
+    }
+    Connection c = engine.find(Reflect.get(operationHandler, "transport"));
+    return c == null ? null : streamOf(c);
   }
 
   static void internal(String what, Throwable t) {

@@ -1,6 +1,12 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j;
 
 import static io.github.mcpkeepalive.instrumentation.refs.MethodRef.ANY;
+import static net.bytebuddy.matcher.ElementMatchers.declaresField;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
@@ -10,11 +16,14 @@ import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
 import java.util.List;
 import java.util.regex.Pattern;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * langchain4j-mcp ({@code DefaultMcpClient} over {@code HttpMcpTransport} and {@code
  * StreamableHttpMcpTransport}). Applied to a class loader only when the members its advice is woven
- * into match that loader's classes.
+ * into match that loader's classes. The notification stream's members exist from 1.12 on: they are
+ * selected by matchers of their own, which select nothing on 1.11.
  */
 public final class Langchain4jInstrumentation extends LibraryInstrumentation {
 
@@ -22,6 +31,7 @@ public final class Langchain4jInstrumentation extends LibraryInstrumentation {
   private static final String OPERATION_HANDLER = PACKAGE_PREFIX + "client.transport.McpOperationHandler";
   private static final String SSE_LISTENER = PACKAGE_PREFIX + "client.transport.http.SseEventListener";
   private static final String CALL_CONTEXT = PACKAGE_PREFIX + "client.McpCallContext";
+  private static final String RESPONSE_INFO = "java.net.http.HttpResponse$ResponseInfo";
 
   private static final LibraryVersion VERSION =
       new LibraryVersion("langchain4j-mcp", "dev.langchain4j", List.of("langchain4j-mcp"), L4jHooks.CLIENT, Pattern.compile("1\\.1[1-8]\\.\\d+(-beta\\d+)?"), "1.11.x to 1.18.x");
@@ -50,7 +60,7 @@ public final class Langchain4jInstrumentation extends LibraryInstrumentation {
   /** langchain4j-mcp 1.11 and later. */
   private static final class Module extends InstrumentationModule {
     Module() {
-      super("langchain4j-mcp-1.11", REFERENCES, List.of(L4jHooks.CLIENT, OPERATION_HANDLER, L4jHooks.SSE_TRANSPORT, SSE_LISTENER, L4jHooks.STREAMABLE_TRANSPORT));
+      super("langchain4j-mcp-1.11", REFERENCES, List.of(L4jHooks.CLIENT, OPERATION_HANDLER, L4jHooks.SSE_TRANSPORT, SSE_LISTENER, L4jHooks.STREAMABLE_TRANSPORT, L4jHooks.SSE_SUBSCRIBER));
     }
 
     @Override
@@ -68,7 +78,21 @@ public final class Langchain4jInstrumentation extends LibraryInstrumentation {
         case SSE_LISTENER:
           return List.of(advice(L4jAdvice.SseFailed.class, LISTENER_FAILED.matcher()), advice(L4jAdvice.SseClosed.class, LISTENER_CLOSED.matcher()));
         case L4jHooks.STREAMABLE_TRANSPORT:
-          return List.of(advice(L4jAdvice.ResponseStatus.class, HTTP_RESPONSE_STATUS.matcher()), advice(L4jAdvice.RequestSent.class, HTTP_REQUEST.matcher()));
+          return List.of(
+              advice(L4jAdvice.ResponseStatus.class, HTTP_RESPONSE_STATUS.matcher()),
+              advice(L4jAdvice.RequestSent.class, HTTP_REQUEST.matcher()),
+              advice(L4jAdvice.SessionInitializing.class, named("initialize").and(takesArguments(1))),
+              advice(
+                  L4jAdvice.GetStreamAnswered.class,
+                  nameStartsWith("lambda$startSubsidiaryChannel$").and(takesArguments(4)).and(takesArgument(1, named(L4jHooks.SSE_SUBSCRIBER))).and(takesArgument(3, named(RESPONSE_INFO)))),
+              advice(L4jAdvice.LibraryGetStreamRetry.class, named("scheduleSubsidiaryReconnect").and(takesArguments(0))));
+        case L4jHooks.SSE_SUBSCRIBER:
+          // only the notification stream's subscriber (1.12+) has the field that tells it from a POST's
+          ElementMatcher.Junction<MethodDescription> ofStreamSubscriber = isDeclaredBy(declaresField(named("subsidiary")));
+          return List.of(
+              advice(L4jAdvice.StreamSubscribed.class, named("onSubscribe").and(takesArguments(1)).and(ofStreamSubscriber)),
+              advice(L4jAdvice.StreamFailed.class, named("onError").and(takesArguments(1)).and(ofStreamSubscriber)),
+              advice(L4jAdvice.StreamCompleted.class, named("onComplete").and(takesArguments(0)).and(ofStreamSubscriber)));
         default:
           return List.of();
       }
