@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 public final class Redact {
 
   private static final Pattern URL_QUERY = Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s?#\"']*)[?#][^\\s\"']*");
+  /** A path with a query but no scheme, as in an SSE {@code endpoint} event: "/message?sessionId=…". */
+  private static final Pattern PATH_QUERY = Pattern.compile("((?<![\\w/:])/[^\\s?#\"']*)\\?[^\\s\"'\\]),}]*");
   private static final Pattern URL_USERINFO = Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\\s@]+@");
   private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic|token)\\s+[A-Za-z0-9._~+/=-]+");
   private static final Pattern SECRET_PAIR =
@@ -68,6 +70,7 @@ public final class Redact {
     }
     String s = URL_USERINFO.matcher(raw).replaceAll("$1");
     s = URL_QUERY.matcher(s).replaceAll("$1?<redacted>");
+    s = PATH_QUERY.matcher(s).replaceAll("$1?<redacted>");
     s = BEARER.matcher(s).replaceAll("$1 <redacted>");
     s = SECRET_PAIR.matcher(s).replaceAll("$1$2<redacted>");
     s = Log.oneLine(s);
