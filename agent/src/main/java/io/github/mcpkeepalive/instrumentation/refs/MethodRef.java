@@ -9,6 +9,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.github.mcpkeepalive.core.Reflect;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -88,6 +90,42 @@ public final class MethodRef {
     return Reflect.call(null, resolved.get(Class.forName(owner, false, loader)), args);
   }
 
+  /** Calls this constructor of the owner as {@code loader} defines it. */
+  public Object construct(ClassLoader loader, Object... args) throws Throwable {
+    try {
+      return constructor.get(Class.forName(owner, false, loader)).newInstance(args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause() == null ? e : e.getCause();
+    }
+  }
+
+  /** Per owner class: the one declared constructor with this shape. */
+  private final ClassValue<Constructor<?>> constructor =
+      new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> type) {
+          for (Constructor<?> k : type.getDeclaredConstructors()) {
+            if (params != null && parametersMatch(k.getParameterTypes())) {
+              k.setAccessible(true);
+              return k;
+            }
+          }
+          throw new IllegalStateException(MethodRef.this + " not found in " + type.getName());
+        }
+      };
+
+  private boolean parametersMatch(Class<?>[] types) {
+    if (types.length != params.size()) {
+      return false;
+    }
+    for (int i = 0; i < types.length; i++) {
+      if (!ANY.equals(params.get(i)) && !types[i].getName().equals(params.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Per class the method is called on: the one declared method of the owner with this shape. */
   private final ClassValue<Method> resolved =
       new ClassValue<>() {
@@ -129,16 +167,7 @@ public final class MethodRef {
   }
 
   private boolean matches(Method m) {
-    if (m.isBridge() || !m.getName().equals(name) || params == null || m.getParameterCount() != params.size()) {
-      return false;
-    }
-    Class<?>[] types = m.getParameterTypes();
-    for (int i = 0; i < types.length; i++) {
-      if (!ANY.equals(params.get(i)) && !types[i].getName().equals(params.get(i))) {
-        return false;
-      }
-    }
-    return true;
+    return !m.isBridge() && m.getName().equals(name) && params != null && parametersMatch(m.getParameterTypes());
   }
 
   /** Null when exactly one method of the owner (or, for a named method, of its supertypes) matches. */

@@ -1,4 +1,4 @@
-package io.github.mcpkeepalive.instrumentation.langchain4j;
+package io.github.mcpkeepalive.instrumentation.langchain4j.v1_12;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

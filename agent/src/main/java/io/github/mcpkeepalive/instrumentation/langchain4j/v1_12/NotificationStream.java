@@ -1,4 +1,4 @@
-package io.github.mcpkeepalive.instrumentation.langchain4j;
+package io.github.mcpkeepalive.instrumentation.langchain4j.v1_12;
 
 import io.github.mcpkeepalive.core.Backoff;
 import io.github.mcpkeepalive.core.Log;
@@ -6,6 +6,7 @@ import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.TaskScheduler;
 import io.github.mcpkeepalive.core.Ticker;
+import io.github.mcpkeepalive.instrumentation.langchain4j.common.SessionListener;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * renewed first; when a new stream is accepted (a re-initialized session), the previous one is
  * ended. A server that answers 405 offers no stream: no more attempts until one is accepted.
  */
-final class NotificationStream {
+final class NotificationStream implements SessionListener {
 
   /** A stream that ends sooner than this after it opened counts as a failed attempt. */
   static final long QUICK_END_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -162,6 +163,16 @@ final class NotificationStream {
     } else {
       owner.streamLost(error);
     }
+  }
+
+  @Override
+  public void sessionHealthy() {
+    reopenIfClosed();
+  }
+
+  @Override
+  public void clientClosed() {
+    close();
   }
 
   /**

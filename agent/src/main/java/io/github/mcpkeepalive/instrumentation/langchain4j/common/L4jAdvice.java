@@ -1,18 +1,19 @@
-package io.github.mcpkeepalive.instrumentation.langchain4j;
+package io.github.mcpkeepalive.instrumentation.langchain4j.common;
 
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * The advice woven into langchain4j-mcp. Each body is one call into {@link L4jHooks}; the code is
- * inlined into the library's methods and any throwable is suppressed.
+ * inlined into the library's methods and any throwable is suppressed. The fields it reads by name
+ * are declared in {@link L4jRefs}.
  */
-final class L4jAdvice {
+public final class L4jAdvice {
 
   private L4jAdvice() {}
 
   /** {@code DefaultMcpClient.<init>(builder)}, before: adjust what the application left unset. */
-  static final class ClientCreating {
+  public static final class ClientCreating {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(0) Object builder) {
       L4jHooks.clientCreating(builder);
@@ -20,7 +21,7 @@ final class L4jAdvice {
   }
 
   /** {@code DefaultMcpClient.<init>(builder)}, after it connected: discover the client. */
-  static final class ClientCreated {
+  public static final class ClientCreated {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object client) {
       L4jHooks.clientCreated(client);
@@ -28,7 +29,7 @@ final class L4jAdvice {
   }
 
   /** {@code DefaultMcpClient.close()}: stop keepalive. */
-  static final class ClientClosed {
+  public static final class ClientClosed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object client) {
       L4jHooks.clientClosed(client);
@@ -36,7 +37,7 @@ final class L4jAdvice {
   }
 
   /** {@code DefaultMcpClient.triggerReconnection()}: the agent reconnects managed clients itself. */
-  static final class LibraryReconnect {
+  public static final class LibraryReconnect {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object client) {
       return L4jHooks.libraryReconnect(client);
@@ -44,7 +45,7 @@ final class L4jAdvice {
   }
 
   /** {@code McpOperationHandler.handle(message)}: a message was read. */
-  static final class MessageRead {
+  public static final class MessageRead {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("transport") Object transport) {
       L4jHooks.messageRead(transport);
@@ -52,7 +53,7 @@ final class L4jAdvice {
   }
 
   /** {@code HttpMcpTransport.onFailure(runnable)}: the library's fixed-delay reconnect, wrapped. */
-  static final class FailureHandler {
+  public static final class FailureHandler {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object transport, @Advice.Argument(value = 0, readOnly = false) Runnable onFailure) {
       onFailure = L4jHooks.wrapFailureHandler(transport, onFailure);
@@ -60,7 +61,7 @@ final class L4jAdvice {
   }
 
   /** {@code SseEventListener.onFailure(source, error, response)}: the SSE stream failed. */
-  static final class SseFailed {
+  public static final class SseFailed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(
         @Advice.FieldValue("messageHandler") Object handler, @Advice.Argument(0) Object source, @Advice.Argument(1) Throwable error, @Advice.Argument(2) Object response) {
@@ -69,7 +70,7 @@ final class L4jAdvice {
   }
 
   /** {@code SseEventListener.onClosed(source)}: the SSE stream ended cleanly. */
-  static final class SseClosed {
+  public static final class SseClosed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("messageHandler") Object handler, @Advice.Argument(0) Object source) {
       L4jHooks.sseFailed(handler, source, null, null);
@@ -77,7 +78,7 @@ final class L4jAdvice {
   }
 
   /** {@code executeOperationWithResponse(context)} of either transport: a request of the application. */
-  static final class RequestSent {
+  public static final class RequestSent {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter() {
       return System.nanoTime();
@@ -94,7 +95,7 @@ final class L4jAdvice {
   }
 
   /** The response handler of a Streamable HTTP request: a 400 for a known session means it expired. */
-  static final class ResponseStatus {
+  public static final class ResponseStatus {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(
         @Advice.This Object transport,
@@ -106,51 +107,10 @@ final class L4jAdvice {
   }
 
   /** {@code StreamableHttpMcpTransport.initialize(request)}, after: a session is being (re)initialized. */
-  static final class SessionInitializing {
+  public static final class SessionInitializing {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object transport, @Advice.Return Object initialization) {
       L4jHooks.sessionInitializing(transport, initialization);
-    }
-  }
-
-  /** The response handler of a notification stream's GET (1.12+): {@code (result, subscriber, firstAttempt, info)}. */
-  static final class GetStreamAnswered {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport, @Advice.Argument(1) Object subscriber, @Advice.Argument(3) Object info) {
-      L4jHooks.getStreamAnswered(transport, subscriber, info);
-    }
-  }
-
-  /** {@code StreamableHttpMcpTransport.scheduleSubsidiaryReconnect()} (1.12+): skipped for managed clients. */
-  static final class LibraryGetStreamRetry {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-    static boolean enter(@Advice.This Object transport) {
-      return L4jHooks.libraryGetStreamRetry(transport);
-    }
-  }
-
-  /** {@code SseSubscriber.onSubscribe(subscription)} (1.12+), after: the stream can be ended now. */
-  static final class StreamSubscribed {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean subsidiary) {
-      L4jHooks.getStreamSubscribed(handler, subscriber, subsidiary);
-    }
-  }
-
-  /** {@code SseSubscriber.onError(error)} (1.12+): a stream failed. */
-  static final class StreamFailed {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(
-        @Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean subsidiary, @Advice.Argument(0) Throwable error) {
-      L4jHooks.getStreamEnded(handler, subscriber, subsidiary, error);
-    }
-  }
-
-  /** {@code SseSubscriber.onComplete()} (1.12+): a stream ended cleanly. */
-  static final class StreamCompleted {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean subsidiary) {
-      L4jHooks.getStreamEnded(handler, subscriber, subsidiary, null);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.github.mcpkeepalive.instrumentation.langchain4j;
+package io.github.mcpkeepalive.instrumentation.langchain4j.common;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;

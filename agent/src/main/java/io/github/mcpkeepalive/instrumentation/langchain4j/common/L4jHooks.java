@@ -1,0 +1,303 @@
+package io.github.mcpkeepalive.instrumentation.langchain4j.common;
+
+import io.github.mcpkeepalive.core.AgentRuntime;
+import io.github.mcpkeepalive.core.AgentRuntime.Managed;
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.ConnectionState;
+import io.github.mcpkeepalive.core.FailureClassifier;
+import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.KeepaliveEngine;
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.core.ServerEntry;
+import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Entry points called by the advice woven into langchain4j-mcp. Every method catches everything:
+ * nothing the agent does may surface in an application thread. Parameters are plain objects so
+ * that this class never links against the library; the library is reached only through {@link
+ * L4jRefs}.
+ *
+ * <p>What the agent changes in a managed {@code DefaultMcpClient}: its own health check is left
+ * off unless the application configured it (the agent's idle pings replace it); every reconnect
+ * the library would start (after a failed health check or SSE stream, at a fixed interval) goes
+ * through the agent's backoff instead; a cleanly ended SSE stream, which the library ignores,
+ * is reconnected; a Streamable HTTP request answered 400 for a session id the client sent is
+ * handled like the library handles 404: a new session, and the request sent once more; every new
+ * session starts with empty list caches; and what the version range adds (the notification
+ * stream, from 1.12) is kept beside the driver.
+ */
+public final class L4jHooks {
+
+  public static final String LIBRARY = "langchain4j-mcp";
+
+  private L4jHooks() {}
+
+  /**
+   * Before the client reads its builder: when the application left the library's health check
+   * unconfigured and the agent will manage this connection, the agent's idle pings replace it.
+   */
+  public static void clientCreating(Object builder) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      if (engine == null || rangeOf(builder) == null) {
+        return;
+      }
+      Object transport = L4jRefs.BUILDER_TRANSPORT.get(builder);
+      L4jDriver.Kind kind = transport == null ? null : L4jDriver.kindOf(transport);
+      if (kind == null) {
+        return;
+      }
+      ServerEntry entry = engine.settings().serverFor(L4jDriver.url(transport, kind), kind.label);
+      if (entry != null && !entry.enabled()) {
+        return;
+      }
+      if (L4jRefs.BUILDER_HEALTH_CHECK.get(builder) == null && L4jRefs.BUILDER_HEALTH_CHECK_INTERVAL.get(builder) == null) {
+        L4jRefs.BUILDER_HEALTH_CHECK.set(builder, Boolean.FALSE);
+      }
+    } catch (Throwable t) {
+      internal("client set-up", t);
+    }
+  }
+
+  /** {@code DefaultMcpClient} constructed (connected and initialized): register it. */
+  public static void clientCreated(Object client) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      L4jModule range = engine == null || engine.find(client) != null ? null : rangeOf(client);
+      if (range == null) {
+        return;
+      }
+      Object transport = L4jRefs.CLIENT_TRANSPORT.get(client);
+      L4jDriver.Kind kind = transport == null ? null : L4jDriver.kindOf(transport);
+      if (kind == null) {
+        String type = transport == null ? "none" : transport.getClass().getName();
+        Log.once(Log.Level.INFO, "l4j-transport-" + type, "langchain4j MCP client with transport " + type + " left alone: the agent supports HttpMcpTransport and StreamableHttpMcpTransport");
+        return;
+      }
+      L4jDriver driver = new L4jDriver(kind, client, transport, range.listCaches());
+      Connection c = engine.register(client, LIBRARY + " " + Langchain4jInstrumentation.INSTANCE.version().of(client.getClass()), kind.label, L4jDriver.url(transport, kind), driver);
+      if (c == null) {
+        return; // disabled by the configuration
+      }
+      engine.alias(transport, c);
+      driver.setListener(range.listenerFor(transport, c, engine));
+      Log.info(
+          c.id()
+              + ": "
+              + (L4jRefs.CLIENT_HEALTH_CHECKER.get(client) == null
+                  ? "the library's own health check is off (the agent's idle pings replace it)"
+                  : "the library's own health check stays as the application configured it; its pings count as traffic and its failures go through the agent's backoff"));
+      engine.onRead(c); // initialized by the application: the constructor did it
+    } catch (Throwable t) {
+      internal("client discovery", t);
+    }
+  }
+
+  /** The application closes a client: stop keepalive for it. */
+  public static void clientClosed(Object client) {
+    try {
+      Managed<L4jDriver> m = AgentRuntime.managed(client, L4jDriver.class);
+      if (m != null) {
+        m.driver().closed = true;
+        SessionListener l = m.driver().listener();
+        if (l != null) {
+          l.clientClosed();
+        }
+        m.engine().onClosed(m.connection());
+      }
+    } catch (Throwable t) {
+      internal("client close", t);
+    }
+  }
+
+  /**
+   * The library wants to reconnect (its health check failed): for a managed client the agent
+   * checks the session with a ping and reconnects with backoff if needed; the library's own
+   * attempt is skipped. Returns true to skip it.
+   */
+  public static boolean libraryReconnect(Object client) {
+    try {
+      Managed<L4jDriver> m = AgentRuntime.managed(client, L4jDriver.class);
+      if (m == null || L4jDriver.reconnecting()) {
+        return false;
+      }
+      m.engine().onSuspect(m.connection(), "the library's health check failed", "checking the session with a ping; reconnects go through the agent's backoff", null);
+      return true;
+    } catch (Throwable t) {
+      internal("reconnect routing", t);
+      return false;
+    }
+  }
+
+  /** A JSON-RPC message was read for the client of {@code transport}. */
+  public static void messageRead(Object transport) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      if (engine != null) {
+        engine.onReadOf(transport);
+      }
+    } catch (Throwable t) {
+      internal("message tracking", t);
+    }
+  }
+
+  /**
+   * Legacy SSE: the library's reaction to a failed stream (sleep for {@code reconnectInterval} on
+   * the stream's OkHttp thread, then reconnect, forever) is replaced for managed clients by the
+   * agent's, which starts from {@link #sseFailed}; unmanaged clients keep the library's.
+   */
+  public static Runnable wrapFailureHandler(Object transport, Runnable original) {
+    if (original == null) {
+      return null;
+    }
+    return () -> {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      Connection c = engine == null ? null : engine.find(transport);
+      if (c == null || c.state() == ConnectionState.CLOSED) {
+        original.run();
+      }
+    };
+  }
+
+  /** Legacy SSE: the current stream failed ({@code error} or a non-2xx {@code response}) or ended. */
+  public static void sseFailed(Object handler, Object source, Throwable error, Object response) {
+    try {
+      Object transport = handler == null ? null : L4jRefs.HANDLER_TRANSPORT.get(handler);
+      Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
+      if (m == null) {
+        return;
+      }
+      L4jDriver d = m.driver();
+      Throwable cause = error;
+      if (response != null) {
+        cause = new IOException("SSE stream answered HTTP status " + L4jRefs.RESPONSE_CODE.invoke(response), error);
+        d.lastSseStatus = cause;
+      }
+      if (source != L4jRefs.SSE_EVENT_SOURCE.get(transport) || d.closed) {
+        return; // a stream the agent or the library replaced or cancelled
+      }
+      Log.debug("SSE stream ended: " + Redact.error(cause));
+      m.engine().onConnectionLost(m.connection(), cause);
+    } catch (Throwable t) {
+      internal("stream end tracking", t);
+    }
+  }
+
+  /**
+   * A request of the application was sent; {@code answer} is its future. When it fails because the
+   * connection broke (closed, reset, refused), the agent checks the connection with a ping at once.
+   * When a legacy SSE request finds the session gone (the server restarted: HTTP 404 or 400 on the
+   * old message endpoint), the agent reconnects now and the request is sent once more in the new
+   * session; the application sees that answer. Pings and initialization are not touched.
+   */
+  public static Object requestSent(Object transport, Object context, long sentAtNanos, Object answer) {
+    try {
+      Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
+      if (m == null || !(answer instanceof CompletableFuture)) {
+        return answer;
+      }
+      Object message = L4jRefs.CONTEXT_MESSAGE.invoke(context);
+      String type = message == null ? "" : message.getClass().getName();
+      if (type.equals(L4jRefs.PING_REQUEST) || type.equals(L4jRefs.INITIALIZE_REQUEST)) {
+        return answer;
+      }
+      L4jDriver d = m.driver();
+      KeepaliveEngine engine = m.engine();
+      Connection c = m.connection();
+      @SuppressWarnings("unchecked")
+      CompletableFuture<Object> sent = (CompletableFuture<Object>) answer;
+      return sent.exceptionallyCompose(
+          err -> {
+            FailureKind kind = FailureClassifier.classify(err, d.sessionIdSent());
+            if (kind == FailureKind.SESSION_EXPIRED && d.kind == L4jDriver.Kind.SSE) {
+              return engine.onSessionLost(c, err, sentAtNanos).thenCompose(x -> resend(transport, context)).exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
+            }
+            if (kind == FailureKind.PEER_CLOSED || kind == FailureKind.RESET || kind == FailureKind.UNREACHABLE) {
+              engine.onSuspect(c, "a request of the application failed", "checking the connection with a ping", err);
+            }
+            return CompletableFuture.failedFuture(err);
+          });
+    } catch (Throwable t) {
+      internal("request tracking", t);
+      return answer;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletableFuture<Object> resend(Object transport, Object context) {
+    try {
+      return (CompletableFuture<Object>) L4jRefs.SSE_REQUEST.invoke(transport, context);
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  /**
+   * Streamable HTTP: the status of a response. A 400 to a request (not an initialize, not already a
+   * retry) that carried a session id means the server no longer knows the session: reported as 404,
+   * so that the library starts a new session and sends the request again, as it does for 404.
+   */
+  public static Object responseStatus(Object transport, Object context, boolean isRetry, Object info) {
+    try {
+      if (isRetry || !(info instanceof HttpResponse.ResponseInfo) || ((HttpResponse.ResponseInfo) info).statusCode() != 400) {
+        return info;
+      }
+      Object message = L4jRefs.CONTEXT_MESSAGE.invoke(context);
+      if (message == null || message.getClass().getName().equals(L4jRefs.INITIALIZE_REQUEST) || L4jDriver.sessionId(transport) == null) {
+        return info;
+      }
+      Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
+      if (m == null) {
+        return info;
+      }
+      Log.info(m.connection().label() + ": server answered HTTP 400 for the session (expired, e.g. after a restart); starting a new session and sending the request again");
+      return new SessionGoneResponse((HttpResponse.ResponseInfo) info);
+    } catch (Throwable t) {
+      internal("response status", t);
+      return info;
+    }
+  }
+
+  /**
+   * Streamable HTTP: the transport (re)initializes a session, for the agent or on its own (after a
+   * 404): once it succeeds, the client's list caches are emptied. The first initialization, in the
+   * client's constructor, happens before the client is registered.
+   */
+  public static void sessionInitializing(Object transport, Object initialization) {
+    try {
+      Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
+      if (m == null || !(initialization instanceof CompletableFuture)) {
+        return;
+      }
+      L4jDriver d = m.driver();
+      ((CompletableFuture<?>) initialization)
+          .thenRun(
+              () -> {
+                Object client = d.client();
+                if (client == null) {
+                  return;
+                }
+                try {
+                  Log.debug(m.connection().label() + ": session initialized; list caches emptied: " + d.caches().evict(client));
+                } catch (Throwable t) {
+                  internal("list cache eviction", t);
+                }
+              });
+    } catch (Throwable t) {
+      internal("list cache eviction", t);
+    }
+  }
+
+  /** The version range applied to the class loader of {@code libraryObject}, or null (left alone). */
+  private static L4jModule rangeOf(Object libraryObject) {
+    return (L4jModule) Langchain4jInstrumentation.INSTANCE.moduleFor(libraryObject.getClass().getClassLoader());
+  }
+
+  public static void internal(String what, Throwable t) {
+    AgentRuntime.internalError(LIBRARY, what, t);
+  }
+}
