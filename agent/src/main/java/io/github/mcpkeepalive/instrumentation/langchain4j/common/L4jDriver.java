@@ -248,8 +248,12 @@ public final class L4jDriver implements ConnectionDriver {
       w.interrupt();
       CompletableFuture<?> pending = tr == null ? null : initializationInProgress(tr);
       if (pending != null) {
+        // cleared first: a request arriving between the two steps starts a fresh initialization
+        // instead of joining (and failing with) the abandoned one
+        @SuppressWarnings("unchecked")
+        AtomicReference<Object> r = (AtomicReference<Object>) L4jRefs.HTTP_INITIALIZATION.get(tr);
+        r.compareAndSet(pending, null);
         pending.completeExceptionally(new TimeoutException("initialization abandoned by the keepalive agent"));
-        clearFailedInitialization(tr);
       }
     } catch (Throwable t) {
       Log.debug("could not stop an abandoned reconnect: " + Redact.error(t));
