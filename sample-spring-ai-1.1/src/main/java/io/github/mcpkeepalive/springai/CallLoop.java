@@ -12,10 +12,11 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes the clients Spring AI built (already initialized) and runs the sample apps' schedule on
- * them ({@link CallSchedule}): for each client in its own thread, the tool {@code echo} every
- * {@code app.every}, {@code app.calls} times, with the same output lines as the other sample apps.
- * The exit code (through {@link ExitCodeGenerator}) is 0 when no call failed, else 1.
+ * Takes the clients Spring AI built (initialized on first use: {@code
+ * spring.ai.mcp.client.initialized=false}) and runs the sample apps' schedule on them ({@link
+ * CallSchedule}): for each client in its own thread, the tool {@code echo} every {@code app.every},
+ * {@code app.calls} times, with the same output lines as the other sample apps. The exit code
+ * (through {@link ExitCodeGenerator}) is 0 when no call failed, else 1.
  *
  * <p>The 2.0 app's class but for one API difference: MCP Java SDK 0.18 has no {@code
  * CallToolRequest.builder(String name)} (added in 2.0, which deprecates the 0.18 {@code builder()}
@@ -62,8 +63,8 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
   /**
    * The connection name ({@code sse}, {@code http}) of a client Spring AI built. Spring AI 1.1.7,
    * like 2.0.0, gives each sync client the client info {@code Implementation(name =
-   * "<spring.ai.mcp.client.name> - <connection>", title = "<connection>", version)}; the title is the
-   * connection name, and the name's suffix is the fallback (Spring AI's async clients carry no
+   * "<spring.ai.mcp.client.name> - <connection>", title = "<connection>", version)}; the title is
+   * the connection name, and the name's suffix is the fallback (Spring AI's async clients carry no
    * title).
    */
   String connectionName(McpSyncClient client) {
@@ -75,7 +76,7 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
     return info.name().startsWith(prefix) ? info.name().substring(prefix.length()) : info.name();
   }
 
-  /** A client of Spring AI's: initialized at startup, closed by Spring when the context ends. */
+  /** A client of Spring AI's: initialized by its first request, closed by Spring at the end. */
   private final class SpringSession implements CallSchedule.Session {
     private final McpSyncClient client;
     private final String name;
