@@ -11,6 +11,7 @@ import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
+import io.github.mcpkeepalive.instrumentation.ManualScheduler;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1.Sdk21Module;
 import io.modelcontextprotocol.client.McpAsyncClient;
