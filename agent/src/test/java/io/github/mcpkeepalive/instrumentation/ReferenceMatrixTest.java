@@ -49,7 +49,7 @@ class ReferenceMatrixTest {
     "0.18.2, mcp-java-sdk-0.16",
     "1.0.0, mcp-java-sdk-0.16",
     "1.1.5, mcp-java-sdk-0.16",
-    "2.0.1, mcp-java-sdk-0.16",
+    "2.0.1, mcp-java-sdk-2.0",
     "2.1.0, mcp-java-sdk-2.1"
   })
   void mcpJavaSdk(String version, String expected) throws IOException {

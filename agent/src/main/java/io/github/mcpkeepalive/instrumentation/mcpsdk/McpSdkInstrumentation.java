@@ -4,13 +4,14 @@ import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkRefs;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.v0_16.Sdk016Module;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.v2_0.Sdk20Module;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1.Sdk21Module;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The MCP Java SDK client ({@code HttpClientSseClientTransport}, {@code
- * HttpClientStreamableHttpTransport}), in two version ranges that differ in one lambda shape. Which
+ * HttpClientStreamableHttpTransport}), in three version ranges that differ in two lambda shapes. Which
  * applies is decided by checking the application's SDK classes, not by its version.
  */
 public final class McpSdkInstrumentation extends LibraryInstrumentation {
@@ -28,7 +29,7 @@ public final class McpSdkInstrumentation extends LibraryInstrumentation {
   public static final McpSdkInstrumentation INSTANCE = new McpSdkInstrumentation();
 
   private McpSdkInstrumentation() {
-    super(VERSION, "MCP Java SDK (tested " + VERSION.testedText() + "; HttpClientSseClientTransport, HttpClientStreamableHttpTransport)", List.of(new Sdk21Module(), new Sdk016Module()));
+    super(VERSION, "MCP Java SDK (tested " + VERSION.testedText() + "; HttpClientSseClientTransport, HttpClientStreamableHttpTransport)", List.of(new Sdk21Module(), new Sdk20Module(), new Sdk016Module()));
   }
 
   /** SDK 0.10 to 0.15 build their clients differently (no LifecycleInitializer, FlowSseClient). */

@@ -59,6 +59,14 @@ public final class SdkAdvice {
     }
   }
 
+  /** The handler of a Streamable HTTP POST's response (the response is its last argument). */
+  public static final class PostAnswered {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object transport, @Advice.AllArguments Object[] args) {
+      SdkHooks.postAnswered(transport, args[args.length - 1]);
+    }
+  }
+
   /** The doFinally handler of the legacy SSE stream. */
   public static final class SseStreamEnded {
     @Advice.OnMethodEnter(suppress = Throwable.class)

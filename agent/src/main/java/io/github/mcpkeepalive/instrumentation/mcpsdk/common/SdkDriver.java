@@ -39,6 +39,11 @@ public final class SdkDriver implements ConnectionDriver {
   volatile boolean getStreamOpen;
 
   volatile long getStreamOpenedAtNanos;
+
+  /** Streamable HTTP: the last 401/403 a POST was answered with, and when (0: none). */
+  private volatile int rejectedStatus;
+
+  private volatile long rejectedAtNanos;
   volatile int quickGetStreamEnds;
 
   SdkDriver(Kind kind, Object asyncClient, Object transport, Object initializer) {
@@ -63,6 +68,7 @@ public final class SdkDriver implements ConnectionDriver {
 
   @Override
   public CompletableFuture<?> ping() {
+    long started = System.nanoTime();
     try {
       Object client = asyncClient.get();
       if (client == null) {
@@ -75,7 +81,7 @@ public final class SdkDriver implements ConnectionDriver {
         // the sync client adds the application's transport context (used by auth customizers)
         mono = SdkRefs.SYNC_WITH_CONTEXT.invoke(sync, mono);
       }
-      return toFuture(mono);
+      return toFuture(mono).exceptionallyCompose(err -> CompletableFuture.failedFuture(withStatus(err, started)));
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
@@ -109,6 +115,24 @@ public final class SdkDriver implements ConnectionDriver {
     }
   }
 
+  /** A POST of this connection was answered 401 or 403. */
+  void rejected(int status) {
+    rejectedAtNanos = System.nanoTime();
+    rejectedStatus = status;
+  }
+
+  /**
+   * A failure, with the status the server rejected the credentials with when that happened since
+   * {@code sinceNanos}: the error of SDK 0.16 to 1.1 does not name it.
+   */
+  Throwable withStatus(Throwable error, long sinceNanos) {
+    int status = rejectedStatus;
+    if (status == 0 || rejectedAtNanos - sinceNanos < 0) {
+      return error;
+    }
+    return new java.io.IOException("server answered HTTP status " + status, error);
+  }
+
   /**
    * After a timed-out attempt: drop the initialization it left behind, so that the application's
    * next call starts a fresh one instead of joining one that will never finish.
@@ -137,8 +161,8 @@ public final class SdkDriver implements ConnectionDriver {
       return false;
     }
     Object sub = ((AtomicReference<?>) SdkRefs.SSE_SUBSCRIPTION.get(tr)).get();
-    if (sub == null || !Boolean.TRUE.equals(SdkRefs.DISPOSABLE_IS_DISPOSED.invoke(sub))) {
-      return false;
+    if (sub != null && !Boolean.TRUE.equals(SdkRefs.DISPOSABLE_IS_DISPOSED.invoke(sub))) {
+      return false; // the stream is alive (an initialized client without one has lost it: 2.1 clears the field)
     }
     resetSseTransport(tr);
     resetInitialization(init);

@@ -11,6 +11,7 @@ import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.WeakIdentityRegistry;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -167,6 +168,28 @@ public final class SdkHooks {
       }
     } catch (Throwable t) {
       internal("stream error tracking", t);
+    }
+  }
+
+  /**
+   * Streamable HTTP: a POST was answered ({@code response} is the {@code HttpResponse}, or the
+   * SDK's {@code ResponseEvent} around its status). A rejection of the credentials is remembered:
+   * SDK 0.16 to 1.1 fail the request with a message that names no status.
+   */
+  public static void postAnswered(Object transport, Object response) {
+    try {
+      int status =
+          response instanceof HttpResponse
+              ? ((HttpResponse<?>) response).statusCode()
+              : ((HttpResponse.ResponseInfo) SdkRefs.RESPONSE_EVENT_INFO.invoke(response)).statusCode();
+      if (status == 401 || status == 403) {
+        Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
+        if (m != null) {
+          m.driver().rejected(status);
+        }
+      }
+    } catch (Throwable t) {
+      internal("response status tracking", t);
     }
   }
 

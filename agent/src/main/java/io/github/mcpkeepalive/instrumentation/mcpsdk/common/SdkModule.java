@@ -17,21 +17,26 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * What every version range of the MCP Java SDK support weaves: the same hooks on the same members
- * ({@link SdkRefs}). A range adds the members where its versions differ: today only the shape of
- * the legacy SSE stream's error predicate.
+ * ({@link SdkRefs}). A range adds the members where its versions differ: the shape of the legacy
+ * SSE stream's error predicate and of the Streamable HTTP transport's POST response handler.
  */
 public abstract class SdkModule extends InstrumentationModule {
 
   private final MethodRef sseStreamError;
+  private final MethodRef postResponseHandler;
 
   /**
    * @param name the range, for log lines
    * @param references {@link SdkRefs#COMMON} plus the range's own
    * @param sseStreamError the legacy SSE stream's {@code onErrorComplete} predicate in this range
+   * @param postResponseHandler the Streamable HTTP transport's handler of a POST's response (its
+   *     last parameter is the response), where the agent reads the status that some versions
+   *     leave out of their error messages
    */
-  protected SdkModule(String name, References references, MethodRef sseStreamError) {
+  protected SdkModule(String name, References references, MethodRef sseStreamError, MethodRef postResponseHandler) {
     super(name, references, List.of(SdkRefs.ASYNC_CLIENT, SdkRefs.SYNC_CLIENT, SdkRefs.INITIALIZER, SdkRefs.SESSION, SdkRefs.SSE_TRANSPORT, SdkRefs.STREAMABLE_TRANSPORT));
     this.sseStreamError = sseStreamError;
+    this.postResponseHandler = postResponseHandler;
   }
 
   @Override
@@ -60,6 +65,7 @@ public abstract class SdkModule extends InstrumentationModule {
         on.add(advice(SdkAdvice.GetStreamOpening.class, SdkRefs.HTTP_OPEN_GET_STREAM.matcher()));
         on.add(advice(SdkAdvice.GetStreamEnded.class, SdkRefs.HTTP_GET_STREAM_FINALLY.matcher()));
         on.add(advice(SdkAdvice.StreamError.class, SdkRefs.HTTP_GET_STREAM_ERROR.matcher()));
+        on.add(advice(SdkAdvice.PostAnswered.class, postResponseHandler.matcher()));
         break;
       default:
         break;

@@ -93,5 +93,11 @@ public final class SdkRefs {
   public static final MethodRef DISPOSABLE_DISPOSE = COMMON.method("reactor.core.Disposable", "dispose");
   public static final MethodRef DISPOSABLE_IS_DISPOSED = COMMON.method("reactor.core.Disposable", "isDisposed");
 
+  /** What the ranges 0.16 and 2.0 add: their POST response handler gets a {@code ResponseEvent}. */
+  public static final References RESPONSE_EVENTS = new References();
+
+  public static final MethodRef RESPONSE_EVENT_INFO =
+      RESPONSE_EVENTS.method("io.modelcontextprotocol.client.transport.ResponseSubscribers$ResponseEvent", "responseInfo").returning("java.net.http.HttpResponse$ResponseInfo");
+
   private SdkRefs() {}
 }

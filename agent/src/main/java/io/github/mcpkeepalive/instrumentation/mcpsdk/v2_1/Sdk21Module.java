@@ -7,7 +7,8 @@ import io.github.mcpkeepalive.instrumentation.refs.References;
 
 /**
  * MCP Java SDK 2.1 and later: the legacy SSE stream is read through {@code ResponseBodyHandlers}
- * and its error predicate is {@code (Throwable)}.
+ * and its error predicate is {@code (Throwable)}; the POST response handler gets the {@code
+ * HttpResponse} itself.
  */
 public final class Sdk21Module extends SdkModule {
 
@@ -15,7 +16,19 @@ public final class Sdk21Module extends SdkModule {
 
   static final MethodRef SSE_STREAM_ERROR = REFERENCES.lambda(SdkRefs.SSE_TRANSPORT, "connect", "java.lang.Throwable").isStatic(false).returning("boolean");
 
+  static final MethodRef POST_RESPONSE =
+      REFERENCES
+          .lambda(
+              SdkRefs.STREAMABLE_TRANSPORT,
+              "sendMessage",
+              "java.net.http.HttpRequest",
+              "io.modelcontextprotocol.spec.McpTransportSession",
+              "reactor.core.publisher.MonoSink",
+              "io.modelcontextprotocol.spec.McpSchema$JSONRPCMessage",
+              "java.net.http.HttpResponse")
+          .isStatic(false);
+
   public Sdk21Module() {
-    super("mcp-java-sdk-2.1", REFERENCES, SSE_STREAM_ERROR);
+    super("mcp-java-sdk-2.1", REFERENCES, SSE_STREAM_ERROR, POST_RESPONSE);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mcpkeepalive.core.FailureClassifier;
 import io.github.mcpkeepalive.core.FailureKind;
 import io.github.mcpkeepalive.core.Log;
 import io.modelcontextprotocol.client.McpAsyncClient;
@@ -133,5 +135,20 @@ class SdkDriverTest extends SdkTestBase {
   private static AtomicReference<Disposable> subscriptionOf(Object sseTransport)
       throws ReflectiveOperationException {
     return (AtomicReference<Disposable>) SdkRefs.SSE_SUBSCRIPTION.get(sseTransport);
+  }
+
+  @Test
+  void aFailureAfterTheServerRejectedTheCredentialsNamesTheStatus() throws Exception {
+    SdkDriver driver = driver(SdkDriver.Kind.STREAMABLE, streamableClient());
+    RuntimeException unnamed = new RuntimeException("Failed to send message: AggregateResponseEvent[responseInfo=ResponseInfoImpl@1a2b]");
+    long before = System.nanoTime();
+    assertSame(unnamed, driver.withStatus(unnamed, before), "no rejection seen: the error as it was");
+
+    driver.rejected(401);
+
+    Throwable named = driver.withStatus(unnamed, before);
+    assertSame(unnamed, named.getCause());
+    assertEquals(FailureKind.AUTH, FailureClassifier.classify(named, true));
+    assertSame(unnamed, driver.withStatus(unnamed, System.nanoTime()), "a rejection older than the request does not count");
   }
 }
