@@ -18,7 +18,8 @@ public final class Redact {
   private static final Pattern SECRET_PAIR =
       Pattern.compile(
           "(?i)\\b(authorization|api[-_]?key|access[-_]?token|token|secret|password|sessionid|session_id|mcp-session-id)(\\s*[=:]\\s*)[^\\s,;&\"'}]+");
-  private static final Pattern RESPONSE_BODY = Pattern.compile("(?i)\\b(response body|body)(\\s*[:=]\\s*)\\S.*$");
+  /** A body in free text: "response body: …", or the "data=…" of an SDK response event's toString. */
+  private static final Pattern RESPONSE_BODY = Pattern.compile("(?i)\\b(response body|body|data)(\\s*[:=]\\s*)\\S.*$");
   /** A status code followed by what the server answered: "… HTTP code: 404 - {…}". */
   private static final Pattern STATUS_BODY = Pattern.compile("(\\b\\d{3})\\s+-\\s+\\S.*$");
 

@@ -29,10 +29,11 @@ class RedactTest {
     String status =
         Redact.text("Sending message failed with a non-OK HTTP code: 404 - {\"jsonRpcError\":{\"message\":\"Session not found: aa3199-66\"}}");
     assertEquals("Sending message failed with a non-OK HTTP code: 404 - <body omitted>", status);
+    assertEquals("see /message?<redacted> now", Redact.text("see /message?sessionId=3f2a-77 now"), "a relative endpoint loses its whole query, key included");
     assertEquals(
-        "Failed to send message: SseResponseEvent[id=null, event=endpoint, data=/message?<redacted>]",
-        Redact.text("Failed to send message: SseResponseEvent[id=null, event=endpoint, data=/message?sessionId=3f2a-77]"),
-        "a relative endpoint loses its whole query, key included");
+        "Failed to send message: AggregateResponseEvent[responseInfo=ResponseInfoImpl@7d94, data=<omitted>",
+        Redact.text("Failed to send message: AggregateResponseEvent[responseInfo=ResponseInfoImpl@7d94, data={\"error\":\"unauthorized\", \"echo\":\"s3cr3t\"} ]"),
+        "an SDK response event's data is a body");
     assertEquals("see /docs/a.html and http://h/p?<redacted>", Redact.text("see /docs/a.html and http://h/p?k=v"));
     assertFalse(Redact.text("line one\nline two").contains("\n"), "one line");
     assertTrue(Redact.text("x".repeat(1000)).length() < 310, "bounded length");
