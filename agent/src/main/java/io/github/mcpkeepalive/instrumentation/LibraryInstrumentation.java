@@ -98,8 +98,16 @@ public abstract class LibraryInstrumentation {
 
   /** Whether the library is instrumented in {@code loader} (hooks register no client otherwise). */
   public final boolean active(ClassLoader loader) {
+    return applied(loader) != null;
+  }
+
+  /**
+   * The version range applied to {@code loader} when its classes were woven, or null; unlike
+   * {@link #moduleFor} it decides nothing (a hook must not instrument a loader the weaver has not).
+   */
+  public final InstrumentationModule applied(ClassLoader loader) {
     InstrumentationModule m = loader == null ? null : decided.get(loader);
-    return m != null && m != NONE;
+    return m == NONE ? null : m;
   }
 
   /**

@@ -150,10 +150,14 @@ public final class MethodRef {
 
   private Class<?> ownerSeenFrom(Class<?> type) {
     try {
-      return Class.forName(owner, false, type.getClassLoader());
+      Class<?> declared = Class.forName(owner, false, type.getClassLoader());
+      if (declared.isAssignableFrom(type)) {
+        return declared;
+      }
     } catch (ClassNotFoundException | LinkageError e) {
-      return type; // the owner is not visible from the target's loader: look in the target's own hierarchy
+      // not visible from the target's loader
     }
+    return type; // look in the target's own hierarchy
   }
 
   private Method declaredMatch(Class<?> c) {

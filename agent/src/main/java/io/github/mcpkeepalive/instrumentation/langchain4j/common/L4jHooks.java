@@ -294,7 +294,7 @@ public final class L4jHooks {
 
   /** The version range applied to the class loader of {@code libraryObject}, or null (left alone). */
   private static L4jModule rangeOf(Object libraryObject) {
-    return (L4jModule) Langchain4jInstrumentation.INSTANCE.moduleFor(libraryObject.getClass().getClassLoader());
+    return (L4jModule) Langchain4jInstrumentation.INSTANCE.applied(libraryObject.getClass().getClassLoader());
   }
 
   public static void internal(String what, Throwable t) {

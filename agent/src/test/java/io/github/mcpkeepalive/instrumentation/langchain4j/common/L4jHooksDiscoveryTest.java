@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,12 +199,6 @@ class L4jHooksDiscoveryTest extends L4jTestBase {
   }
 
   @Test
-  @Disabled(
-      "bug: L4jHooks.rangeOf calls Langchain4jInstrumentation.moduleFor, which decides the library"
-          + " for a class loader it has not seen yet (reads its classes, checks the references)"
-          + " instead of reading the decision taken before weaving, as SdkHooks does with active():"
-          + " a client of a loader the agent never decided nor wove is registered, against"
-          + " LibraryInstrumentation.active's contract (hooks register no client otherwise)")
   void aClientIsNotRegisteredWhereTheLibraryIsNotDecidedForItsClassLoader() throws Exception {
     try (IsolatedLibrary library = new IsolatedLibrary()) {
       Object client = library.streamableClient(server.url("/mcp"));
