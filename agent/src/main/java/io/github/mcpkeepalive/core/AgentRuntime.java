@@ -34,6 +34,21 @@ public final class AgentRuntime {
   public record Managed<D extends ConnectionDriver>(KeepaliveEngine engine, Connection connection, D driver) {}
 
   /**
+   * A message was read on the connection registered for {@code key} (a transport): the hook every
+   * library's read advice calls, on the path of every message. Never throws.
+   */
+  public static void messageRead(Object key) {
+    try {
+      KeepaliveEngine e = engine;
+      if (e != null) {
+        e.onReadOf(key);
+      }
+    } catch (Throwable t) {
+      internalError("agent", "message tracking", t);
+    }
+  }
+
+  /**
    * Logs, once per kind, an error of the agent's own inside a hook: the hook has already caught it,
    * and the application thread goes on unaffected.
    */

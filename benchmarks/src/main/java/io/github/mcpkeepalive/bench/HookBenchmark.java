@@ -79,7 +79,7 @@ public class HookBenchmark {
     SdkHooks.asyncClientUsed(client);
     Object wrapped = SdkHooks.retryOnExpiredSession(initializer, request);
     Object result = ((Mono<String>) wrapped).block();
-    SdkHooks.messageRead(transport);
+    AgentRuntime.messageRead(transport);
     return result;
   }
 

@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j.common;
 
+import io.github.mcpkeepalive.core.AgentRuntime;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -48,7 +49,7 @@ public final class L4jAdvice {
   public static final class MessageRead {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("transport") Object transport) {
-      L4jHooks.messageRead(transport);
+      AgentRuntime.messageRead(transport);
     }
   }
 

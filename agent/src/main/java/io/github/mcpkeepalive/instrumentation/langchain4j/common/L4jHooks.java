@@ -133,18 +133,6 @@ public final class L4jHooks {
     }
   }
 
-  /** A JSON-RPC message was read for the client of {@code transport}. */
-  public static void messageRead(Object transport) {
-    try {
-      KeepaliveEngine engine = AgentRuntime.engine();
-      if (engine != null) {
-        engine.onReadOf(transport);
-      }
-    } catch (Throwable t) {
-      internal("message tracking", t);
-    }
-  }
-
   /**
    * Legacy SSE: the library's reaction to a failed stream (sleep for {@code reconnectInterval} on
    * the stream's OkHttp thread, then reconnect, forever) is replaced for managed clients by the

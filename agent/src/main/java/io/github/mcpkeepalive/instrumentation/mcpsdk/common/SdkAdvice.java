@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
+import io.github.mcpkeepalive.core.AgentRuntime;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -47,7 +48,7 @@ public final class SdkAdvice {
   public static final class MessageRead {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.FieldValue("transport") Object transport) {
-      SdkHooks.messageRead(transport);
+      AgentRuntime.messageRead(transport);
     }
   }
 

@@ -143,18 +143,6 @@ public final class SdkHooks {
     }
   }
 
-  /** A JSON-RPC message arrived on the transport. */
-  public static void messageRead(Object transport) {
-    try {
-      KeepaliveEngine engine = AgentRuntime.engine();
-      if (engine != null) {
-        engine.onReadOf(transport);
-      }
-    } catch (Throwable t) {
-      internal("message tracking", t);
-    }
-  }
-
   /** A stream of the transport failed (the SDK logs and swallows it): remember why. */
   public static void streamError(Object transport, Object error) {
     try {

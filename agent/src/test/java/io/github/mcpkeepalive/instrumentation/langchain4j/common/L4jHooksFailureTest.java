@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.mcp.client.DefaultMcpClient;
 import dev.langchain4j.mcp.protocol.McpListToolsRequest;
+import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.langchain4j.common.McpTestServer.Answer;
 import java.util.HashSet;
@@ -38,7 +39,7 @@ class L4jHooksFailureTest extends L4jTestBase {
       L4jHooks.clientCreated(wrong);
       L4jHooks.clientClosed(wrong);
       L4jHooks.libraryReconnect(wrong);
-      L4jHooks.messageRead(wrong);
+      AgentRuntime.messageRead(wrong);
       L4jHooks.wrapFailureHandler(wrong, () -> {});
       L4jHooks.sseFailed(wrong, wrong, null, wrong);
       L4jHooks.requestSent(wrong, wrong, 0, wrong);

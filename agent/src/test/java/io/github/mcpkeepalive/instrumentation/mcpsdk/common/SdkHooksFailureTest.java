@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.Log;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import java.util.HashSet;
@@ -29,7 +30,7 @@ class SdkHooksFailureTest extends SdkTestBase {
       SdkHooks.asyncClientUsed(wrong);
       SdkHooks.syncClientCreated(wrong, wrong);
       SdkHooks.clientClosed(wrong);
-      SdkHooks.messageRead(wrong);
+      AgentRuntime.messageRead(wrong);
       SdkHooks.streamError(wrong, wrong);
       SdkHooks.sseStreamEnded(wrong, wrong);
       SdkHooks.getStreamOpening(wrong);
