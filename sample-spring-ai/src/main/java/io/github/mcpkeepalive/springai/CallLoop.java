@@ -12,10 +12,12 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes the clients Spring AI built (already initialized) and runs the sample apps' schedule on
- * them ({@link CallSchedule}): for each client in its own thread, the tool {@code echo} every
- * {@code app.every}, {@code app.calls} times, with the same output lines as the other sample apps.
- * The exit code (through {@link ExitCodeGenerator}) is 0 when no call failed, else 1.
+ * Takes the clients Spring AI built and runs the sample apps' schedule on them ({@link
+ * CallSchedule}): for each client in its own thread, the tool {@code echo} every {@code app.every},
+ * {@code app.calls} times, with the same output lines as the other sample apps. The exit code
+ * (through {@link ExitCodeGenerator}) is 0 when no call failed, else 1. The Spring AI 1.1 app
+ * compiles this class too: the calls use only API that MCP Java SDK 0.18 and 2.x share (the
+ * three-argument {@code CallToolRequest} constructor; 2.0's {@code builder(String)} is not in 0.18).
  */
 @Component
 public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
@@ -56,8 +58,8 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
   }
 
   /**
-   * The connection name ({@code sse}, {@code http}) of a client Spring AI built. Spring AI 2.0.0
-   * gives each sync client the client info {@code Implementation(name = "<spring.ai.mcp.client.name>
+   * The connection name ({@code sse}, {@code http}) of a client Spring AI built. Spring AI 1.1.7
+   * and 2.0.0 give each sync client the client info {@code Implementation(name = "<spring.ai.mcp.client.name>
    * - <connection>", title = "<connection>", version)}; the title is the connection name, and the
    * name's suffix is the fallback (Spring AI's async clients carry no title).
    */
@@ -70,7 +72,7 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
     return info.name().startsWith(prefix) ? info.name().substring(prefix.length()) : info.name();
   }
 
-  /** A client of Spring AI's: initialized at startup, closed by Spring when the context ends. */
+  /** A client of Spring AI's, closed by Spring when the context ends. */
   private final class SpringSession implements CallSchedule.Session {
     private final McpSyncClient client;
     private final String name;
@@ -87,7 +89,7 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
 
     @Override
     public String call(int n) {
-      McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder("echo").arguments(Map.<String, Object>of("text", "call " + n)).build());
+      McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("echo", Map.<String, Object>of("text", "call " + n), null));
       return Boolean.TRUE.equals(result.isError()) ? "ToolError" : null;
     }
 
