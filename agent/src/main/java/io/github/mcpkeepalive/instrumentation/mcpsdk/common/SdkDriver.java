@@ -100,9 +100,12 @@ public final class SdkDriver implements ConnectionDriver {
         if (kind == Kind.SSE) {
           resetSseTransport(tr);
           resetInitialization(init);
-        } else if (cause == FailureKind.TIMEOUT) {
-          // the path went silent: its connections (the GET stream among them) may be dead; start a
-          // clean session rather than trust them
+        } else if (cause == FailureKind.TIMEOUT || cause == FailureKind.OTHER) {
+          // the path went silent: its connections (the GET stream among them) may be dead; or the
+          // session failed in a way the agent cannot read (SDK 0.18 can take an error answer to a
+          // request sent during re-initialization for the initialize answer, and then lacks the
+          // session id the server wants: "400 Session ID required" forever): start a clean session
+          // rather than trust it
           resetStreamableSession(tr);
           resetInitialization(init);
         }

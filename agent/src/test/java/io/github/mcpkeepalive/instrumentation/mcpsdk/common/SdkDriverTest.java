@@ -151,4 +151,17 @@ class SdkDriverTest extends SdkTestBase {
     assertEquals(FailureKind.AUTH, FailureClassifier.classify(named, true));
     assertSame(unnamed, driver.withStatus(unnamed, System.nanoTime()), "a rejection older than the request does not count");
   }
+
+  @Test
+  void aStreamableHttpAttemptAfterAnUnreadableFailureStartsAFreshSession() throws Exception {
+    McpAsyncClient expired = streamableClient();
+    Object kept = SdkDriver.activeSession(transportOf(expired));
+    driver(SdkDriver.Kind.STREAMABLE, expired).reconnect(FailureKind.SESSION_EXPIRED);
+    assertSame(kept, SdkDriver.activeSession(transportOf(expired)), "an expired session is replaced by the SDK itself");
+
+    McpAsyncClient unreadable = streamableClient();
+    Object replaced = SdkDriver.activeSession(transportOf(unreadable));
+    driver(SdkDriver.Kind.STREAMABLE, unreadable).reconnect(FailureKind.OTHER);
+    assertNotSame(replaced, SdkDriver.activeSession(transportOf(unreadable)), "a session that failed in an unknown way is not trusted");
+  }
 }
