@@ -47,11 +47,19 @@ final class AppProcess implements AutoCloseable {
   }
 
   /** Starts {@code mainClass} with the sample app's classpath; {@code agentArgs} null: no agent. */
-  static AppProcess start(String label, String agentArgs, String mainClass, List<String> args) throws IOException {
+  static AppProcess start(String label, String agentArgs, String mainClass, List<String> args)
+      throws IOException {
     return start(label, agentArgs, List.of(), sampleClasspath(), mainClass, args);
   }
 
-  static AppProcess start(String label, String agentArgs, List<String> jvmArgs, String classpath, String mainClass, List<String> args) throws IOException {
+  static AppProcess start(
+      String label,
+      String agentArgs,
+      List<String> jvmArgs,
+      String classpath,
+      String mainClass,
+      List<String> args)
+      throws IOException {
     List<String> cmd = java(agentArgs);
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
@@ -61,10 +69,14 @@ final class AppProcess implements AutoCloseable {
     return new AppProcess(label, cmd);
   }
 
-  /** {@code java [-javaagent…] -jar jar args…}: an executable application jar (Spring Boot, say). */
-  static AppProcess startApplicationJar(String label, String agentArgs, Path jar, List<String> args) throws IOException {
+  /**
+   * {@code java [-javaagent…] -jar jar args…}: an executable application jar (Spring Boot, say).
+   */
+  static AppProcess startApplicationJar(String label, String agentArgs, Path jar, List<String> args)
+      throws IOException {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("application jar not built: " + jar + " (run mvn package first)");
+      throw new IllegalStateException(
+          "application jar not built: " + jar + " (run mvn package first)");
     }
     List<String> cmd = java(agentArgs);
     cmd.add("-jar");
@@ -98,7 +110,10 @@ final class AppProcess implements AutoCloseable {
   }
 
   static String agentJar() {
-    Path jar = Path.of(System.getProperty("agent.jar", "../agent/target/mcp-keepalive-agent.jar")).toAbsolutePath().normalize();
+    Path jar =
+        Path.of(System.getProperty("agent.jar", "../agent/target/mcp-keepalive-agent.jar"))
+            .toAbsolutePath()
+            .normalize();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("agent jar not built: " + jar + " (run mvn package first)");
     }
@@ -106,10 +121,14 @@ final class AppProcess implements AutoCloseable {
   }
 
   static String sampleClasspath() throws IOException {
-    return classpath(Path.of(System.getProperty("sample.classes", "../sample-app/target/classes")), Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")));
+    return classpath(
+        Path.of(System.getProperty("sample.classes", "../sample-app/target/classes")),
+        Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")));
   }
 
-  /** The classpath of a sibling application module: its jar and the jars it copied to target/lib. */
+  /**
+   * The classpath of a sibling application module: its jar and the jars it copied to target/lib.
+   */
   static String moduleClasspath(String module) throws IOException {
     Path target = Path.of("..", module, "target");
     return classpath(target.resolve(module + ".jar"), target.resolve("lib"));
@@ -119,46 +138,67 @@ final class AppProcess implements AutoCloseable {
     Path app = appPath.toAbsolutePath().normalize();
     Path lib = libPath.toAbsolutePath().normalize();
     try (Stream<Path> jars = Files.list(lib)) {
-      return app + File.pathSeparator + jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
+      return app
+          + File.pathSeparator
+          + jars.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
     }
   }
 
   /**
-   * The sample app's classes with its libraries, but the MCP Java SDK jars of another version
-   * (from the directory {@code sdkLib}, e.g. 2.0.0): the same unmodified app on another SDK.
+   * The sample app's classes with its libraries, but the MCP Java SDK jars of another version (from
+   * the directory {@code sdkLib}, e.g. 2.0.0): the same unmodified app on another SDK.
    */
   static String sampleClasspathWithSdk(Path sdkLib) throws IOException {
-    return classpathReplacing(Path.of("../sample-app/target/classes"), Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")), "mcp-(core|json-jackson3)-.*\\.jar", sdkLib);
+    return classpathReplacing(
+        Path.of("../sample-app/target/classes"),
+        Path.of(System.getProperty("sample.lib", "../sample-app/target/lib")),
+        "mcp-(core|json-jackson3)-.*\\.jar",
+        sdkLib);
   }
 
   /**
-   * A sibling module's classpath with the jars matching {@code jarRegex} replaced by those in {@code
-   * replacements}: its classes directory, as the Class-Path of its jar would bring the originals.
+   * A sibling module's classpath with the jars matching {@code jarRegex} replaced by those in
+   * {@code replacements}: its classes directory, as the Class-Path of its jar would bring the
+   * originals.
    */
-  static String moduleClasspathReplacing(String module, String jarRegex, Path replacements) throws IOException {
+  static String moduleClasspathReplacing(String module, String jarRegex, Path replacements)
+      throws IOException {
     Path target = Path.of("..", module, "target");
-    return classpathReplacing(target.resolve("classes"), target.resolve("lib"), jarRegex, replacements);
+    return classpathReplacing(
+        target.resolve("classes"), target.resolve("lib"), jarRegex, replacements);
   }
 
   /**
    * A sibling module's classpath with its MCP library in another version: its classes, the jars in
    * {@code version} (that release with its dependencies, as Maven resolves them for an application
    * depending on it), and the module's own jars less those of its library as it was built ({@code
-   * builtWith}, a directory of the same kind) and less any jar {@code version} brings anew. Jars are
-   * matched by artifact name (the file name without its version): the same unmodified application on
-   * another release.
+   * builtWith}, a directory of the same kind) and less any jar {@code version} brings anew. Jars
+   * are matched by artifact name (the file name without its version): the same unmodified
+   * application on another release.
    */
   static String moduleClasspathOn(String module, Path builtWith, Path version) throws IOException {
     Path target = Path.of("..", module, "target").toAbsolutePath().normalize();
     try (Stream<Path> own = Files.list(target.resolve("lib"));
         Stream<Path> library = Files.list(builtWith);
         Stream<Path> replacing = Files.list(version)) {
-      List<Path> versionJars = replacing.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
-      Set<String> replaced = Stream.concat(library, versionJars.stream()).map(AppProcess::artifactName).collect(Collectors.toSet());
+      List<Path> versionJars =
+          replacing
+              .filter(p -> p.toString().endsWith(".jar"))
+              .sorted()
+              .collect(Collectors.toList());
+      Set<String> replaced =
+          Stream.concat(library, versionJars.stream())
+              .map(AppProcess::artifactName)
+              .collect(Collectors.toSet());
       List<String> entries = new ArrayList<>();
       entries.add(target.resolve("classes").toString());
-      own.filter(p -> !replaced.contains(artifactName(p))).map(Path::toString).sorted().forEach(entries::add);
-      versionJars.stream().map(p -> p.toAbsolutePath().normalize().toString()).forEach(entries::add);
+      own.filter(p -> !replaced.contains(artifactName(p)))
+          .map(Path::toString)
+          .sorted()
+          .forEach(entries::add);
+      versionJars.stream()
+          .map(p -> p.toAbsolutePath().normalize().toString())
+          .forEach(entries::add);
       return String.join(File.pathSeparator, entries);
     }
   }
@@ -170,15 +210,23 @@ final class AppProcess implements AutoCloseable {
     return m.matches() ? m.group(1) : file;
   }
 
-  private static String classpathReplacing(Path appPath, Path libPath, String jarRegex, Path replacements) throws IOException {
+  private static String classpathReplacing(
+      Path appPath, Path libPath, String jarRegex, Path replacements) throws IOException {
     Path app = appPath.toAbsolutePath().normalize();
     Path lib = libPath.toAbsolutePath().normalize();
     try (Stream<Path> jars = Files.list(lib);
         Stream<Path> replacing = Files.list(replacements)) {
       List<String> entries = new ArrayList<>();
       entries.add(app.toString());
-      jars.filter(p -> !p.getFileName().toString().matches(jarRegex)).map(Path::toString).sorted().forEach(entries::add);
-      replacing.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted().forEach(entries::add);
+      jars.filter(p -> !p.getFileName().toString().matches(jarRegex))
+          .map(Path::toString)
+          .sorted()
+          .forEach(entries::add);
+      replacing
+          .filter(p -> p.toString().endsWith(".jar"))
+          .map(Path::toString)
+          .sorted()
+          .forEach(entries::add);
       return String.join(File.pathSeparator, entries);
     }
   }
@@ -187,7 +235,8 @@ final class AppProcess implements AutoCloseable {
     Thread t =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String s = r.readLine(); s != null; s = r.readLine()) {
                   lines.add(new Line(Instant.now(), s));
                 }
@@ -236,9 +285,17 @@ final class AppProcess implements AutoCloseable {
     return awaitLine(l -> l.at().isAfter(after) && p.test(l.text()), timeout, what);
   }
 
-  /** Waits for the agent to report a re-initialized session of this transport after {@code after}. */
+  /**
+   * Waits for the agent to report a re-initialized session of this transport after {@code after}.
+   */
   Line awaitReconnected(Instant after, String transport, Duration timeout) {
-    return awaitAfter(after, l -> l.contains(" " + transport + " http") && l.contains("-> CONNECTED (session re-initialized"), timeout, transport + " reconnected");
+    return awaitAfter(
+        after,
+        l ->
+            l.contains(" " + transport + " http")
+                && l.contains("-> CONNECTED (session re-initialized"),
+        timeout,
+        transport + " reconnected");
   }
 
   Line awaitLine(Predicate<Line> p, Duration timeout, String what) {
@@ -254,12 +311,20 @@ final class AppProcess implements AutoCloseable {
       from = now.size();
       Await.pause();
     }
-    throw new AssertionError(label + ": timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n" + dump());
+    throw new AssertionError(
+        label
+            + ": timed out after "
+            + timeout.toSeconds()
+            + " s waiting for "
+            + what
+            + "\n"
+            + dump());
   }
 
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(label + ": did not exit within " + timeout.toSeconds() + " s\n" + dump());
+      throw new AssertionError(
+          label + ": did not exit within " + timeout.toSeconds() + " s\n" + dump());
     }
     // let the pumps drain
     Await.until(() -> !process.isAlive(), Duration.ofSeconds(1), "exit");
@@ -268,7 +333,9 @@ final class AppProcess implements AutoCloseable {
   }
 
   String dump() {
-    return lines.stream().map(l -> "  " + l.at() + " | " + l.text()).collect(Collectors.joining("\n"));
+    return lines.stream()
+        .map(l -> "  " + l.at() + " | " + l.text())
+        .collect(Collectors.joining("\n"));
   }
 
   @Override

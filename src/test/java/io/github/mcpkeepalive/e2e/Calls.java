@@ -19,7 +19,8 @@ final class Calls {
   record Summary(String server, int ok, int failed, int notifications) {}
 
   private static final Pattern CALL =
-      Pattern.compile("^CALL (\\S+) server=(\\S+) n=(\\d+) (ok|failed) latency_ms=(\\d+)(?: error=(\\S+))?");
+      Pattern.compile(
+          "^CALL (\\S+) server=(\\S+) n=(\\d+) (ok|failed) latency_ms=(\\d+)(?: error=(\\S+))?");
   private static final Pattern SUMMARY =
       Pattern.compile("^SUMMARY server=(\\S+) ok=(\\d+) failed=(\\d+) notifications=(\\d+)");
 
@@ -31,20 +32,25 @@ final class Calls {
    */
   static void awaitFirstOk(AppProcess app) {
     for (String server : new String[] {"sse", "http"}) {
-      app.await(l -> l.startsWith("CALL ") && l.contains("server=" + server + " ") && l.contains(" ok "), Duration.ofSeconds(90), "a first " + server + " call");
+      app.await(
+          l -> l.startsWith("CALL ") && l.contains("server=" + server + " ") && l.contains(" ok "),
+          Duration.ofSeconds(90),
+          "a first " + server + " call");
     }
   }
 
   /** At least two calls per server started after {@code t}, and every one of them succeeded. */
   static void assertAllOkAfter(AppProcess app, Instant t) {
     for (String server : new String[] {"sse", "http"}) {
-      List<Call> after = of(app, server).stream().filter(c -> c.start().isAfter(t)).collect(Collectors.toList());
+      List<Call> after =
+          of(app, server).stream().filter(c -> c.start().isAfter(t)).collect(Collectors.toList());
       if (after.size() < 2) {
         throw new AssertionError(server + ": too few calls after " + t + "\n" + app.dump());
       }
       List<Call> failed = after.stream().filter(c -> !c.ok()).collect(Collectors.toList());
       if (!failed.isEmpty()) {
-        throw new AssertionError(server + ": every call after " + t + " succeeds, but " + failed + "\n" + app.dump());
+        throw new AssertionError(
+            server + ": every call after " + t + " succeeds, but " + failed + "\n" + app.dump());
       }
     }
   }
@@ -53,7 +59,15 @@ final class Calls {
     return app.texts().stream()
         .map(CALL::matcher)
         .filter(Matcher::find)
-        .map(m -> new Call(Instant.parse(m.group(1)), m.group(2), Integer.parseInt(m.group(3)), m.group(4).equals("ok"), Long.parseLong(m.group(5)), m.group(6)))
+        .map(
+            m ->
+                new Call(
+                    Instant.parse(m.group(1)),
+                    m.group(2),
+                    Integer.parseInt(m.group(3)),
+                    m.group(4).equals("ok"),
+                    Long.parseLong(m.group(5)),
+                    m.group(6)))
         .filter(c -> c.server().equals(server))
         .collect(Collectors.toList());
   }
@@ -63,7 +77,13 @@ final class Calls {
         .map(SUMMARY::matcher)
         .filter(Matcher::find)
         .filter(m -> m.group(1).equals(server))
-        .map(m -> new Summary(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))))
+        .map(
+            m ->
+                new Summary(
+                    m.group(1),
+                    Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4))))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no SUMMARY for " + server + "\n" + app.dump()));
   }

@@ -14,31 +14,53 @@ import java.util.Locale;
 enum ClientApp {
   MCP_SDK("mcp-java-sdk 2.1.0", true) {
     @Override
-    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
-      return AppProcess.start(label, agentArgs, "io.github.mcpkeepalive.sample.SampleApp", rig.appArgs(every, calls, requestTimeout));
+    AppProcess launch(
+        String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+        throws IOException {
+      return AppProcess.start(
+          label,
+          agentArgs,
+          "io.github.mcpkeepalive.sample.SampleApp",
+          rig.appArgs(every, calls, requestTimeout));
     }
   },
 
-  /** A Spring Boot application with spring-ai-starter-mcp-client 2.0.0 (MCP Java SDK 2.0.0), run as its executable jar. */
+  /**
+   * A Spring Boot application with spring-ai-starter-mcp-client 2.0.0 (MCP Java SDK 2.0.0), run as
+   * its executable jar.
+   */
   SPRING_AI("mcp-java-sdk 2.0.0", true) {
     @Override
-    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+    AppProcess launch(
+        String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+        throws IOException {
       return springAiJar("sample-spring-ai", label, agentArgs, rig, every, calls, requestTimeout);
     }
   },
 
-  /** The same application on Spring Boot 3.5.7 with spring-ai-starter-mcp-client 1.1.7 (MCP Java SDK 0.18.2). */
+  /**
+   * The same application on Spring Boot 3.5.7 with spring-ai-starter-mcp-client 1.1.7 (MCP Java SDK
+   * 0.18.2).
+   */
   SPRING_AI_11("mcp-java-sdk 0.18.2", true) {
     @Override
-    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
-      return springAiJar("sample-spring-ai-1.1", label, agentArgs, rig, every, calls, requestTimeout);
+    AppProcess launch(
+        String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+        throws IOException {
+      return springAiJar(
+          "sample-spring-ai-1.1", label, agentArgs, rig, every, calls, requestTimeout);
     }
   },
 
-  /** A plain Java application with langchain4j-mcp's DefaultMcpClient on both of its HTTP transports. */
+  /**
+   * A plain Java application with langchain4j-mcp's DefaultMcpClient on both of its HTTP
+   * transports.
+   */
   LANGCHAIN4J("langchain4j-mcp 1.11.0-beta19", false) {
     @Override
-    AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+    AppProcess launch(
+        String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+        throws IOException {
       return AppProcess.start(
           label,
           agentArgs,
@@ -67,14 +89,32 @@ enum ClientApp {
    * Starts the application against {@code rig}; {@code agentArgs} null: without the agent. Its
    * output is kept in {@code target/e2e-logs/<app>-<label>.log}.
    */
-  final AppProcess start(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
-    return launch(name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + label, agentArgs, rig, every, calls, requestTimeout);
+  final AppProcess start(
+      String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+      throws IOException {
+    return launch(
+        name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + label,
+        agentArgs,
+        rig,
+        every,
+        calls,
+        requestTimeout);
   }
 
-  abstract AppProcess launch(String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException;
+  abstract AppProcess launch(
+      String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+      throws IOException;
 
   /** A Spring AI sample app's executable jar, its settings given as Spring Boot arguments. */
-  private static AppProcess springAiJar(String module, String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout) throws IOException {
+  private static AppProcess springAiJar(
+      String module,
+      String label,
+      String agentArgs,
+      Rig rig,
+      String every,
+      int calls,
+      String requestTimeout)
+      throws IOException {
     Path jar = Path.of("..", module, "target", module + ".jar").toAbsolutePath().normalize();
     List<String> args =
         List.of(

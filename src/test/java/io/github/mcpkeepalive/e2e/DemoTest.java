@@ -17,10 +17,27 @@ class DemoTest {
 
   @Test
   void theDemoPrintsTheSideBySideTable() throws Exception {
-    String jar = Path.of("../sample-app/target/sample-app.jar").toAbsolutePath().normalize().toString();
+    String jar =
+        Path.of("../sample-app/target/sample-app.jar").toAbsolutePath().normalize().toString();
     List<String> args =
-        List.of("--agent", AppProcess.agentJar(), "--every", "8s", "--calls", "5", "--restart-at", "12s", "--restart-down", "2s", "--blackhole-at", "22s", "--blackhole-for", "8s");
-    try (AppProcess demo = AppProcess.start("demo", null, List.of(), jar, "io.github.mcpkeepalive.sample.Demo", args)) {
+        List.of(
+            "--agent",
+            AppProcess.agentJar(),
+            "--every",
+            "8s",
+            "--calls",
+            "5",
+            "--restart-at",
+            "12s",
+            "--restart-down",
+            "2s",
+            "--blackhole-at",
+            "22s",
+            "--blackhole-for",
+            "8s");
+    try (AppProcess demo =
+        AppProcess.start(
+            "demo", null, List.of(), jar, "io.github.mcpkeepalive.sample.Demo", args)) {
       assertEquals(0, demo.awaitExit(Duration.ofSeconds(120)), demo::dump);
       String header = row(demo, "");
       assertTrue(header.contains("without agent") && header.contains("with agent"), demo::dump);
@@ -30,15 +47,25 @@ class DemoTest {
       String[] blackhole = cells(row(demo, "recovered after the blackhole"));
       assertFalse(blackhole[2].equals("never"), demo::dump);
       String[] sse = cells(row(demo, "sse: calls ok / failed"));
-      assertTrue(Integer.parseInt(sse[1].split(" / ")[1]) >= 3, () -> "the plain SSE client fails\n" + demo.dump());
-      assertTrue(Integer.parseInt(sse[2].split(" / ")[1]) <= 1, () -> "with the agent only a call in the blackhole may fail\n" + demo.dump());
-      assertTrue(Integer.parseInt(cells(row(demo, "sessions re-initialized by the agent"))[2]) >= 2, demo::dump);
+      assertTrue(
+          Integer.parseInt(sse[1].split(" / ")[1]) >= 3,
+          () -> "the plain SSE client fails\n" + demo.dump());
+      assertTrue(
+          Integer.parseInt(sse[2].split(" / ")[1]) <= 1,
+          () -> "with the agent only a call in the blackhole may fail\n" + demo.dump());
+      assertTrue(
+          Integer.parseInt(cells(row(demo, "sessions re-initialized by the agent"))[2]) >= 2,
+          demo::dump);
     }
   }
 
   private static String row(AppProcess demo, String label) {
     return demo.texts().stream()
-        .filter(l -> l.contains(" | ") && l.trim().startsWith(label) && (!label.isEmpty() || l.contains("without agent")))
+        .filter(
+            l ->
+                l.contains(" | ")
+                    && l.trim().startsWith(label)
+                    && (!label.isEmpty() || l.contains("without agent")))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no table row '" + label + "'\n" + demo.dump()));
   }

@@ -35,16 +35,32 @@ class HarmlessTest {
 
   @Test
   void anAppWithoutMcpRunsUnchanged() throws Exception {
-    try (AppProcess without = AppProcess.start("plain-without-agent", null, List.of(), plainClasspath(), PLAIN, List.of("5"));
-        AppProcess with = AppProcess.start("plain-with-agent", "interval=5", List.of(), plainClasspath(), PLAIN, List.of("5"))) {
+    try (AppProcess without =
+            AppProcess.start(
+                "plain-without-agent", null, List.of(), plainClasspath(), PLAIN, List.of("5"));
+        AppProcess with =
+            AppProcess.start(
+                "plain-with-agent",
+                "interval=5",
+                List.of(),
+                plainClasspath(),
+                PLAIN,
+                List.of("5"))) {
       assertEquals(0, without.awaitExit(Duration.ofSeconds(30)), without::dump);
       assertEquals(0, with.awaitExit(Duration.ofSeconds(30)), with::dump);
       assertEquals(6, plainOutput(without).size(), without::dump);
-      assertEquals(plainOutput(without), plainOutput(with), "same output with and without the agent");
+      assertEquals(
+          plainOutput(without), plainOutput(with), "same output with and without the agent");
       List<String> agent = with.agentLines();
       assertEquals(1, agent.size(), () -> "only the start banner from the agent\n" + with.dump());
-      assertTrue(agent.get(0).contains(" INFO mcp-keepalive-agent ") && agent.get(0).contains("started: interval=5s"), agent.get(0));
-      List<String> others = with.texts().stream().filter(l -> !l.startsWith("PLAIN ") && !l.startsWith(AppProcess.AGENT_PREFIX)).collect(Collectors.toList());
+      assertTrue(
+          agent.get(0).contains(" INFO mcp-keepalive-agent ")
+              && agent.get(0).contains("started: interval=5s"),
+          agent.get(0));
+      List<String> others =
+          with.texts().stream()
+              .filter(l -> !l.startsWith("PLAIN ") && !l.startsWith(AppProcess.AGENT_PREFIX))
+              .collect(Collectors.toList());
       assertEquals(List.of(), others, "nothing else printed: no stack trace, no warning");
     }
   }
@@ -52,13 +68,28 @@ class HarmlessTest {
   @Test
   void anOutOfRangeArgumentIsNamedOnceAndTheMcpAppRunsWithoutKeepalive() throws Exception {
     try (Rig rig = new Rig(0, 0);
-        AppProcess app = AppProcess.start("bad-interval", "interval=3", ServerRestartTest.APP, rig.appArgs("500ms", 3, "5s"))) {
+        AppProcess app =
+            AppProcess.start(
+                "bad-interval",
+                "interval=3",
+                ServerRestartTest.APP,
+                rig.appArgs("500ms", 3, "5s"))) {
       assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), app::dump);
-      List<String> errors = app.agentLines().stream().filter(l -> l.contains(" ERROR ")).collect(Collectors.toList());
-      assertEquals(2, errors.size(), () -> "one line for the value, one saying the agent is off\n" + app.dump());
-      assertTrue(errors.get(0).contains("'interval'") && errors.get(0).contains("'3'") && errors.get(0).contains("5") && errors.get(0).contains("300"), errors.get(0));
+      List<String> errors =
+          app.agentLines().stream().filter(l -> l.contains(" ERROR ")).collect(Collectors.toList());
+      assertEquals(
+          2,
+          errors.size(),
+          () -> "one line for the value, one saying the agent is off\n" + app.dump());
+      assertTrue(
+          errors.get(0).contains("'interval'")
+              && errors.get(0).contains("'3'")
+              && errors.get(0).contains("5")
+              && errors.get(0).contains("300"),
+          errors.get(0));
       assertTrue(errors.get(1).contains("agent disabled"), errors.get(1));
-      assertEquals(2, app.agentLines().size(), () -> "the disabled agent says nothing more\n" + app.dump());
+      assertEquals(
+          2, app.agentLines().size(), () -> "the disabled agent says nothing more\n" + app.dump());
       for (String server : new String[] {"sse", "http"}) {
         assertEquals(3, Calls.summary(app, server).ok(), app::dump);
       }
@@ -74,26 +105,72 @@ class HarmlessTest {
         "{\"mcpServers\": {\"good\": {\"url\": \"http://127.0.0.1:1/mcp\", \"keepalive_interval\": 30},"
             + " \"bad\": {\"url\": \"http://127.0.0.1:2/mcp\", \"keepalive_interval\": 1}}}");
     try (AppProcess sysprop =
-            AppProcess.start("bad-sysprop", "", List.of("-Dmcp.keepalive.ping_timeout=500"), plainClasspath(), PLAIN, List.of("2"));
-        AppProcess garbled = AppProcess.start("garbled-args", "interval", List.of(), plainClasspath(), PLAIN, List.of("2"));
-        AppProcess missing = AppProcess.start("missing-file", "config=" + dir.resolve("absent.json"), List.of(), plainClasspath(), PLAIN, List.of("2"));
-        AppProcess entry = AppProcess.start("bad-entry", "config=" + config + ",interval=20", List.of(), plainClasspath(), PLAIN, List.of("2"));
+            AppProcess.start(
+                "bad-sysprop",
+                "",
+                List.of("-Dmcp.keepalive.ping_timeout=500"),
+                plainClasspath(),
+                PLAIN,
+                List.of("2"));
+        AppProcess garbled =
+            AppProcess.start(
+                "garbled-args", "interval", List.of(), plainClasspath(), PLAIN, List.of("2"));
+        AppProcess missing =
+            AppProcess.start(
+                "missing-file",
+                "config=" + dir.resolve("absent.json"),
+                List.of(),
+                plainClasspath(),
+                PLAIN,
+                List.of("2"));
+        AppProcess entry =
+            AppProcess.start(
+                "bad-entry",
+                "config=" + config + ",interval=20",
+                List.of(),
+                plainClasspath(),
+                PLAIN,
+                List.of("2"));
         AppProcess precedence =
-            AppProcess.start("precedence", "interval=7", List.of("-Dmcp.keepalive.interval=60", "-Dmcp.keepalive.jitter=0.2"), plainClasspath(), PLAIN, List.of("2"))) {
+            AppProcess.start(
+                "precedence",
+                "interval=7",
+                List.of("-Dmcp.keepalive.interval=60", "-Dmcp.keepalive.jitter=0.2"),
+                plainClasspath(),
+                PLAIN,
+                List.of("2"))) {
       for (AppProcess app : List.of(sysprop, garbled, missing, entry, precedence)) {
         assertEquals(0, app.awaitExit(Duration.ofSeconds(30)), app::dump);
-        assertEquals(3, plainOutput(app).size(), () -> "the application ran normally\n" + app.dump());
+        assertEquals(
+            3, plainOutput(app).size(), () -> "the application ran normally\n" + app.dump());
       }
       String s = firstError(sysprop);
-      assertTrue(s.contains("'ping_timeout'") && s.contains("system property") && s.contains("'500'") && s.contains("120"), s);
-      assertTrue(firstError(garbled).contains("'interval'") && firstError(garbled).contains("key=value"), firstError(garbled));
+      assertTrue(
+          s.contains("'ping_timeout'")
+              && s.contains("system property")
+              && s.contains("'500'")
+              && s.contains("120"),
+          s);
+      assertTrue(
+          firstError(garbled).contains("'interval'") && firstError(garbled).contains("key=value"),
+          firstError(garbled));
       assertTrue(firstError(missing).contains("absent.json"), firstError(missing));
 
       // a bad server entry drops that entry only; the agent runs with the rest
-      List<String> warnings = entry.agentLines().stream().filter(l -> l.contains(" WARN ")).collect(Collectors.toList());
+      List<String> warnings =
+          entry.agentLines().stream()
+              .filter(l -> l.contains(" WARN "))
+              .collect(Collectors.toList());
       assertEquals(1, warnings.size(), entry::dump);
-      assertTrue(warnings.get(0).contains("bad") && warnings.get(0).contains("keepalive_interval") && warnings.get(0).contains("300"), warnings.get(0));
-      assertTrue(entry.matching("started: interval=20s").size() == 1 && entry.matching("servers=1").size() == 1, entry::dump);
+      assertTrue(
+          warnings.get(0).contains("bad")
+              && warnings.get(0).contains("keepalive_interval")
+              && warnings.get(0).contains("300"),
+          warnings.get(0));
+      assertTrue(
+          entry.matching("started: interval=20s").size() == 1
+              && entry.matching("servers=1").size() == 1,
+          entry::dump);
 
       // agent arguments beat system properties, which beat defaults
       assertEquals(1, precedence.matching("started: interval=7s").size(), precedence::dump);
@@ -102,6 +179,9 @@ class HarmlessTest {
   }
 
   private static String firstError(AppProcess app) {
-    return app.agentLines().stream().filter(l -> l.contains(" ERROR ")).findFirst().orElseThrow(() -> new AssertionError("no error line\n" + app.dump()));
+    return app.agentLines().stream()
+        .filter(l -> l.contains(" ERROR "))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no error line\n" + app.dump()));
   }
 }

@@ -17,25 +17,51 @@ class IdleCutTest {
   void idleCutsAreSurvivedWithTheAgentAndBreakTheAppWithout() throws Exception {
     try (Rig healed = new Rig(7_000, 10_000);
         Rig plain = new Rig(7_000, 10_000);
-        AppProcess withAgent = AppProcess.start("with-agent", "interval=5", "io.github.mcpkeepalive.sample.SampleApp", healed.appArgs("12s", 4, "5s"));
-        AppProcess without = AppProcess.start("without-agent", null, "io.github.mcpkeepalive.sample.SampleApp", plain.appArgs("12s", 4, "5s"))) {
-      assertEquals(0, withAgent.awaitExit(Duration.ofSeconds(90)), () -> "app with agent had failures\n" + withAgent.dump());
+        AppProcess withAgent =
+            AppProcess.start(
+                "with-agent",
+                "interval=5",
+                "io.github.mcpkeepalive.sample.SampleApp",
+                healed.appArgs("12s", 4, "5s"));
+        AppProcess without =
+            AppProcess.start(
+                "without-agent",
+                null,
+                "io.github.mcpkeepalive.sample.SampleApp",
+                plain.appArgs("12s", 4, "5s"))) {
+      assertEquals(
+          0,
+          withAgent.awaitExit(Duration.ofSeconds(90)),
+          () -> "app with agent had failures\n" + withAgent.dump());
       without.awaitExit(Duration.ofSeconds(90));
 
       for (String server : new String[] {"sse", "http"}) {
         Calls.Summary s = Calls.summary(withAgent, server);
-        assertEquals(4, s.ok(), () -> server + ": every call succeeds with the agent\n" + withAgent.dump());
+        assertEquals(
+            4, s.ok(), () -> server + ": every call succeeds with the agent\n" + withAgent.dump());
         assertEquals(0, s.failed());
-        assertTrue(s.notifications() >= 3, () -> server + ": notifications keep arriving with the agent, got " + s.notifications() + "\n" + withAgent.dump());
+        assertTrue(
+            s.notifications() >= 3,
+            () ->
+                server
+                    + ": notifications keep arriving with the agent, got "
+                    + s.notifications()
+                    + "\n"
+                    + withAgent.dump());
       }
       // the notification stream of Streamable HTTP was cut by the proxy and re-opened by the agent
       assertTrue(healed.proxy.idleCuts() >= 1, "the proxy did cut idle streams");
 
       // the same app without the agent: proof that the scenario bites
       Calls.Summary sse = Calls.summary(without, "sse");
-      assertTrue(sse.failed() >= 2, () -> "legacy SSE without the agent fails after the first cut\n" + without.dump());
+      assertTrue(
+          sse.failed() >= 2,
+          () -> "legacy SSE without the agent fails after the first cut\n" + without.dump());
       Calls.Summary http = Calls.summary(without, "http");
-      assertTrue(http.notifications() <= 1, () -> "Streamable HTTP without the agent loses its notification stream\n" + without.dump());
+      assertTrue(
+          http.notifications() <= 1,
+          () ->
+              "Streamable HTTP without the agent loses its notification stream\n" + without.dump());
 
       Secrets.assertNoneIn(withAgent);
     }

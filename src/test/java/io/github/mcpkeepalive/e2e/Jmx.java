@@ -32,7 +32,23 @@ final class Jmx implements AutoCloseable {
     for (ObjectName n : mbs.queryNames(new ObjectName("mcp.keepalive:type=Connection,*"), null)) {
       if (transport.equals(mbs.getAttribute(n, "Transport"))) {
         Map<String, Object> m = new HashMap<>();
-        for (Object a : mbs.getAttributes(n, new String[] {"Id", "State", "Url", "Library", "PingsSent", "PingsFailed", "ReconnectAttempts", "ReconnectSuccesses", "LastErrorClass", "LastErrorMessage", "LastPingRttMillis", "MillisInState"})) {
+        for (Object a :
+            mbs.getAttributes(
+                n,
+                new String[] {
+                  "Id",
+                  "State",
+                  "Url",
+                  "Library",
+                  "PingsSent",
+                  "PingsFailed",
+                  "ReconnectAttempts",
+                  "ReconnectSuccesses",
+                  "LastErrorClass",
+                  "LastErrorMessage",
+                  "LastPingRttMillis",
+                  "MillisInState"
+                })) {
           m.put(((Attribute) a).getName(), ((Attribute) a).getValue());
         }
         return m;

@@ -22,22 +22,25 @@ import org.junit.jupiter.api.Test;
  * re-initialized, and its events count as traffic. The same sample app runs on the 1.12.2-beta22
  * and 1.18.1-beta28 jars (1.15 and later tell the application of {@code tools/list_changed}, so the
  * app's NOTIFY lines count them there; 1.12 only marks its tool cache stale). The server sends its
- * notification stream's headers at once, as most servers do (the SDK's servlet transport would
- * hold them until the first event, and langchain4j's initialize waits for them).
+ * notification stream's headers at once, as most servers do (the SDK's servlet transport would hold
+ * them until the first event, and langchain4j's initialize waits for them).
  */
 class Langchain4jNotificationStreamTest {
 
   static final String APP = "io.github.mcpkeepalive.sample.langchain4j.Langchain4jApp";
 
-  /** The jars that differ between langchain4j versions: langchain4j's, and its Jackson and OpenNLP. */
-  static final String REPLACED = "(langchain4j(-core|-http-client|-http-client-jdk|-mcp)?|jackson-(core|databind|annotations)|opennlp-tools)-\\d.*\\.jar";
+  /**
+   * The jars that differ between langchain4j versions: langchain4j's, and its Jackson and OpenNLP.
+   */
+  static final String REPLACED =
+      "(langchain4j(-core|-http-client|-http-client-jdk|-mcp)?|jackson-(core|databind|annotations)|opennlp-tools)-\\d.*\\.jar";
 
   /**
    * A proxy cuts streams idle for 7 s, the server notifies every 10 s and restarts once (3 s down)
    * between two calls; the app calls every 12 s. With the agent every notification sent while the
    * session exists arrives (the stream is back within milliseconds of a cut, and within a backoff
-   * step of the server's return), at most one GET stream is ever open, and no GET is opened but
-   * for a cut or a new session. Without it notifications sent in the 5 s after a cut are lost, and
+   * step of the server's return), at most one GET stream is ever open, and no GET is opened but for
+   * a cut or a new session. Without it notifications sent in the 5 s after a cut are lost, and
    * after the restart the library's two re-open timers replace each other's stream every 5 s.
    */
   @Test
@@ -48,14 +51,37 @@ class Langchain4jNotificationStreamTest {
         StreamWatch healedStreams = new StreamWatch(healed);
         StreamWatch plainStreams = new StreamWatch(plain);
         StreamWatch olderStreams = new StreamWatch(older);
-        AppProcess withAgent = start("1.18.1", "idle-cut-restart-with-agent", "interval=5", healed, "12s", 7, List.of());
-        AppProcess without = start("1.18.1", "idle-cut-restart-without-agent", null, plain, "12s", 7, List.of());
-        AppProcess v112 = start("1.12.2", "idle-cut-restart-1.12.2-with-agent", "interval=5,log_level=debug", older, "12s", 7, List.of())) {
+        AppProcess withAgent =
+            start(
+                "1.18.1",
+                "idle-cut-restart-with-agent",
+                "interval=5",
+                healed,
+                "12s",
+                7,
+                List.of());
+        AppProcess without =
+            start("1.18.1", "idle-cut-restart-without-agent", null, plain, "12s", 7, List.of());
+        AppProcess v112 =
+            start(
+                "1.12.2",
+                "idle-cut-restart-1.12.2-with-agent",
+                "interval=5,log_level=debug",
+                older,
+                "12s",
+                7,
+                List.of())) {
       CompletableFuture<Instant> healedBack = restartAfterCall(withAgent, healed, 3);
       CompletableFuture<Instant> plainBack = restartAfterCall(without, plain, 3);
       CompletableFuture<Instant> olderBack = restartAfterCall(v112, older, 3);
-      assertEquals(0, withAgent.awaitExit(Duration.ofSeconds(150)), () -> "every call succeeds with the agent\n" + withAgent.dump());
-      assertEquals(0, v112.awaitExit(Duration.ofSeconds(30)), () -> "every call succeeds with the agent on 1.12.2\n" + v112.dump());
+      assertEquals(
+          0,
+          withAgent.awaitExit(Duration.ofSeconds(150)),
+          () -> "every call succeeds with the agent\n" + withAgent.dump());
+      assertEquals(
+          0,
+          v112.awaitExit(Duration.ofSeconds(30)),
+          () -> "every call succeeds with the agent on 1.12.2\n" + v112.dump());
       without.awaitExit(Duration.ofSeconds(30));
       Instant back = healedBack.get();
 
@@ -67,51 +93,110 @@ class Langchain4jNotificationStreamTest {
         gaps.add(Duration.between(notified.get(i - 1), notified.get(i)).toMillis());
       }
       report(
-          "with agent: calls ok/failed " + healedSummary.ok() + "/" + healedSummary.failed() + ", notifications " + healedSummary.notifications() + " (gaps ms " + gaps + "), GET streams opened "
-              + healed.server.getStreamsOpened() + ", most open at once " + healedStreams.maxOpen() + ", proxy idle cuts " + healed.proxy.idleCuts());
+          "with agent: calls ok/failed "
+              + healedSummary.ok()
+              + "/"
+              + healedSummary.failed()
+              + ", notifications "
+              + healedSummary.notifications()
+              + " (gaps ms "
+              + gaps
+              + "), GET streams opened "
+              + healed.server.getStreamsOpened()
+              + ", most open at once "
+              + healedStreams.maxOpen()
+              + ", proxy idle cuts "
+              + healed.proxy.idleCuts());
       report(
-          "without agent: calls ok/failed " + plainSummary.ok() + "/" + plainSummary.failed() + ", notifications " + plainSummary.notifications() + ", GET streams opened "
-              + plain.server.getStreamsOpened() + ", most open at once " + plainStreams.maxOpen() + ", proxy idle cuts " + plain.proxy.idleCuts());
+          "without agent: calls ok/failed "
+              + plainSummary.ok()
+              + "/"
+              + plainSummary.failed()
+              + ", notifications "
+              + plainSummary.notifications()
+              + ", GET streams opened "
+              + plain.server.getStreamsOpened()
+              + ", most open at once "
+              + plainStreams.maxOpen()
+              + ", proxy idle cuts "
+              + plain.proxy.idleCuts());
       report(
-          "1.12.2 with agent: calls ok/failed " + Calls.summary(v112, "http").ok() + "/" + Calls.summary(v112, "http").failed() + ", GET streams opened " + older.server.getStreamsOpened()
-              + ", most open at once " + olderStreams.maxOpen() + ", re-opened after a cut " + v112.matching("notification stream re-opened in").size() + ", proxy idle cuts "
+          "1.12.2 with agent: calls ok/failed "
+              + Calls.summary(v112, "http").ok()
+              + "/"
+              + Calls.summary(v112, "http").failed()
+              + ", GET streams opened "
+              + older.server.getStreamsOpened()
+              + ", most open at once "
+              + olderStreams.maxOpen()
+              + ", re-opened after a cut "
+              + v112.matching("notification stream re-opened in").size()
+              + ", proxy idle cuts "
               + older.proxy.idleCuts());
 
       // with the agent: a notification every 10 s, but across the restart (down 3 s, then the
       // server's first notification 10 s after its start)
-      assertTrue(notified.size() >= 6, () -> "notifications keep arriving with the agent\n" + withAgent.dump());
+      assertTrue(
+          notified.size() >= 6,
+          () -> "notifications keep arriving with the agent\n" + withAgent.dump());
       for (int i = 1; i < notified.size(); i++) {
         Instant from = notified.get(i - 1);
         Instant to = notified.get(i);
         boolean acrossRestart = from.isBefore(back) && to.isAfter(back);
         long gap = Duration.between(from, to).toMillis();
-        assertTrue(gap <= (acrossRestart ? 24_000 : 12_500), () -> "no notification lost after a cut: a gap of " + gap + " ms\n" + withAgent.dump());
+        assertTrue(
+            gap <= (acrossRestart ? 24_000 : 12_500),
+            () -> "no notification lost after a cut: a gap of " + gap + " ms\n" + withAgent.dump());
       }
-      assertTrue(notified.stream().anyMatch(t -> t.isAfter(back) && t.isBefore(back.plusSeconds(12))), () -> "the first notification after the restart arrives\n" + withAgent.dump());
-      assertTrue(healedStreams.maxOpen() <= 1 && olderStreams.maxOpen() <= 1, "never more than one GET stream open");
-      assertTrue(healedStreams.maxOpen() == 1 && olderStreams.maxOpen() == 1, "the stream was open");
+      assertTrue(
+          notified.stream().anyMatch(t -> t.isAfter(back) && t.isBefore(back.plusSeconds(12))),
+          () -> "the first notification after the restart arrives\n" + withAgent.dump());
+      assertTrue(
+          healedStreams.maxOpen() <= 1 && olderStreams.maxOpen() <= 1,
+          "never more than one GET stream open");
+      assertTrue(
+          healedStreams.maxOpen() == 1 && olderStreams.maxOpen() == 1, "the stream was open");
       assertTrue(healed.proxy.idleCuts() >= 3, "the proxy did cut idle streams");
 
       // without it: the notification sent in the 5 s after a cut is lost, and the library's timers
       // open GET after GET
       Instant plainRestart = plainBack.get().minusSeconds(3);
-      List<Instant> plainNotified = new ArrayList<>(notifications(without).stream().filter(t -> t.isBefore(plainRestart)).collect(Collectors.toList()));
+      List<Instant> plainNotified =
+          new ArrayList<>(
+              notifications(without).stream()
+                  .filter(t -> t.isBefore(plainRestart))
+                  .collect(Collectors.toList()));
       plainNotified.add(plainRestart); // the server notified every 10 s until it stopped
       long longestPlainGap = 0;
       for (int i = 1; i < plainNotified.size(); i++) {
-        longestPlainGap = Math.max(longestPlainGap, Duration.between(plainNotified.get(i - 1), plainNotified.get(i)).toMillis());
+        longestPlainGap =
+            Math.max(
+                longestPlainGap,
+                Duration.between(plainNotified.get(i - 1), plainNotified.get(i)).toMillis());
       }
       long plainGap = longestPlainGap;
-      report("without agent: longest time without a notification before the restart " + plainGap + " ms");
-      assertTrue(plainNotified.size() >= 2 && plainGap >= 19_000, () -> "the library alone loses the notification after a cut\n" + without.dump());
-      assertTrue(plain.server.getStreamsOpened() > healed.server.getStreamsOpened() + 2, "the library alone opens more GET streams than cuts and sessions call for");
+      report(
+          "without agent: longest time without a notification before the restart "
+              + plainGap
+              + " ms");
+      assertTrue(
+          plainNotified.size() >= 2 && plainGap >= 19_000,
+          () -> "the library alone loses the notification after a cut\n" + without.dump());
+      assertTrue(
+          plain.server.getStreamsOpened() > healed.server.getStreamsOpened() + 2,
+          "the library alone opens more GET streams than cuts and sessions call for");
 
       // 1.12.2: the same stream handling (its app cannot see the notifications)
       olderBack.get();
-      assertTrue(v112.matching("notification stream re-opened in").size() >= 2, () -> "1.12.2: the stream is re-opened after cuts\n" + v112.dump());
+      assertTrue(
+          v112.matching("notification stream re-opened in").size() >= 2,
+          () -> "1.12.2: the stream is re-opened after cuts\n" + v112.dump());
       for (AppProcess app : List.of(withAgent, v112)) {
-        assertTrue(app.agentLines().stream().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")), () -> "no agent warning\n" + app.dump());
-        assertEquals(1, app.matching("the application enabled the notification stream").size(), app::dump);
+        assertTrue(
+            app.agentLines().stream().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")),
+            () -> "no agent warning\n" + app.dump());
+        assertEquals(
+            1, app.matching("the application enabled the notification stream").size(), app::dump);
         Secrets.assertNoneIn(app);
       }
     }
@@ -119,10 +204,10 @@ class Langchain4jNotificationStreamTest {
 
   /**
    * The path goes dark for 12 s, then returns. With the agent the session is re-initialized and
-   * gets a new GET stream; the old one, hanging on the dead path, is ended: one stream stays open at
-   * the server, and notifications arrive on the new one. (The proxy keeps more connections: the
-   * requests that timed out on the dead path, which java.net.http never closes.) The library alone (its
-   * health check every 3 s, pings timing out after 2 s) starts a re-initialization on the dead
+   * gets a new GET stream; the old one, hanging on the dead path, is ended: one stream stays open
+   * at the server, and notifications arrive on the new one. (The proxy keeps more connections: the
+   * requests that timed out on the dead path, which java.net.http never closes.) The library alone
+   * (its health check every 3 s, pings timing out after 2 s) starts a re-initialization on the dead
    * path, which never ends, and every later request waits for it: no call completes after the path
    * returns, and the only stream the server holds is the old session's, on the dead path.
    */
@@ -130,8 +215,24 @@ class Langchain4jNotificationStreamTest {
   void reinitializingTheSessionEndsTheOldStream() throws Exception {
     try (Rig healed = streamRig(0, 2_000);
         Rig plain = streamRig(0, 2_000);
-        AppProcess withAgent = start("1.18.1", "blackhole-with-agent", "interval=5,ping_timeout=2,log_level=debug", healed, "4s", 14, List.of());
-        AppProcess without = start("1.18.1", "blackhole-without-agent", null, plain, "4s", 14, List.of("--health-check-interval", "3s", "--ping-timeout", "2s"))) {
+        AppProcess withAgent =
+            start(
+                "1.18.1",
+                "blackhole-with-agent",
+                "interval=5,ping_timeout=2,log_level=debug",
+                healed,
+                "4s",
+                14,
+                List.of());
+        AppProcess without =
+            start(
+                "1.18.1",
+                "blackhole-without-agent",
+                null,
+                plain,
+                "4s",
+                14,
+                List.of("--health-check-interval", "3s", "--ping-timeout", "2s"))) {
       for (AppProcess app : List.of(withAgent, without)) {
         app.await(l -> l.startsWith("NOTIFY "), Duration.ofSeconds(60), "a first notification");
       }
@@ -144,12 +245,22 @@ class Langchain4jNotificationStreamTest {
       plain.proxy.setBlackhole(false);
       Instant back = Instant.now();
 
-      AppProcess.Line reconnected = withAgent.awaitReconnected(back, "streamable", Duration.ofSeconds(30));
-      Await.until(() -> healed.server.getStreamsOpened() >= 2, Duration.ofSeconds(10), "a new stream with the new session");
+      AppProcess.Line reconnected =
+          withAgent.awaitReconnected(back, "streamable", Duration.ofSeconds(30));
+      Await.until(
+          () -> healed.server.getStreamsOpened() >= 2,
+          Duration.ofSeconds(10),
+          "a new stream with the new session");
       // the server notices that a client ended a stream when it next writes to it: after two more
       // notifications every stream it still counts is open at the client too
-      AppProcess.Line one = withAgent.awaitAfter(reconnected.at(), l -> l.startsWith("NOTIFY "), Duration.ofSeconds(10), "a notification on the new stream");
-      withAgent.awaitAfter(one.at(), l -> l.startsWith("NOTIFY "), Duration.ofSeconds(10), "another notification");
+      AppProcess.Line one =
+          withAgent.awaitAfter(
+              reconnected.at(),
+              l -> l.startsWith("NOTIFY "),
+              Duration.ofSeconds(10),
+              "a notification on the new stream");
+      withAgent.awaitAfter(
+          one.at(), l -> l.startsWith("NOTIFY "), Duration.ofSeconds(10), "another notification");
       int healedOpen = healed.server.getStreamsOpen();
       int healedConnections = healed.proxy.open();
       withAgent.awaitExit(Duration.ofSeconds(90));
@@ -157,17 +268,43 @@ class Langchain4jNotificationStreamTest {
       List<Calls.Call> healedAfter = callsAfter(withAgent, reconnected.at());
       List<Calls.Call> plainAfter = callsAfter(without, back);
       report(
-          "blackhole, with agent: GET streams open " + healedOpen + " (opened " + healed.server.getStreamsOpened() + "), proxy connections " + healedConnections + ", calls after the reconnect ok/failed "
-              + healedAfter.stream().filter(Calls.Call::ok).count() + "/" + healedAfter.stream().filter(c -> !c.ok()).count());
+          "blackhole, with agent: GET streams open "
+              + healedOpen
+              + " (opened "
+              + healed.server.getStreamsOpened()
+              + "), proxy connections "
+              + healedConnections
+              + ", calls after the reconnect ok/failed "
+              + healedAfter.stream().filter(Calls.Call::ok).count()
+              + "/"
+              + healedAfter.stream().filter(c -> !c.ok()).count());
       report(
-          "blackhole, without agent: GET streams open " + plainOpen + " (opened " + plain.server.getStreamsOpened() + "), proxy connections " + plain.proxy.open() + ", calls completed after the path returned "
-              + plainAfter.size() + " (" + Duration.between(back, Instant.now()).toSeconds() + " s)");
+          "blackhole, without agent: GET streams open "
+              + plainOpen
+              + " (opened "
+              + plain.server.getStreamsOpened()
+              + "), proxy connections "
+              + plain.proxy.open()
+              + ", calls completed after the path returned "
+              + plainAfter.size()
+              + " ("
+              + Duration.between(back, Instant.now()).toSeconds()
+              + " s)");
 
       assertEquals(1, healedOpen, () -> "one GET stream with the agent\n" + withAgent.dump());
-      assertEquals(1, withAgent.matching("ended the previous notification stream").size(), () -> "the agent ended the old session's stream\n" + withAgent.dump());
+      assertEquals(
+          1,
+          withAgent.matching("ended the previous notification stream").size(),
+          () -> "the agent ended the old session's stream\n" + withAgent.dump());
       assertTrue(healedAfter.size() >= 2, () -> "calls after the reconnect\n" + withAgent.dump());
-      assertEquals(List.of(), healedAfter.stream().filter(c -> !c.ok()).collect(Collectors.toList()), () -> "every call after the reconnect succeeds\n" + withAgent.dump());
-      assertEquals(List.of(), plainAfter, () -> "the library alone waits on its hung re-initialization\n" + without.dump());
+      assertEquals(
+          List.of(),
+          healedAfter.stream().filter(c -> !c.ok()).collect(Collectors.toList()),
+          () -> "every call after the reconnect succeeds\n" + withAgent.dump());
+      assertEquals(
+          List.of(),
+          plainAfter,
+          () -> "the library alone waits on its hung re-initialization\n" + without.dump());
       assertEquals(1, plain.server.getStreamsOpened(), "the library alone never got a new session");
       Secrets.assertNoneIn(withAgent);
     }
@@ -181,11 +318,16 @@ class Langchain4jNotificationStreamTest {
   void notificationsCountAsTraffic() throws Exception {
     try (Rig rig = streamRig(0, 1_000)) {
       AtomicInteger pings = new AtomicInteger();
-      rig.server.setRequestListener((path, method) -> pings.addAndGet(method.equals("ping") ? 1 : 0));
+      rig.server.setRequestListener(
+          (path, method) -> pings.addAndGet(method.equals("ping") ? 1 : 0));
       try (AppProcess app = start("1.18.1", "traffic", "interval=5", rig, "8s", 3, List.of())) {
         assertEquals(0, app.awaitExit(Duration.ofSeconds(90)), app::dump);
         Calls.Summary s = Calls.summary(app, "http");
-        report("traffic: notifications " + s.notifications() + ", pings sent by the agent " + pings.get());
+        report(
+            "traffic: notifications "
+                + s.notifications()
+                + ", pings sent by the agent "
+                + pings.get());
         assertTrue(s.notifications() >= 12, () -> "notifications every second\n" + app.dump());
         assertEquals(0, pings.get(), () -> "no ping while notifications arrive\n" + app.dump());
       }
@@ -193,14 +335,21 @@ class Langchain4jNotificationStreamTest {
   }
 
   private static List<Calls.Call> callsAfter(AppProcess app, Instant t) {
-    return Calls.of(app, "http").stream().filter(c -> c.start().isAfter(t)).collect(Collectors.toList());
+    return Calls.of(app, "http").stream()
+        .filter(c -> c.start().isAfter(t))
+        .collect(Collectors.toList());
   }
 
-  /** Waits for the app's call {@code n}, then stops the server for 3 s; completes when it is back. */
+  /**
+   * Waits for the app's call {@code n}, then stops the server for 3 s; completes when it is back.
+   */
   private static CompletableFuture<Instant> restartAfterCall(AppProcess app, Rig rig, int n) {
     return CompletableFuture.supplyAsync(
         () -> {
-          app.await(l -> l.startsWith("CALL ") && l.contains(" n=" + n + " "), Duration.ofSeconds(90), "call " + n);
+          app.await(
+              l -> l.startsWith("CALL ") && l.contains(" n=" + n + " "),
+              Duration.ofSeconds(90),
+              "call " + n);
           try {
             rig.server.stop();
             Await.quiet(Duration.ofSeconds(3)); // the outage
@@ -219,12 +368,32 @@ class Langchain4jNotificationStreamTest {
     return rig;
   }
 
-  /** The sample app on langchain4j {@code version}, Streamable HTTP only, with the notification stream on. */
-  static AppProcess start(String version, String label, String agentArgs, Rig rig, String every, int calls, List<String> extra) throws Exception {
-    Path lib = Path.of("..", "sample-langchain4j", "target", "lib-" + version).toAbsolutePath().normalize();
+  /**
+   * The sample app on langchain4j {@code version}, Streamable HTTP only, with the notification
+   * stream on.
+   */
+  static AppProcess start(
+      String version,
+      String label,
+      String agentArgs,
+      Rig rig,
+      String every,
+      int calls,
+      List<String> extra)
+      throws Exception {
+    Path lib =
+        Path.of("..", "sample-langchain4j", "target", "lib-" + version)
+            .toAbsolutePath()
+            .normalize();
     List<String> args = new ArrayList<>();
     args.add("--server");
-    args.add("name=http,transport=streamable,token=" + Rig.TOKEN + ",url=" + rig.base() + "/mcp?api_key=" + Rig.QUERY_SECRET);
+    args.add(
+        "name=http,transport=streamable,token="
+            + Rig.TOKEN
+            + ",url="
+            + rig.base()
+            + "/mcp?api_key="
+            + Rig.QUERY_SECRET);
     args.add("--every");
     args.add(every);
     args.add("--calls");
@@ -234,11 +403,20 @@ class Langchain4jNotificationStreamTest {
     args.add("--notification-stream");
     args.add("on");
     args.addAll(extra);
-    return AppProcess.start("langchain4j-" + version + "-" + label, agentArgs, List.of(), AppProcess.moduleClasspathReplacing("sample-langchain4j", REPLACED, lib), APP, args);
+    return AppProcess.start(
+        "langchain4j-" + version + "-" + label,
+        agentArgs,
+        List.of(),
+        AppProcess.moduleClasspathReplacing("sample-langchain4j", REPLACED, lib),
+        APP,
+        args);
   }
 
   private static List<Instant> notifications(AppProcess app) {
-    return app.texts().stream().filter(l -> l.startsWith("NOTIFY ")).map(l -> Instant.parse(l.split(" ")[1])).collect(Collectors.toList());
+    return app.texts().stream()
+        .filter(l -> l.startsWith("NOTIFY "))
+        .map(l -> Instant.parse(l.split(" ")[1]))
+        .collect(Collectors.toList());
   }
 
   private static void report(String line) {

@@ -19,15 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 interface RecoveryScenarios {
 
-  Pattern NEXT_ATTEMPT = Pattern.compile("attempt (\\d+) failed: .*; next attempt in ([0-9.]+) s\\)");
+  Pattern NEXT_ATTEMPT =
+      Pattern.compile("attempt (\\d+) failed: .*; next attempt in ([0-9.]+) s\\)");
   String[] TRANSPORTS = {"sse", "streamable"};
   String[] SERVERS = {"sse", "http"};
 
   ClientApp app();
 
   /**
-   * A 20 s outage (server down, connections refused): reconnect attempts back off 1, 2, 4 … s up
-   * to {@code backoff_max} (here 5 s), each step visible in the log, and the application's calls
+   * A 20 s outage (server down, connections refused): reconnect attempts back off 1, 2, 4 … s up to
+   * {@code backoff_max} (here 5 s), each step visible in the log, and the application's calls
    * succeed again once the server is back.
    */
   @Test
@@ -45,7 +46,9 @@ interface RecoveryScenarios {
         AppProcess.Line line = app.awaitReconnected(back, transport, Duration.ofSeconds(15));
         long ms = Duration.between(back, line.at()).toMillis();
         report("OUTAGE", transport + " reconnected " + ms + " ms after the server came back");
-        assertTrue(ms <= 5_500 + 1_500, () -> transport + ": recovery within one capped step\n" + app.dump());
+        assertTrue(
+            ms <= 5_500 + 1_500,
+            () -> transport + ": recovery within one capped step\n" + app.dump());
         recovered = line.at().isAfter(recovered) ? line.at() : recovered;
 
         List<Double> steps = new ArrayList<>();
@@ -56,12 +59,16 @@ interface RecoveryScenarios {
           }
         }
         report("OUTAGE", transport + " backoff steps (s) " + steps);
-        assertTrue(steps.size() >= 5, () -> transport + ": several attempts during the outage " + steps + "\n" + app.dump());
+        assertTrue(
+            steps.size() >= 5,
+            () -> transport + ": several attempts during the outage " + steps + "\n" + app.dump());
         double[] base = {1, 2, 4, 5};
         for (int i = 0; i < steps.size(); i++) {
           double expected = base[Math.min(i, base.length - 1)];
           double step = steps.get(i);
-          assertTrue(step >= expected * 0.89 && step <= expected * 1.11, "step " + (i + 1) + " of " + steps + " is " + expected + " s ± 10 %");
+          assertTrue(
+              step >= expected * 0.89 && step <= expected * 1.11,
+              "step " + (i + 1) + " of " + steps + " is " + expected + " s ± 10 %");
         }
       }
 
@@ -78,20 +85,44 @@ interface RecoveryScenarios {
    */
   @Test
   default void blackhole() throws Exception {
-    Duration bound = Duration.ofMillis(5_500).plus(Duration.ofSeconds(2)).plus(Duration.ofMillis(1_500));
+    Duration bound =
+        Duration.ofMillis(5_500).plus(Duration.ofSeconds(2)).plus(Duration.ofMillis(1_500));
     try (Rig rig = new Rig(0, 0);
-        AppProcess app = app().start("blackhole", "interval=5,ping_timeout=2", rig, "4s", 14, "3s")) {
+        AppProcess app =
+            app().start("blackhole", "interval=5,ping_timeout=2", rig, "4s", 14, "3s")) {
       Calls.awaitFirstOk(app);
 
       Instant dark = Instant.now();
       rig.proxy.setBlackhole(true);
       for (String transport : TRANSPORTS) {
         AppProcess.Line detected =
-            app.awaitAfter(dark, l -> l.contains(" " + transport + " http") && l.contains("CONNECTED -> UNHEALTHY"), bound.plusSeconds(5), transport + " detected");
+            app.awaitAfter(
+                dark,
+                l -> l.contains(" " + transport + " http") && l.contains("CONNECTED -> UNHEALTHY"),
+                bound.plusSeconds(5),
+                transport + " detected");
         Duration took = Duration.between(dark, detected.at());
-        report("BLACKHOLE", transport + " detected after " + took.toMillis() + " ms (bound " + bound.toMillis() + " ms)");
-        assertTrue(took.compareTo(bound) <= 0, () -> transport + ": detected after " + took.toMillis() + " ms, more than interval + jitter + ping_timeout\n" + app.dump());
-        app.awaitAfter(dark, l -> l.contains(" " + transport + " http") && l.contains("-> DISCONNECTED"), Duration.ofSeconds(15), transport + " declared disconnected");
+        report(
+            "BLACKHOLE",
+            transport
+                + " detected after "
+                + took.toMillis()
+                + " ms (bound "
+                + bound.toMillis()
+                + " ms)");
+        assertTrue(
+            took.compareTo(bound) <= 0,
+            () ->
+                transport
+                    + ": detected after "
+                    + took.toMillis()
+                    + " ms, more than interval + jitter + ping_timeout\n"
+                    + app.dump());
+        app.awaitAfter(
+            dark,
+            l -> l.contains(" " + transport + " http") && l.contains("-> DISCONNECTED"),
+            Duration.ofSeconds(15),
+            transport + " declared disconnected");
       }
 
       Await.quiet(Duration.ofSeconds(4)); // the path stays dark for a while after detection
@@ -101,15 +132,26 @@ interface RecoveryScenarios {
       Instant recovered = back;
       for (String transport : TRANSPORTS) {
         AppProcess.Line line = app.awaitReconnected(back, transport, Duration.ofSeconds(30));
-        report("BLACKHOLE", transport + " reconnected " + Duration.between(back, line.at()).toMillis() + " ms after the path returned");
+        report(
+            "BLACKHOLE",
+            transport
+                + " reconnected "
+                + Duration.between(back, line.at()).toMillis()
+                + " ms after the path returned");
         recovered = line.at().isAfter(recovered) ? line.at() : recovered;
       }
 
       app.awaitExit(Duration.ofSeconds(90));
       Calls.assertAllOkAfter(app, recovered);
       for (String server : SERVERS) {
-        List<Calls.Call> during = Calls.of(app, server).stream().filter(c -> c.start().isAfter(dark) && c.end().isBefore(back)).collect(Collectors.toList());
-        assertTrue(during.stream().noneMatch(Calls.Call::ok), () -> server + ": no call gets through the blackhole (the fault is real)\n" + app.dump());
+        List<Calls.Call> during =
+            Calls.of(app, server).stream()
+                .filter(c -> c.start().isAfter(dark) && c.end().isBefore(back))
+                .collect(Collectors.toList());
+        assertTrue(
+            during.stream().noneMatch(Calls.Call::ok),
+            () ->
+                server + ": no call gets through the blackhole (the fault is real)\n" + app.dump());
       }
       Secrets.assertNoneIn(app);
     }
@@ -125,14 +167,21 @@ interface RecoveryScenarios {
   default void rejectedCredentials() throws Exception {
     double capSeconds = 4;
     try (Rig rig = new Rig(0, 0);
-        AppProcess app = app().start("auth", "interval=5,backoff_max=4,log_level=debug", rig, "3s", 12, "3s")) {
+        AppProcess app =
+            app().start("auth", "interval=5,backoff_max=4,log_level=debug", rig, "3s", 12, "3s")) {
       Calls.awaitFirstOk(app);
 
       Instant rejected = Instant.now();
       rig.server.setRejectAll(true);
       rig.server.restart();
       for (String transport : TRANSPORTS) {
-        app.awaitAfter(rejected, l -> l.contains(" " + transport + " http") && l.contains("rejects the application's credentials"), Duration.ofSeconds(20), transport + ": the auth warning");
+        app.awaitAfter(
+            rejected,
+            l ->
+                l.contains(" " + transport + " http")
+                    && l.contains("rejects the application's credentials"),
+            Duration.ofSeconds(20),
+            transport + ": the auth warning");
       }
       Await.quiet(Duration.ofSeconds(13)); // the credentials stay rejected for a while
       rig.server.setRejectAll(false);
@@ -142,14 +191,24 @@ interface RecoveryScenarios {
       for (String transport : TRANSPORTS) {
         AppProcess.Line line = app.awaitReconnected(accepted, transport, Duration.ofSeconds(15));
         Duration after = Duration.between(accepted, line.at());
-        report("AUTH", transport + " reconnected " + after.toMillis() + " ms after the server accepted the token again");
-        assertTrue(after.toMillis() <= capSeconds * 1.1 * 1000 + 1500, () -> transport + ": recovery waits at most one capped step\n" + app.dump());
+        report(
+            "AUTH",
+            transport
+                + " reconnected "
+                + after.toMillis()
+                + " ms after the server accepted the token again");
+        assertTrue(
+            after.toMillis() <= capSeconds * 1.1 * 1000 + 1500,
+            () -> transport + ": recovery waits at most one capped step\n" + app.dump());
         recovered = line.at().isAfter(recovered) ? line.at() : recovered;
 
         List<Instant> attempts =
             app.lines().stream()
                 .filter(l -> l.at().isAfter(rejected) && l.at().isBefore(line.at()))
-                .filter(l -> l.text().contains(" " + transport + " http") && l.text().contains("-> RECONNECTING (attempt"))
+                .filter(
+                    l ->
+                        l.text().contains(" " + transport + " http")
+                            && l.text().contains("-> RECONNECTING (attempt"))
                 .map(AppProcess::loggedAt) // the agent's own clock, not when the test read the line
                 .collect(Collectors.toList());
         List<Long> gaps = new ArrayList<>();
@@ -157,15 +216,24 @@ interface RecoveryScenarios {
           gaps.add(Duration.between(attempts.get(i - 1), attempts.get(i)).toMillis());
         }
         report("AUTH", transport + " attempts=" + attempts.size() + " gaps_ms=" + gaps);
-        assertTrue(attempts.size() >= 4, () -> transport + ": several attempts while rejected\n" + app.dump());
+        assertTrue(
+            attempts.size() >= 4,
+            () -> transport + ": several attempts while rejected\n" + app.dump());
         // The first attempt may follow the failure at once, before the 401 is known; then failed
         // attempts wait for the cap. The last, successful attempt may come early: traffic of the
         // application's own that succeeds is taken as a sign to try at once.
         for (long gap : gaps.subList(1, gaps.size() - 1)) {
-          assertTrue(gap >= capSeconds * 0.9 * 1000 - 100, () -> transport + ": attempts spaced at the cap, got gaps " + gaps + "\n" + app.dump());
+          assertTrue(
+              gap >= capSeconds * 0.9 * 1000 - 100,
+              () ->
+                  transport + ": attempts spaced at the cap, got gaps " + gaps + "\n" + app.dump());
         }
-        List<String> warnings = app.matching("rejects the application's credentials").stream().filter(l -> l.contains(" " + transport + " http")).collect(Collectors.toList());
-        assertEquals(1, warnings.size(), () -> transport + ": exactly one auth warning\n" + app.dump());
+        List<String> warnings =
+            app.matching("rejects the application's credentials").stream()
+                .filter(l -> l.contains(" " + transport + " http"))
+                .collect(Collectors.toList());
+        assertEquals(
+            1, warnings.size(), () -> transport + ": exactly one auth warning\n" + app.dump());
       }
 
       app.awaitExit(Duration.ofSeconds(90));

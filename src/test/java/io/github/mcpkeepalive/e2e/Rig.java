@@ -29,7 +29,13 @@ final class Rig implements AutoCloseable {
     args.add("--server");
     args.add("name=sse,transport=sse,token=" + TOKEN + ",url=" + base() + "/sse");
     args.add("--server");
-    args.add("name=http,transport=streamable,token=" + TOKEN + ",url=" + base() + "/mcp?api_key=" + QUERY_SECRET);
+    args.add(
+        "name=http,transport=streamable,token="
+            + TOKEN
+            + ",url="
+            + base()
+            + "/mcp?api_key="
+            + QUERY_SECRET);
     args.add("--every");
     args.add(every);
     args.add("--calls");

@@ -15,7 +15,12 @@ final class Secrets {
     assertTrue(!agent.isEmpty(), "the agent logged something");
     List<String> leaks =
         agent.stream()
-            .filter(l -> l.contains(Rig.TOKEN) || l.contains(Rig.QUERY_SECRET) || l.contains("sessionId=") || l.toLowerCase().contains("bearer "))
+            .filter(
+                l ->
+                    l.contains(Rig.TOKEN)
+                        || l.contains(Rig.QUERY_SECRET)
+                        || l.contains("sessionId=")
+                        || l.toLowerCase().contains("bearer "))
             .collect(Collectors.toList());
     assertTrue(leaks.isEmpty(), () -> "secrets in agent output: " + leaks);
   }

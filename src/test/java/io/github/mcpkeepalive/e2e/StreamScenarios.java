@@ -29,20 +29,40 @@ interface StreamScenarios {
     try (Rig rig = new Rig(7_000, 10_000);
         AppProcess app = app().start("idle-cut", "interval=5", rig, "12s", 4, "5s")) {
       for (String transport : RecoveryScenarios.TRANSPORTS) {
-        app.await(l -> l.contains("INFO discovered") && l.contains(" " + transport + " ") && l.contains("[" + app().library + "]"), Duration.ofSeconds(60), transport + " discovered as " + app().library);
+        app.await(
+            l ->
+                l.contains("INFO discovered")
+                    && l.contains(" " + transport + " ")
+                    && l.contains("[" + app().library + "]"),
+            Duration.ofSeconds(60),
+            transport + " discovered as " + app().library);
       }
-      assertEquals(0, app.awaitExit(Duration.ofSeconds(120)), () -> "every call succeeds with the agent\n" + app.dump());
+      assertEquals(
+          0,
+          app.awaitExit(Duration.ofSeconds(120)),
+          () -> "every call succeeds with the agent\n" + app.dump());
       for (String server : RecoveryScenarios.SERVERS) {
         Calls.Summary s = Calls.summary(app, server);
         assertEquals(4, s.ok(), () -> server + ": every call succeeds\n" + app.dump());
         if (app().seesNotifications) {
-          assertTrue(s.notifications() >= 3, () -> server + ": notifications keep arriving, got " + s.notifications() + "\n" + app.dump());
+          assertTrue(
+              s.notifications() >= 3,
+              () ->
+                  server
+                      + ": notifications keep arriving, got "
+                      + s.notifications()
+                      + "\n"
+                      + app.dump());
         }
       }
       // the legacy SSE stream carries the session: kept busy by pings, it is never cut
-      assertTrue(app.matching(" sse http").stream().noneMatch(l -> l.contains("-> DISCONNECTED")), () -> "the SSE session survives\n" + app.dump());
+      assertTrue(
+          app.matching(" sse http").stream().noneMatch(l -> l.contains("-> DISCONNECTED")),
+          () -> "the SSE session survives\n" + app.dump());
       assertTrue(rig.proxy.idleCuts() >= 1, "the proxy did cut idle connections");
-      assertTrue(app.agentLines().stream().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")), () -> "no agent warning\n" + app.dump());
+      assertTrue(
+          app.agentLines().stream().noneMatch(l -> l.contains(" WARN ") || l.contains(" ERROR ")),
+          () -> "no agent warning\n" + app.dump());
       Secrets.assertNoneIn(app);
     }
   }
@@ -60,14 +80,22 @@ interface StreamScenarios {
 
       app.awaitExit(Duration.ofSeconds(90));
       for (String server : RecoveryScenarios.SERVERS) {
-        List<Calls.Call> after = Calls.of(app, server).stream().filter(c -> c.start().isAfter(back)).collect(Collectors.toList());
-        assertTrue(after.size() >= 5, () -> server + ": enough calls after the restart\n" + app.dump());
+        List<Calls.Call> after =
+            Calls.of(app, server).stream()
+                .filter(c -> c.start().isAfter(back))
+                .collect(Collectors.toList());
+        assertTrue(
+            after.size() >= 5, () -> server + ": enough calls after the restart\n" + app.dump());
         List<Calls.Call> failed = after.stream().filter(c -> !c.ok()).collect(Collectors.toList());
-        assertEquals(List.of(), failed, () -> server + ": every call after the server is back succeeds\n" + app.dump());
+        assertEquals(
+            List.of(),
+            failed,
+            () -> server + ": every call after the server is back succeeds\n" + app.dump());
       }
       for (String transport : RecoveryScenarios.TRANSPORTS) {
         assertFalse(
-            app.matching(" " + transport + " http").stream().noneMatch(l -> l.contains("-> CONNECTED (session re-initialized")),
+            app.matching(" " + transport + " http").stream()
+                .noneMatch(l -> l.contains("-> CONNECTED (session re-initialized")),
             () -> transport + ": the agent reports the reconnection\n" + app.dump());
       }
       Secrets.assertNoneIn(app);

@@ -55,7 +55,10 @@ public final class Cli {
 
   /** Runs a command; returns the exit code (0 ok, 1 failed, 2 bad usage). */
   int run(String[] args) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || args[0].equals("help")) {
       (args.length == 0 ? err : out).println(USAGE);
       return args.length == 0 ? 2 : 0;
     }
@@ -97,7 +100,13 @@ public final class Cli {
     try {
       return command.equals("status") ? status(vm, pid) : attach(vm, pid, agentArgs);
     } catch (Exception e) {
-      err.println(command + ": JVM " + pid + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      err.println(
+          command
+              + ": JVM "
+              + pid
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       return 1;
     } finally {
       try {
@@ -129,17 +138,30 @@ public final class Cli {
     Optional<String> owner = process.get().info().user();
     if (owner.isPresent() && !owner.get().equals(me) && !"root".equals(me)) {
       throw new CliException(
-          "JVM " + pid + " runs as user " + owner.get() + " and this command as " + me + "; the Attach API only connects a user to its own JVMs: run the command as " + owner.get());
+          "JVM "
+              + pid
+              + " runs as user "
+              + owner.get()
+              + " and this command as "
+              + me
+              + "; the Attach API only connects a user to its own JVMs: run the command as "
+              + owner.get());
     }
     try {
       return VirtualMachine.attach(Long.toString(pid));
     } catch (AttachNotSupportedException e) {
       String msg = String.valueOf(e.getMessage());
       if (msg.contains("does not support the attach mechanism")) {
-        throw new CliException("JVM " + pid + " has attach disabled (-XX:+DisableAttachMechanism); start it with -javaagent:mcp-keepalive-agent.jar instead");
+        throw new CliException(
+            "JVM "
+                + pid
+                + " has attach disabled (-XX:+DisableAttachMechanism); start it with -javaagent:mcp-keepalive-agent.jar instead");
       }
       boolean java = process.get().info().command().map(c -> c.contains("java")).orElse(true);
-      throw new CliException(java ? "cannot attach to JVM " + pid + ": " + msg : "process " + pid + " is not a Java VM");
+      throw new CliException(
+          java
+              ? "cannot attach to JVM " + pid + ": " + msg
+              : "process " + pid + " is not a Java VM");
     } catch (IOException e) {
       throw new CliException("cannot attach to JVM " + pid + ": " + e.getMessage());
     }
@@ -149,17 +171,30 @@ public final class Cli {
     Properties props = vm.getSystemProperties();
     String loaded = props.getProperty(KeepaliveAgent.LOADED_PROPERTY);
     if (loaded != null) {
-      out.println("mcp-keepalive-agent " + loaded + " is already running in JVM " + pid + "; nothing to do");
+      out.println(
+          "mcp-keepalive-agent "
+              + loaded
+              + " is already running in JVM "
+              + pid
+              + "; nothing to do");
       return 0;
     }
     vm.loadAgent(ownJar(), agentArgs.isEmpty() ? null : agentArgs);
     String now = vm.getSystemProperties().getProperty(KeepaliveAgent.LOADED_PROPERTY);
     if (now == null) {
-      err.println("attach: the agent was loaded into JVM " + pid + " but did not start; see that JVM's standard error for the reason");
+      err.println(
+          "attach: the agent was loaded into JVM "
+              + pid
+              + " but did not start; see that JVM's standard error for the reason");
       return 1;
     }
     out.println(
-        "mcp-keepalive-agent " + now + " attached to JVM " + pid + (agentArgs.isEmpty() ? "" : " with " + agentArgs) + "; existing MCP clients are taken over at their next request; its log goes to that JVM's standard error");
+        "mcp-keepalive-agent "
+            + now
+            + " attached to JVM "
+            + pid
+            + (agentArgs.isEmpty() ? "" : " with " + agentArgs)
+            + "; existing MCP clients are taken over at their next request; its log goes to that JVM's standard error");
     return 0;
   }
 
@@ -167,7 +202,8 @@ public final class Cli {
     try {
       Path jar = Path.of(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (!jar.toString().endsWith(".jar")) {
-        throw new CliException("run this command from the agent jar (java -jar mcp-keepalive-agent.jar)");
+        throw new CliException(
+            "run this command from the agent jar (java -jar mcp-keepalive-agent.jar)");
       }
       return jar.toAbsolutePath().toString();
     } catch (java.net.URISyntaxException e) {
@@ -178,7 +214,13 @@ public final class Cli {
   private int status(VirtualMachine vm, long pid) throws Exception {
     String loaded = vm.getSystemProperties().getProperty(KeepaliveAgent.LOADED_PROPERTY);
     if (loaded == null) {
-      out.println("JVM " + pid + ": mcp-keepalive-agent is not running there; load it with: java -jar " + new File(ownJarOrName()).getName() + " attach " + pid);
+      out.println(
+          "JVM "
+              + pid
+              + ": mcp-keepalive-agent is not running there; load it with: java -jar "
+              + new File(ownJarOrName()).getName()
+              + " attach "
+              + pid);
       return 1;
     }
     String address = vm.startLocalManagementAgent();
@@ -186,12 +228,18 @@ public final class Cli {
       MBeanServerConnection mbs = connector.getMBeanServerConnection();
       ObjectName agentName = new ObjectName(JmxPublisher.AGENT_NAME);
       // the agent publishes its beans a few seconds after it discovers the first connection
-      long deadline = System.nanoTime() + JmxPublisher.PUBLISH_DELAY_NANOS + TimeUnit.SECONDS.toNanos(2);
+      long deadline =
+          System.nanoTime() + JmxPublisher.PUBLISH_DELAY_NANOS + TimeUnit.SECONDS.toNanos(2);
       while (!mbs.isRegistered(agentName) && System.nanoTime() < deadline) {
         Thread.sleep(200); // polling the target JVM, bounded by the deadline
       }
       if (!mbs.isRegistered(agentName)) {
-        out.println("JVM " + pid + ": mcp-keepalive-agent " + loaded + " running; no MCP connection discovered yet");
+        out.println(
+            "JVM "
+                + pid
+                + ": mcp-keepalive-agent "
+                + loaded
+                + " running; no MCP connection discovered yet");
         return 0;
       }
       String config = (String) mbs.getAttribute(agentName, "Configuration");
@@ -204,13 +252,56 @@ public final class Cli {
           counts.add(cd.get("key") + "=" + n);
         }
       }
-      Set<ObjectName> names = new TreeSet<>((a, b) -> compareIds(a.getKeyProperty("name"), b.getKeyProperty("name")));
-      names.addAll(mbs.queryNames(new ObjectName(JmxPublisher.DOMAIN + ":type=Connection,*"), null));
-      out.println("JVM " + pid + ": mcp-keepalive-agent " + loaded + ", " + config + "; " + names.size() + " connection(s)" + (counts.isEmpty() ? "" : ": " + String.join(" ", counts)));
-      out.println("classes: " + mbs.getAttribute(agentName, "ClassesSeen") + " loaded since the agent started, " + mbs.getAttribute(agentName, "ClassesExamined") + " of them examined for instrumentation");
-      String[] columns = {"Id", "Name", "Transport", "State", "MillisInState", "PingsSent", "PingsFailed", "LastPingRttMillis", "ReconnectAttempts", "ReconnectSuccesses", "LastErrorClass", "Url"};
+      Set<ObjectName> names =
+          new TreeSet<>((a, b) -> compareIds(a.getKeyProperty("name"), b.getKeyProperty("name")));
+      names.addAll(
+          mbs.queryNames(new ObjectName(JmxPublisher.DOMAIN + ":type=Connection,*"), null));
+      out.println(
+          "JVM "
+              + pid
+              + ": mcp-keepalive-agent "
+              + loaded
+              + ", "
+              + config
+              + "; "
+              + names.size()
+              + " connection(s)"
+              + (counts.isEmpty() ? "" : ": " + String.join(" ", counts)));
+      out.println(
+          "classes: "
+              + mbs.getAttribute(agentName, "ClassesSeen")
+              + " loaded since the agent started, "
+              + mbs.getAttribute(agentName, "ClassesExamined")
+              + " of them examined for instrumentation");
+      String[] columns = {
+        "Id",
+        "Name",
+        "Transport",
+        "State",
+        "MillisInState",
+        "PingsSent",
+        "PingsFailed",
+        "LastPingRttMillis",
+        "ReconnectAttempts",
+        "ReconnectSuccesses",
+        "LastErrorClass",
+        "Url"
+      };
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "NAME", "TRANSPORT", "STATE", "FOR", "PINGS", "FAILED", "RTT", "RECONNECTS", "LAST ERROR", "URL"});
+      rows.add(
+          new String[] {
+            "ID",
+            "NAME",
+            "TRANSPORT",
+            "STATE",
+            "FOR",
+            "PINGS",
+            "FAILED",
+            "RTT",
+            "RECONNECTS",
+            "LAST ERROR",
+            "URL"
+          });
       for (ObjectName n : names) {
         AttributeList list = mbs.getAttributes(n, columns);
         Map<String, Object> a = new java.util.HashMap<>();
@@ -222,7 +313,8 @@ public final class Cli {
               dash(str(a.get("Name"))),
               str(a.get("Transport")),
               str(a.get("State")),
-              String.format(Locale.ROOT, "%.1fs", ((Long) a.getOrDefault("MillisInState", 0L)) / 1000.0),
+              String.format(
+                  Locale.ROOT, "%.1fs", ((Long) a.getOrDefault("MillisInState", 0L)) / 1000.0),
               str(a.get("PingsSent")),
               str(a.get("PingsFailed")),
               rtt < 0 ? "-" : rtt + "ms",

@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The agent's entry point: {@code -javaagent:mcp-keepalive-agent.jar[=key=value,…]}, or a late
- * attach. It reads the configuration, starts the one scheduler thread and registers the weaver.
- * Any failure here is logged and leaves the application running as if the agent were absent.
+ * attach. It reads the configuration, starts the one scheduler thread and registers the weaver. Any
+ * failure here is logged and leaves the application running as if the agent were absent.
  */
 public final class KeepaliveAgent {
 
@@ -58,7 +58,8 @@ public final class KeepaliveAgent {
       config.warnings.forEach(Log::warn);
       config.errors.forEach(Log::error);
       if (!config.errors.isEmpty()) {
-        Log.error("agent disabled because of the configuration error(s) above; the application runs without keepalive");
+        Log.error(
+            "agent disabled because of the configuration error(s) above; the application runs without keepalive");
         return;
       }
       if (!settings.enabled) {
@@ -66,17 +67,24 @@ public final class KeepaliveAgent {
         return;
       }
       DaemonScheduler scheduler = new DaemonScheduler();
-      KeepaliveEngine engine = new KeepaliveEngine(settings, Ticker.SYSTEM, scheduler, () -> ThreadLocalRandom.current().nextDouble());
-      List<LibraryInstrumentation> libraries = List.of(McpSdkInstrumentation.INSTANCE, Langchain4jInstrumentation.INSTANCE);
+      KeepaliveEngine engine =
+          new KeepaliveEngine(
+              settings, Ticker.SYSTEM, scheduler, () -> ThreadLocalRandom.current().nextDouble());
+      List<LibraryInstrumentation> libraries =
+          List.of(McpSdkInstrumentation.INSTANCE, Langchain4jInstrumentation.INSTANCE);
       StringBuilder described = new StringBuilder();
       for (LibraryInstrumentation l : libraries) {
         described.append(described.length() == 0 ? "" : " and ").append(l.description());
       }
       Weaver weaver = new Weaver(libraries);
       AgentRuntime.setEngine(engine);
-      engine.setListener(new JmxPublisher(engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
+      engine.setListener(
+          new JmxPublisher(
+              engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
       weaver.install(inst);
-      System.setProperty(LOADED_PROPERTY, version); // lets the status command tell "not loaded" from "no connection yet"
+      System.setProperty(
+          LOADED_PROPERTY,
+          version); // lets the status command tell "not loaded" from "no connection yet"
       Log.info(
           "mcp-keepalive-agent "
               + version
@@ -89,7 +97,8 @@ public final class KeepaliveAgent {
               + " ms");
     } catch (Throwable t) {
       AgentRuntime.setEngine(null);
-      Log.error("agent failed to start, the application runs without keepalive: " + Redact.error(t));
+      Log.error(
+          "agent failed to start, the application runs without keepalive: " + Redact.error(t));
     }
   }
 

@@ -40,7 +40,8 @@ import net.bytebuddy.pool.TypePool;
  */
 final class Weaver implements ClassFileTransformer {
 
-  private final Map<String, LibraryInstrumentation> targets = new HashMap<>(); // by internal name: a/b/C
+  private final Map<String, LibraryInstrumentation> targets =
+      new HashMap<>(); // by internal name: a/b/C
   private final Map<String, AsmVisitorWrapper> wrappers = new ConcurrentHashMap<>();
   // Plain atomics: transform() runs inside the loading of any JDK class too, so the path for a
   // class that is not a target must use nothing that could itself need a class loaded (a
@@ -69,7 +70,11 @@ final class Weaver implements ClassFileTransformer {
       try {
         inst.retransformClasses(c);
       } catch (Throwable t) {
-        Log.warn("could not instrument the already loaded " + c.getName() + ", left unchanged: " + Redact.error(t));
+        Log.warn(
+            "could not instrument the already loaded "
+                + c.getName()
+                + ", left unchanged: "
+                + Redact.error(t));
       }
     }
   }
@@ -85,7 +90,13 @@ final class Weaver implements ClassFileTransformer {
   }
 
   @Override
-  public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String className,
+      Class<?> redefined,
+      ProtectionDomain domain,
+      byte[] bytes) {
     seen.incrementAndGet();
     LibraryInstrumentation library = className == null ? null : targets.get(className);
     if (library == null) {
@@ -97,25 +108,39 @@ final class Weaver implements ClassFileTransformer {
     try {
       range = library.moduleFor(loader); // checks the library's references once per class loader
       if (range == null || !range.typeNames().contains(name)) {
-        return null; // left alone (logged once, with why), or a class only another version range weaves
+        return null; // left alone (logged once, with why), or a class only another version range
+        // weaves
       }
       long start = System.nanoTime();
       InstrumentationModule m = range;
-      byte[] woven = weave(name, wrappers.computeIfAbsent(m.name() + "/" + name, k -> wrapper(m.adviceFor(name))), loader, bytes);
+      byte[] woven =
+          weave(
+              name,
+              wrappers.computeIfAbsent(m.name() + "/" + name, k -> wrapper(m.adviceFor(name))),
+              loader,
+              bytes);
       Log.debug("instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return woven;
     } catch (Throwable t) {
       if (range != null) {
         library.abandon(loader, "could not instrument " + name + ": " + Redact.error(t));
       } else {
-        Log.once(Log.Level.WARN, "transform-" + name, "could not instrument " + name + ", left unchanged: " + Redact.error(t));
+        Log.once(
+            Log.Level.WARN,
+            "transform-" + name,
+            "could not instrument " + name + ", left unchanged: " + Redact.error(t));
       }
       return null;
     }
   }
 
   @Override
-  public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
+  public byte[] transform(
+      ClassLoader loader,
+      String className,
+      Class<?> redefined,
+      ProtectionDomain domain,
+      byte[] bytes) {
     return transform(null, loader, className, redefined, domain, bytes);
   }
 
@@ -123,17 +148,28 @@ final class Weaver implements ClassFileTransformer {
   static AsmVisitorWrapper wrapper(List<InstrumentationModule.On> advice) {
     AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
     for (InstrumentationModule.On on : advice) {
-      methods = methods.invokable(on.methods(), on.enter() == on.exit() ? Advice.to(on.enter()) : Advice.to(on.enter(), on.exit()));
+      methods =
+          methods.invokable(
+              on.methods(),
+              on.enter() == on.exit() ? Advice.to(on.enter()) : Advice.to(on.enter(), on.exit()));
     }
     return methods;
   }
 
-  /** Weaves {@code wrapper} into the class {@code name} given by {@code bytes}; returns the new bytes. */
+  /**
+   * Weaves {@code wrapper} into the class {@code name} given by {@code bytes}; returns the new
+   * bytes.
+   */
   static byte[] weave(String name, AsmVisitorWrapper wrapper, ClassLoader loader, byte[] bytes) {
     ClassFileLocator locator =
         new ClassFileLocator.Compound(
-            ClassFileLocator.Simple.of(name, bytes), loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
-    TypePool pool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
+            ClassFileLocator.Simple.of(name, bytes),
+            loader == null
+                ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                : ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool =
+        new TypePool.Default.WithLazyResolution(
+            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
     TypeDescription type = pool.describe(name).resolve();
     ClassFileVersion version = ClassFileVersion.ofClassFile(bytes);
     int writerFlags = wrapper.mergeWriter(AsmVisitorWrapper.NO_FLAGS);
@@ -141,8 +177,22 @@ final class Weaver implements ClassFileTransformer {
     ClassReader reader = new ClassReader(bytes);
     ClassWriter writer = new ClassWriter(reader, writerFlags);
     Implementation.Context context =
-        Implementation.Context.Disabled.Factory.INSTANCE.make(type, new AuxiliaryType.NamingStrategy.Suffixing("mcpKeepalive"), TypeInitializer.None.INSTANCE, version, version);
-    ClassVisitor visitor = wrapper.wrap(type, writer, context, pool, type.getDeclaredFields(), type.getDeclaredMethods(), writerFlags, readerFlags);
+        Implementation.Context.Disabled.Factory.INSTANCE.make(
+            type,
+            new AuxiliaryType.NamingStrategy.Suffixing("mcpKeepalive"),
+            TypeInitializer.None.INSTANCE,
+            version,
+            version);
+    ClassVisitor visitor =
+        wrapper.wrap(
+            type,
+            writer,
+            context,
+            pool,
+            type.getDeclaredFields(),
+            type.getDeclaredMethods(),
+            writerFlags,
+            readerFlags);
     reader.accept(visitor, readerFlags);
     return writer.toByteArray();
   }

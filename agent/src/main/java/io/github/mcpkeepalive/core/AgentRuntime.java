@@ -27,11 +27,14 @@ public final class AgentRuntime {
   public static <D extends ConnectionDriver> Managed<D> managed(Object key, Class<D> driverType) {
     KeepaliveEngine e = engine;
     Connection c = e == null || key == null ? null : e.find(key);
-    return c != null && driverType.isInstance(c.driver()) ? new Managed<>(e, c, driverType.cast(c.driver())) : null;
+    return c != null && driverType.isInstance(c.driver())
+        ? new Managed<>(e, c, driverType.cast(c.driver()))
+        : null;
   }
 
   /** A managed connection as a hook finds it: the engine to tell, the connection, its driver. */
-  public record Managed<D extends ConnectionDriver>(KeepaliveEngine engine, Connection connection, D driver) {}
+  public record Managed<D extends ConnectionDriver>(
+      KeepaliveEngine engine, Connection connection, D driver) {}
 
   /**
    * A message was read on the connection registered for {@code key} (a transport): the hook every
@@ -53,6 +56,14 @@ public final class AgentRuntime {
    * and the application thread goes on unaffected.
    */
   public static void internalError(String library, String what, Throwable t) {
-    Log.once(Log.Level.WARN, library + "-internal-" + what + t.getClass().getName(), "internal error during " + what + " (" + library + " support), the application is unaffected: " + Redact.error(t));
+    Log.once(
+        Log.Level.WARN,
+        library + "-internal-" + what + t.getClass().getName(),
+        "internal error during "
+            + what
+            + " ("
+            + library
+            + " support), the application is unaffected: "
+            + Redact.error(t));
   }
 }

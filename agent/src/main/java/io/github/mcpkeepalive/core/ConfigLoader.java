@@ -59,7 +59,8 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  public static Result load(String agentArgs, Map<String, String> sysProps, Map<String, String> env) {
+  public static Result load(
+      String agentArgs, Map<String, String> sysProps, Map<String, String> env) {
     return new ConfigLoader().run(agentArgs, sysProps, env);
   }
 
@@ -81,14 +82,18 @@ public final class ConfigLoader {
     env.forEach(
         (k, v) -> {
           if (k.startsWith("MCP_KEEPALIVE_")) {
-            fromEnv.put(normalizeKey(k.substring("MCP_KEEPALIVE_".length())), new Value(v, "environment " + k));
+            fromEnv.put(
+                normalizeKey(k.substring("MCP_KEEPALIVE_".length())),
+                new Value(v, "environment " + k));
           }
         });
     Map<String, Value> fromProps = new LinkedHashMap<>();
     sysProps.forEach(
         (k, v) -> {
           if (k.startsWith("mcp.keepalive.")) {
-            fromProps.put(normalizeKey(k.substring("mcp.keepalive.".length())), new Value(v, "system property " + k));
+            fromProps.put(
+                normalizeKey(k.substring("mcp.keepalive.".length())),
+                new Value(v, "system property " + k));
           }
         });
     Map<String, Value> fromArgs = parseAgentArgs(agentArgs);
@@ -104,16 +109,27 @@ public final class ConfigLoader {
 
     for (String key : values.keySet()) {
       if (!KEYS.contains(key)) {
-        warnings.add("unknown configuration key '" + key + "' (from " + values.get(key).source + ") ignored; known keys: " + String.join(", ", new java.util.TreeSet<>(KEYS)));
+        warnings.add(
+            "unknown configuration key '"
+                + key
+                + "' (from "
+                + values.get(key).source
+                + ") ignored; known keys: "
+                + String.join(", ", new java.util.TreeSet<>(KEYS)));
       }
     }
 
     Settings d = Settings.defaults();
     boolean enabled = bool(values.get("enabled"), "enabled", true);
     long interval = seconds(values.get("interval"), "interval", 5, 300, d.intervalNanos);
-    long pingTimeout = seconds(values.get("ping_timeout"), "ping_timeout", 1, 120, d.pingTimeoutNanos);
-    int threshold = (int) integer(values.get("failure_threshold"), "failure_threshold", 1, 100, d.failureThreshold);
-    long backoffInitial = seconds(values.get("backoff_initial"), "backoff_initial", 0.1, 300, d.backoffInitialNanos);
+    long pingTimeout =
+        seconds(values.get("ping_timeout"), "ping_timeout", 1, 120, d.pingTimeoutNanos);
+    int threshold =
+        (int)
+            integer(
+                values.get("failure_threshold"), "failure_threshold", 1, 100, d.failureThreshold);
+    long backoffInitial =
+        seconds(values.get("backoff_initial"), "backoff_initial", 0.1, 300, d.backoffInitialNanos);
     long backoffMax = seconds(values.get("backoff_max"), "backoff_max", 1, 3600, d.backoffMaxNanos);
     double jitter = decimal(values.get("jitter"), "jitter", 0, 0.5, d.jitter);
     Log.Level level = d.logLevel;
@@ -127,14 +143,27 @@ public final class ConfigLoader {
       }
     }
     if (backoffMax < backoffInitial && values.containsKey("backoff_max")) {
-      invalid("backoff_max", values.get("backoff_max"), "at least backoff_initial (" + Settings.seconds(backoffInitial) + " s)");
+      invalid(
+          "backoff_max",
+          values.get("backoff_max"),
+          "at least backoff_initial (" + Settings.seconds(backoffInitial) + " s)");
     } else if (backoffMax < backoffInitial) {
       backoffMax = backoffInitial;
     }
     if (!errors.isEmpty()) {
       enabled = false;
     }
-    Settings s = new Settings(enabled, interval, pingTimeout, threshold, backoffInitial, backoffMax, jitter, level, servers);
+    Settings s =
+        new Settings(
+            enabled,
+            interval,
+            pingTimeout,
+            threshold,
+            backoffInitial,
+            backoffMax,
+            jitter,
+            level,
+            servers);
     return new Result(s, errors, warnings);
   }
 
@@ -163,7 +192,8 @@ public final class ConfigLoader {
       }
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        errors.add("invalid agent argument '" + part.trim() + "': expected key=value, e.g. interval=30");
+        errors.add(
+            "invalid agent argument '" + part.trim() + "': expected key=value, e.g. interval=30");
         continue;
       }
       String key = normalizeKey(part.substring(0, eq));
@@ -178,7 +208,14 @@ public final class ConfigLoader {
     try {
       root = Json.parse(Files.readString(path, StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
-      errors.add("cannot read config file '" + pathValue.text + "' (from " + pathValue.source + "): " + Redact.error(e) + "; expected a readable JSON file");
+      errors.add(
+          "cannot read config file '"
+              + pathValue.text
+              + "' (from "
+              + pathValue.source
+              + "): "
+              + Redact.error(e)
+              + "; expected a readable JSON file");
       return;
     }
     String source = "config file " + path.getFileName();
@@ -222,7 +259,9 @@ public final class ConfigLoader {
         }
       }
     } else {
-      errors.add(source + ": expected a JSON array of servers or an object with 'servers' or 'mcpServers'");
+      errors.add(
+          source
+              + ": expected a JSON array of servers or an object with 'servers' or 'mcpServers'");
     }
     for (int i = 0; i < rawServers.size(); i++) {
       ServerEntry entry = server(rawServers.get(i), source, i);
@@ -239,23 +278,46 @@ public final class ConfigLoader {
       return null;
     }
     Map<?, ?> m = (Map<?, ?>) raw;
-    String label = source + " server #" + (index + 1) + (m.get("name") != null ? " '" + m.get("name") + "'" : "");
+    String label =
+        source
+            + " server #"
+            + (index + 1)
+            + (m.get("name") != null ? " '" + m.get("name") + "'" : "");
     Object url = m.get("url");
     if (!(url instanceof String) || ((String) url).isBlank()) {
-      warnings.add(label + ": no 'url' (stdio servers have none): entry ignored, nothing to keep alive over HTTP");
+      warnings.add(
+          label
+              + ": no 'url' (stdio servers have none): entry ignored, nothing to keep alive over HTTP");
       return null;
     }
     try {
       java.net.URI u = java.net.URI.create(((String) url).trim());
-      if (u.getScheme() == null || u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+      if (u.getScheme() == null
+          || u.getHost() == null
+          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
         throw new IllegalArgumentException("not http(s)");
       }
     } catch (IllegalArgumentException e) {
-      warnings.add(label + ": invalid value for 'url': '" + Redact.url((String) url) + "', accepted: an absolute http:// or https:// URL; entry disabled");
+      warnings.add(
+          label
+              + ": invalid value for 'url': '"
+              + Redact.url((String) url)
+              + "', accepted: an absolute http:// or https:// URL; entry disabled");
       return null;
     }
     for (Object k : m.keySet()) {
-      if (!Set.of("name", "url", "type", "keepalive_interval", "headers", "enabled", "transport", "command", "args", "env").contains(String.valueOf(k))) {
+      if (!Set.of(
+              "name",
+              "url",
+              "type",
+              "keepalive_interval",
+              "headers",
+              "enabled",
+              "transport",
+              "command",
+              "args",
+              "env")
+          .contains(String.valueOf(k))) {
         warnings.add(label + ": unknown field '" + k + "' ignored");
       }
     }
@@ -264,7 +326,11 @@ public final class ConfigLoader {
     if (typeRaw != null) {
       type = ServerEntry.normalizeType(String.valueOf(typeRaw));
       if (!type.equals("sse") && !type.equals("streamable")) {
-        warnings.add(label + ": invalid value for 'type': '" + typeRaw + "', accepted: sse, streamable (also http, streamable-http); entry disabled");
+        warnings.add(
+            label
+                + ": invalid value for 'type': '"
+                + typeRaw
+                + "', accepted: sse, streamable (also http, streamable-http); entry disabled");
         return null;
       }
     }
@@ -273,7 +339,11 @@ public final class ConfigLoader {
     if (iv != null) {
       Double s = durationSeconds(String.valueOf(iv));
       if (s == null || s < 5 || s > 300) {
-        warnings.add(label + ": invalid value for 'keepalive_interval': '" + iv + "', accepted: 5 to 300 seconds (30, \"30s\", \"2m\"); entry disabled");
+        warnings.add(
+            label
+                + ": invalid value for 'keepalive_interval': '"
+                + iv
+                + "', accepted: 5 to 300 seconds (30, \"30s\", \"2m\"); entry disabled");
         return null;
       }
       interval = (long) (s * 1e9);
@@ -283,23 +353,38 @@ public final class ConfigLoader {
     if (en != null) {
       if (en instanceof Boolean) {
         enabled = (Boolean) en;
-      } else if ("true".equalsIgnoreCase(String.valueOf(en)) || "false".equalsIgnoreCase(String.valueOf(en))) {
+      } else if ("true".equalsIgnoreCase(String.valueOf(en))
+          || "false".equalsIgnoreCase(String.valueOf(en))) {
         enabled = Boolean.parseBoolean(String.valueOf(en));
       } else {
-        warnings.add(label + ": invalid value for 'enabled': '" + en + "', accepted: true or false; entry disabled");
+        warnings.add(
+            label
+                + ": invalid value for 'enabled': '"
+                + en
+                + "', accepted: true or false; entry disabled");
         return null;
       }
     }
     Object headers = m.get("headers");
     if (headers != null && !(headers instanceof Map)) {
-      warnings.add(label + ": 'headers' must be an object; ignored (header values are never logged)");
+      warnings.add(
+          label + ": 'headers' must be an object; ignored (header values are never logged)");
     }
     Object name = m.get("name");
-    return new ServerEntry(name == null ? null : String.valueOf(name), ((String) url).trim(), type, interval, enabled);
+    return new ServerEntry(
+        name == null ? null : String.valueOf(name), ((String) url).trim(), type, interval, enabled);
   }
 
   private void invalid(String key, Value v, String accepted) {
-    errors.add("invalid value for '" + key + "' (from " + v.source + "): '" + v.text + "', accepted: " + accepted);
+    errors.add(
+        "invalid value for '"
+            + key
+            + "' (from "
+            + v.source
+            + "): '"
+            + v.text
+            + "', accepted: "
+            + accepted);
   }
 
   private boolean bool(Value v, String key, boolean dflt) {
@@ -323,7 +408,13 @@ public final class ConfigLoader {
     }
     Double s = durationSeconds(v.text);
     if (s == null || s < min || s > max) {
-      invalid(key, v, fmt(min) + " to " + fmt(max) + " seconds (a number of seconds, or with a unit: 500ms, 30s, 2m)");
+      invalid(
+          key,
+          v,
+          fmt(min)
+              + " to "
+              + fmt(max)
+              + " seconds (a number of seconds, or with a unit: 500ms, 30s, 2m)");
       return dflt;
     }
     return (long) (s * 1e9);

@@ -33,12 +33,16 @@ public final class Connection {
   long generation;
   boolean authReported;
   int suspectEvents;
+
   /** The application objects this connection is found by, held weakly; removed when it closes. */
   private final List<WeakReference<Object>> keys = new ArrayList<>(4);
+
   /** How late the last idle ping was sent, against its due time (for the scale benchmark). */
   volatile long lastPingLatenessNanos;
+
   /** Requests of the application waiting for the connection to be re-established. */
   final List<CompletableFuture<Void>> waiters = new ArrayList<>();
+
   FailureKind lastFailure;
   volatile String lastError;
 
@@ -49,7 +53,15 @@ public final class Connection {
   volatile long reconnectsAttempted;
   volatile long reconnectsSucceeded;
 
-  Connection(long id, String name, String library, String transport, String url, long intervalNanos, ConnectionDriver driver, long now) {
+  Connection(
+      long id,
+      String name,
+      String library,
+      String transport,
+      String url,
+      long intervalNanos,
+      ConnectionDriver driver,
+      long now) {
     this.id = id;
     this.name = name;
     this.library = library;

@@ -13,8 +13,8 @@ public interface ConnectionDriver {
   CompletableFuture<?> ping();
 
   /**
-   * Re-establishes the connection and re-initializes the MCP session inside the same client
-   * object; completes when the session answers again.
+   * Re-establishes the connection and re-initializes the MCP session inside the same client object;
+   * completes when the session answers again.
    *
    * @param cause what broke the connection, so the driver can choose how much to reset
    */

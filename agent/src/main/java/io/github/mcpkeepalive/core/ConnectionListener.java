@@ -1,6 +1,8 @@
 package io.github.mcpkeepalive.core;
 
-/** Told on the scheduler thread when a connection appears and when it is closed (status tooling). */
+/**
+ * Told on the scheduler thread when a connection appears and when it is closed (status tooling).
+ */
 public interface ConnectionListener {
 
   void registered(Connection c);

@@ -25,7 +25,8 @@ public final class DaemonScheduler implements TaskScheduler {
 
   @Override
   public Cancellable schedule(Runnable task, long delayNanos) {
-    ScheduledFuture<?> f = executor.schedule(guard(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> f =
+        executor.schedule(guard(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
     return () -> f.cancel(false);
   }
 

@@ -15,7 +15,8 @@ public final class FailureClassifier {
 
   private static final int MAX_DEPTH = 32;
   private static final Pattern STATUS =
-      Pattern.compile("(?i)(?:status(?: code)?|http(?: code)?|code|response|stream)[^0-9]{0,20}\\b([1-5][0-9]{2})\\b");
+      Pattern.compile(
+          "(?i)(?:status(?: code)?|http(?: code)?|code|response|stream)[^0-9]{0,20}\\b([1-5][0-9]{2})\\b");
 
   private FailureClassifier() {}
 
@@ -27,7 +28,9 @@ public final class FailureClassifier {
     FailureKind found = null;
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     Throwable t = failure;
-    for (int depth = 0; t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null; depth++) {
+    for (int depth = 0;
+        t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null;
+        depth++) {
       FailureKind kind = classifyOne(t, sessionIdSent);
       if (kind != null && (found == null || priority(kind) > priority(found))) {
         found = kind;

@@ -10,7 +10,9 @@ public enum FailureKind {
   UNREACHABLE("unreachable"),
   /** No answer in time: a blackholed path or an overloaded server. */
   TIMEOUT("timeout"),
-  /** The server no longer knows the session (404, or 400 on a request that carried a session id). */
+  /**
+   * The server no longer knows the session (404, or 400 on a request that carried a session id).
+   */
   SESSION_EXPIRED("session expired"),
   /** 401 or 403: retrying fast will not help; back off at the cap. */
   AUTH("authentication rejected"),

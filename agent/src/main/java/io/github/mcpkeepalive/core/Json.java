@@ -24,7 +24,8 @@ public final class Json {
       }
       Object value = read(p, first);
       if (p.nextToken() != null) {
-        throw new IOException("unexpected content after the JSON value at line " + p.currentLocation().getLineNr());
+        throw new IOException(
+            "unexpected content after the JSON value at line " + p.currentLocation().getLineNr());
       }
       return value;
     }

@@ -13,8 +13,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The keepalive core: the registry of connections, and per connection the state machine NEW →
- * CONNECTED → UNHEALTHY → DISCONNECTED → RECONNECTING → CONNECTED (CLOSED at the end). It knows
- * no MCP library; a {@link ConnectionDriver} pings and reconnects.
+ * CONNECTED → UNHEALTHY → DISCONNECTED → RECONNECTING → CONNECTED (CLOSED at the end). It knows no
+ * MCP library; a {@link ConnectionDriver} pings and reconnects.
  *
  * <p>Idleness is measured from the last message read on the connection: a ping is sent only when
  * nothing was read for the connection's interval (with jitter). All state changes run on the
@@ -33,11 +33,14 @@ public final class KeepaliveEngine {
   private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
   private volatile ConnectionListener listener;
 
-  public KeepaliveEngine(Settings settings, Ticker ticker, TaskScheduler scheduler, DoubleSupplier random) {
+  public KeepaliveEngine(
+      Settings settings, Ticker ticker, TaskScheduler scheduler, DoubleSupplier random) {
     this.settings = settings;
     this.ticker = ticker;
     this.scheduler = scheduler;
-    this.backoff = new Backoff(settings.backoffInitialNanos, settings.backoffMaxNanos, settings.jitter, random);
+    this.backoff =
+        new Backoff(
+            settings.backoffInitialNanos, settings.backoffMaxNanos, settings.jitter, random);
     scheduler.schedule(this::sweep, SWEEP_NANOS);
   }
 
@@ -61,11 +64,12 @@ public final class KeepaliveEngine {
   // ------------------------------------------------------------------ registry
 
   /**
-   * Registers a client connection under {@code key} (the application's client object, held
-   * weakly). Returns the existing connection when the key is known, or null when a server entry
-   * of the configuration disables keepalive for this URL.
+   * Registers a client connection under {@code key} (the application's client object, held weakly).
+   * Returns the existing connection when the key is known, or null when a server entry of the
+   * configuration disables keepalive for this URL.
    */
-  public Connection register(Object key, String library, String transport, String rawUrl, ConnectionDriver driver) {
+  public Connection register(
+      Object key, String library, String transport, String rawUrl, ConnectionDriver driver) {
     Connection known = byObject.get(key);
     if (known != null) {
       return known;
@@ -76,23 +80,44 @@ public final class KeepaliveEngine {
       Log.info("connection to " + url + " left alone: disabled by configuration entry " + entry);
       return null;
     }
-    long interval = entry != null && entry.intervalNanos() != null ? entry.intervalNanos() : settings.intervalNanos;
+    long interval =
+        entry != null && entry.intervalNanos() != null
+            ? entry.intervalNanos()
+            : settings.intervalNanos;
     Connection c =
-        new Connection(ids.incrementAndGet(), entry == null ? null : entry.name(), library, transport, url, interval, driver, ticker.nanoTime());
+        new Connection(
+            ids.incrementAndGet(),
+            entry == null ? null : entry.name(),
+            library,
+            transport,
+            url,
+            interval,
+            driver,
+            ticker.nanoTime());
     Connection stored = byObject.putIfAbsent(key, c);
     if (stored != c) {
       return stored;
     }
     c.addKey(key);
     live.put(c.id, c);
-    Log.info("discovered " + c.label() + " [" + library + "], keepalive every " + Settings.seconds(interval) + " s of idleness");
+    Log.info(
+        "discovered "
+            + c.label()
+            + " ["
+            + library
+            + "], keepalive every "
+            + Settings.seconds(interval)
+            + " s of idleness");
     scheduler.execute(() -> announce(c));
     return c;
   }
 
   /** Makes another application object (a wrapper, the transport) find the same connection. */
   public void alias(Object key, Connection c) {
-    if (key != null && c != null && c.state != ConnectionState.CLOSED && byObject.putIfAbsent(key, c) == c) {
+    if (key != null
+        && c != null
+        && c.state != ConnectionState.CLOSED
+        && byObject.putIfAbsent(key, c) == c) {
       c.addKey(key);
     }
   }
@@ -119,7 +144,9 @@ public final class KeepaliveEngine {
   public void onRead(Connection c) {
     c.lastReadNanos = ticker.nanoTime();
     ConnectionState s = c.state;
-    if (s == ConnectionState.NEW || s == ConnectionState.UNHEALTHY || s == ConnectionState.DISCONNECTED) {
+    if (s == ConnectionState.NEW
+        || s == ConnectionState.UNHEALTHY
+        || s == ConnectionState.DISCONNECTED) {
       scheduler.execute(() -> readWhile(c, s));
     }
   }
@@ -136,7 +163,11 @@ public final class KeepaliveEngine {
    * whether the session survived; the driver re-opens the stream once it is healthy.
    */
   public void onStreamEnded(Connection c, Throwable cause) {
-    onSuspect(c, "notification stream ended", "checking the session with a ping and re-opening the stream", cause);
+    onSuspect(
+        c,
+        "notification stream ended",
+        "checking the session with a ping and re-opening the stream",
+        cause);
   }
 
   /**
@@ -159,7 +190,8 @@ public final class KeepaliveEngine {
    * @param requestStartNanos when the failed request was sent (ticker time): a reconnect completed
    *     since then already replaced the session it used
    */
-  public CompletableFuture<Void> onSessionLost(Connection c, Throwable cause, long requestStartNanos) {
+  public CompletableFuture<Void> onSessionLost(
+      Connection c, Throwable cause, long requestStartNanos) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     scheduler.execute(
         () -> {
@@ -169,13 +201,17 @@ public final class KeepaliveEngine {
               return;
             case CONNECTED:
             case UNHEALTHY:
-              if (c.state == ConnectionState.CONNECTED && c.stateSinceNanos - requestStartNanos > 0) {
+              if (c.state == ConnectionState.CONNECTED
+                  && c.stateSinceNanos - requestStartNanos > 0) {
                 done.complete(null); // reconnected since the request was sent
                 return;
               }
               c.waiters.add(done);
               c.lastError = Redact.error(cause);
-              disconnect(c, FailureKind.SESSION_EXPIRED, "a request of the application found the session gone (" + c.lastError + ")");
+              disconnect(
+                  c,
+                  FailureKind.SESSION_EXPIRED,
+                  "a request of the application found the session gone (" + c.lastError + ")");
               return;
             case DISCONNECTED:
               c.waiters.add(done);
@@ -201,7 +237,12 @@ public final class KeepaliveEngine {
     }
     switch (seen) {
       case NEW:
-        transition(c, ConnectionState.CONNECTED, c.foundInUse ? "session answered; client found in use after the agent was attached" : "session initialized by the application");
+        transition(
+            c,
+            ConnectionState.CONNECTED,
+            c.foundInUse
+                ? "session answered; client found in use after the agent was attached"
+                : "session initialized by the application");
         scheduleCheck(c);
         break;
       case UNHEALTHY:
@@ -222,7 +263,8 @@ public final class KeepaliveEngine {
     if (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY) {
       return;
     }
-    FailureKind kind = cause == null ? FailureKind.PEER_CLOSED : FailureClassifier.classify(cause, false);
+    FailureKind kind =
+        cause == null ? FailureKind.PEER_CLOSED : FailureClassifier.classify(cause, false);
     if (kind == FailureKind.OTHER || kind == FailureKind.TIMEOUT) {
       kind = FailureKind.PEER_CLOSED;
     }
@@ -238,7 +280,14 @@ public final class KeepaliveEngine {
     c.suspectEvents++;
     Log.log(
         c.suspectEvents == 1 ? Log.Level.INFO : Log.Level.DEBUG,
-        c.label() + ": " + what + " (" + c.lastError + "); " + action + (c.suspectEvents == 1 ? " (further such events are logged at debug level)" : ""));
+        c.label()
+            + ": "
+            + what
+            + " ("
+            + c.lastError
+            + "); "
+            + action
+            + (c.suspectEvents == 1 ? " (further such events are logged at debug level)" : ""));
     sendPing(c, what);
   }
 
@@ -265,20 +314,33 @@ public final class KeepaliveEngine {
     sendPing(c, null);
   }
 
-  /** @param after what prompted this ping outside the idle schedule, or null */
+  /**
+   * @param after what prompted this ping outside the idle schedule, or null
+   */
   private void sendPing(Connection c, String after) {
     long start = ticker.nanoTime();
     c.pingsSent++;
-    String timeout = "no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s";
-    await(c, invoke(c, true), settings.pingTimeoutNanos, timeout, () -> pingOk(c, ticker.nanoTime() - start), err -> pingFailed(c, err, start, after));
+    String timeout =
+        "no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s";
+    await(
+        c,
+        invoke(c, true),
+        settings.pingTimeoutNanos,
+        timeout,
+        () -> pingOk(c, ticker.nanoTime() - start),
+        err -> pingFailed(c, err, start, after));
   }
 
   private void pingOk(Connection c, long rtt) {
     c.lastPingRttNanos = rtt;
-    c.lastReadNanos = Math.max(c.lastReadNanos, ticker.nanoTime()); // the answer is a read, hooked or not
+    c.lastReadNanos =
+        Math.max(c.lastReadNanos, ticker.nanoTime()); // the answer is a read, hooked or not
     c.consecutiveFailures = 0;
     if (c.state == ConnectionState.UNHEALTHY || c.state == ConnectionState.NEW) {
-      transition(c, ConnectionState.CONNECTED, "ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
+      transition(
+          c,
+          ConnectionState.CONNECTED,
+          "ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
     } else {
       Log.debug(c.label() + ": ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
     }
@@ -300,7 +362,16 @@ public final class KeepaliveEngine {
       return;
     }
     c.consecutiveFailures++;
-    String what = "ping failed " + c.consecutiveFailures + "/" + settings.failureThreshold + ": " + kind.label() + " (" + c.lastError + ")";
+    String what =
+        "ping failed "
+            + c.consecutiveFailures
+            + "/"
+            + settings.failureThreshold
+            + ": "
+            + kind.label()
+            + " ("
+            + c.lastError
+            + ")";
     if (c.consecutiveFailures >= settings.failureThreshold) {
       disconnect(c, kind, what);
       return;
@@ -321,7 +392,10 @@ public final class KeepaliveEngine {
     c.consecutiveFailures = 0;
     if (kind == FailureKind.AUTH) {
       long delay = backoff.capNanos();
-      transition(c, ConnectionState.DISCONNECTED, reason + "; next attempt in " + Settings.seconds(delay) + " s");
+      transition(
+          c,
+          ConnectionState.DISCONNECTED,
+          reason + "; next attempt in " + Settings.seconds(delay) + " s");
       reportAuthOnce(c, delay);
       setPending(c, () -> attempt(c), delay);
       return;
@@ -339,16 +413,31 @@ public final class KeepaliveEngine {
     c.reconnectsAttempted++;
     transition(c, ConnectionState.RECONNECTING, "attempt " + c.reconnectAttempts, !c.authReported);
     long start = ticker.nanoTime();
-    String timeout = "reconnect attempt took longer than " + Settings.seconds(settings.reconnectTimeoutNanos()) + " s";
-    await(c, invoke(c, false), settings.reconnectTimeoutNanos(), timeout, () -> reconnected(c, ticker.nanoTime() - start), err -> attemptFailed(c, err));
+    String timeout =
+        "reconnect attempt took longer than "
+            + Settings.seconds(settings.reconnectTimeoutNanos())
+            + " s";
+    await(
+        c,
+        invoke(c, false),
+        settings.reconnectTimeoutNanos(),
+        timeout,
+        () -> reconnected(c, ticker.nanoTime() - start),
+        err -> attemptFailed(c, err));
   }
 
   /**
    * Waits for a ping or reconnect of the driver, on the scheduler thread: its outcome, or its
-   * timeout (then it is cancelled and the driver told to clean up), whichever comes first; a
-   * late outcome of a superseded operation is ignored.
+   * timeout (then it is cancelled and the driver told to clean up), whichever comes first; a late
+   * outcome of a superseded operation is ignored.
    */
-  private void await(Connection c, CompletableFuture<?> f, long timeoutNanos, String timeoutText, Runnable ok, Consumer<Throwable> failed) {
+  private void await(
+      Connection c,
+      CompletableFuture<?> f,
+      long timeoutNanos,
+      String timeoutText,
+      Runnable ok,
+      Consumer<Throwable> failed) {
     long g =
         setPending(
             c,
@@ -379,7 +468,13 @@ public final class KeepaliveEngine {
     transition(
         c,
         ConnectionState.CONNECTED,
-        "session re-initialized in " + TimeUnit.NANOSECONDS.toMillis(took) + " ms after " + c.reconnectAttempts + " attempt(s), " + TimeUnit.NANOSECONDS.toMillis(down) + " ms after the failure");
+        "session re-initialized in "
+            + TimeUnit.NANOSECONDS.toMillis(took)
+            + " ms after "
+            + c.reconnectAttempts
+            + " attempt(s), "
+            + TimeUnit.NANOSECONDS.toMillis(down)
+            + " ms after the failure");
     c.reconnectAttempts = 0;
     c.consecutiveFailures = 0;
     c.authReported = false;
@@ -393,17 +488,28 @@ public final class KeepaliveEngine {
     FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
     c.lastFailure = kind;
     c.lastError = Redact.error(err);
-    String reason = "attempt " + c.reconnectAttempts + " failed: " + kind.label() + " (" + c.lastError + ")";
+    String reason =
+        "attempt " + c.reconnectAttempts + " failed: " + kind.label() + " (" + c.lastError + ")";
     if (kind == FailureKind.AUTH) {
       long delay = backoff.capNanos();
-      transition(c, ConnectionState.DISCONNECTED, reason + "; next attempt in " + Settings.seconds(delay) + " s", !c.authReported);
+      transition(
+          c,
+          ConnectionState.DISCONNECTED,
+          reason + "; next attempt in " + Settings.seconds(delay) + " s",
+          !c.authReported);
       reportAuthOnce(c, delay);
       setPending(c, () -> attempt(c), delay);
       return;
     }
     c.authReported = false;
-    long delay = kind == FailureKind.SESSION_EXPIRED && c.reconnectAttempts == 1 ? 0 : backoff.delayNanos(c.reconnectAttempts);
-    transition(c, ConnectionState.DISCONNECTED, reason + "; next attempt in " + Settings.seconds(delay) + " s");
+    long delay =
+        kind == FailureKind.SESSION_EXPIRED && c.reconnectAttempts == 1
+            ? 0
+            : backoff.delayNanos(c.reconnectAttempts);
+    transition(
+        c,
+        ConnectionState.DISCONNECTED,
+        reason + "; next attempt in " + Settings.seconds(delay) + " s");
     setPending(c, () -> attempt(c), delay);
   }
 
@@ -466,8 +572,8 @@ public final class KeepaliveEngine {
   }
 
   /**
-   * A client that existed before the agent was attached, found when the application used it: ask
-   * it at once whether its session still works, so that a connection broken before the attach is
+   * A client that existed before the agent was attached, found when the application used it: ask it
+   * at once whether its session still works, so that a connection broken before the attach is
    * repaired now.
    */
   public void onDiscoveredInUse(Connection c) {
@@ -498,8 +604,13 @@ public final class KeepaliveEngine {
 
   private CompletableFuture<?> invoke(Connection c, boolean ping) {
     try {
-      CompletableFuture<?> f = ping ? c.driver.ping() : c.driver.reconnect(c.lastFailure == null ? FailureKind.OTHER : c.lastFailure);
-      return f == null ? CompletableFuture.failedFuture(new IllegalStateException("driver returned no result")) : f;
+      CompletableFuture<?> f =
+          ping
+              ? c.driver.ping()
+              : c.driver.reconnect(c.lastFailure == null ? FailureKind.OTHER : c.lastFailure);
+      return f == null
+          ? CompletableFuture.failedFuture(new IllegalStateException("driver returned no result"))
+          : f;
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
@@ -535,7 +646,9 @@ public final class KeepaliveEngine {
     ConnectionState from = c.state;
     c.state = to;
     c.stateSinceNanos = ticker.nanoTime();
-    Log.log(atInfo ? Log.Level.INFO : Log.Level.DEBUG, c.label() + ": " + from + " -> " + to + " (" + reason + ")");
+    Log.log(
+        atInfo ? Log.Level.INFO : Log.Level.DEBUG,
+        c.label() + ": " + from + " -> " + to + " (" + reason + ")");
     if (to == ConnectionState.CONNECTED) {
       release(c, null);
     } else if (to == ConnectionState.CLOSED) {

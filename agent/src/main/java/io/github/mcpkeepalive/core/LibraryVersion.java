@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * The version of a Maven artifact that a class loader provides, read from the jar that holds one of
- * its classes (its {@code pom.properties}, else its manifest), and whether the project's tests cover
- * it. The version decides nothing: whether a library is instrumented is decided by checking its
- * classes (see {@code instrumentation.refs.References}); the version only names it in log lines.
+ * its classes (its {@code pom.properties}, else its manifest), and whether the project's tests
+ * cover it. The version decides nothing: whether a library is instrumented is decided by checking
+ * its classes (see {@code instrumentation.refs.References}); the version only names it in log
+ * lines.
  */
 public final class LibraryVersion {
 
@@ -32,7 +33,13 @@ public final class LibraryVersion {
    * @param tested the versions the project's tests run
    * @param testedText the same, for people ("0.16.x to 2.1.x")
    */
-  public LibraryVersion(String displayName, String groupId, List<String> artifactIds, String probeClass, Pattern tested, String testedText) {
+  public LibraryVersion(
+      String displayName,
+      String groupId,
+      List<String> artifactIds,
+      String probeClass,
+      Pattern tested,
+      String testedText) {
     this.displayName = displayName;
     this.artifactIds = List.copyOf(artifactIds);
     this.classResource = probeClass.replace('.', '/') + ".class";
@@ -118,7 +125,9 @@ public final class LibraryVersion {
     try (InputStream in = url.openStream()) {
       Manifest m = new Manifest(in);
       String title = m.getMainAttributes().getValue("Implementation-Title");
-      return artifactIds.contains(title) ? m.getMainAttributes().getValue("Implementation-Version") : null;
+      return artifactIds.contains(title)
+          ? m.getMainAttributes().getValue("Implementation-Version")
+          : null;
     } catch (Exception e) {
       return null;
     }

@@ -10,16 +10,29 @@ import java.util.regex.Pattern;
  */
 public final class Redact {
 
-  private static final Pattern URL_QUERY = Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s?#\"']*)[?#][^\\s\"']*");
-  /** A path with a query but no scheme, as in an SSE {@code endpoint} event: "/message?sessionId=…". */
-  private static final Pattern PATH_QUERY = Pattern.compile("((?<![\\w/:])/[^\\s?#\"']*)\\?[^\\s\"'\\]),}]*");
-  private static final Pattern URL_USERINFO = Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\\s@]+@");
-  private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer|basic|token)\\s+[A-Za-z0-9._~+/=-]+");
+  private static final Pattern URL_QUERY =
+      Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s?#\"']*)[?#][^\\s\"']*");
+
+  /**
+   * A path with a query but no scheme, as in an SSE {@code endpoint} event: "/message?sessionId=…".
+   */
+  private static final Pattern PATH_QUERY =
+      Pattern.compile("((?<![\\w/:])/[^\\s?#\"']*)\\?[^\\s\"'\\]),}]*");
+
+  private static final Pattern URL_USERINFO =
+      Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\\s@]+@");
+  private static final Pattern BEARER =
+      Pattern.compile("(?i)\\b(bearer|basic|token)\\s+[A-Za-z0-9._~+/=-]+");
   private static final Pattern SECRET_PAIR =
       Pattern.compile(
           "(?i)\\b(authorization|api[-_]?key|access[-_]?token|token|secret|password|sessionid|session_id|mcp-session-id)(\\s*[=:]\\s*)[^\\s,;&\"'}]+");
-  /** A body in free text: "response body: …", or the "data=…" of an SDK response event's toString. */
-  private static final Pattern RESPONSE_BODY = Pattern.compile("(?i)\\b(response body|body|data)(\\s*[:=]\\s*)\\S.*$");
+
+  /**
+   * A body in free text: "response body: …", or the "data=…" of an SDK response event's toString.
+   */
+  private static final Pattern RESPONSE_BODY =
+      Pattern.compile("(?i)\\b(response body|body|data)(\\s*[:=]\\s*)\\S.*$");
+
   /** A status code followed by what the server answered: "… HTTP code: 404 - {…}". */
   private static final Pattern STATUS_BODY = Pattern.compile("(\\b\\d{3})\\s+-\\s+\\S.*$");
 
@@ -37,7 +50,8 @@ public final class Redact {
       if (uri.getScheme() == null || uri.getRawAuthority() == null) {
         return stripQuery(raw);
       }
-      String host = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority().replaceAll(".*@", "");
+      String host =
+          uri.getHost() != null ? uri.getHost() : uri.getRawAuthority().replaceAll(".*@", "");
       StringBuilder sb = new StringBuilder().append(uri.getScheme()).append("://").append(host);
       if (uri.getPort() >= 0) {
         sb.append(':').append(uri.getPort());

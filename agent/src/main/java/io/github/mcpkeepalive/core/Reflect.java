@@ -6,9 +6,9 @@ import java.lang.reflect.Method;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Cached reflective access to members of the application's library classes, so that the agent
- * never links against a library version. A missing member raises {@link NoSuchFieldException} or
- * {@link NoSuchMethodException}, which callers turn into "unsupported version" log lines.
+ * Cached reflective access to members of the application's library classes, so that the agent never
+ * links against a library version. A missing member raises {@link NoSuchFieldException} or {@link
+ * NoSuchMethodException}, which callers turn into "unsupported version" log lines.
  */
 public final class Reflect {
 
@@ -43,7 +43,8 @@ public final class Reflect {
   }
 
   /** A method declared by {@code type} or a superclass (any visibility), made accessible. */
-  public static Method method(Class<?> type, String name, Class<?>... params) throws NoSuchMethodException {
+  public static Method method(Class<?> type, String name, Class<?>... params)
+      throws NoSuchMethodException {
     StringBuilder key = new StringBuilder("m:").append(name);
     for (Class<?> p : params) {
       key.append(',').append(p.getName());
@@ -70,7 +71,8 @@ public final class Reflect {
   }
 
   /** A method by name and parameter count only, for parameter types of a foreign class loader. */
-  public static Method methodNamed(Class<?> type, String name, int paramCount) throws NoSuchMethodException {
+  public static Method methodNamed(Class<?> type, String name, int paramCount)
+      throws NoSuchMethodException {
     String key = "n:" + name + "/" + paramCount;
     Object cached = CACHE.get(type).get(key);
     if (cached instanceof Method) {
@@ -92,7 +94,8 @@ public final class Reflect {
     return field(target.getClass(), field).get(target);
   }
 
-  public static void set(Object target, String field, Object value) throws ReflectiveOperationException {
+  public static void set(Object target, String field, Object value)
+      throws ReflectiveOperationException {
     field(target.getClass(), field).set(target, value);
   }
 

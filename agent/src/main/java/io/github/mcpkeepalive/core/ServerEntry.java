@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * One MCP server from the JSON configuration ({@code name, url, type, keepalive_interval, headers,
  * enabled}). It applies to the connections whose URL it matches (same scheme, host and port, and
- * its path a prefix of theirs). {@code headers} are read but never used nor logged: the agent
- * pings through the application's own client, whose headers and auth already apply.
+ * its path a prefix of theirs). {@code headers} are read but never used nor logged: the agent pings
+ * through the application's own client, whose headers and auth already apply.
  */
 public final class ServerEntry {
 

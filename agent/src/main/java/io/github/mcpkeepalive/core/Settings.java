@@ -92,6 +92,8 @@ public final class Settings {
 
   public static String seconds(long nanos) {
     double s = nanos / 1e9;
-    return s == Math.rint(s) ? Long.toString((long) s) : String.format(java.util.Locale.ROOT, "%.1f", s);
+    return s == Math.rint(s)
+        ? Long.toString((long) s)
+        : String.format(java.util.Locale.ROOT, "%.1f", s);
   }
 }

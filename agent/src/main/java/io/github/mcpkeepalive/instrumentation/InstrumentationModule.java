@@ -14,15 +14,18 @@ import net.bytebuddy.matcher.ElementMatcher;
 public abstract class InstrumentationModule {
 
   /** Advice classes (enter and exit may be the same class) for the methods a matcher selects. */
-  public record On(ElementMatcher<? super MethodDescription> methods, Class<?> enter, Class<?> exit) {}
+  public record On(
+      ElementMatcher<? super MethodDescription> methods, Class<?> enter, Class<?> exit) {}
 
   private final String name;
   private final References references;
   private final List<String> typeNames;
 
   /**
-   * @param name for log lines: library and the versions this module was written for ("mcp-java-sdk-2.1")
-   * @param references everything the module relies on, the common references of its library included
+   * @param name for log lines: library and the versions this module was written for
+   *     ("mcp-java-sdk-2.1")
+   * @param references everything the module relies on, the common references of its library
+   *     included
    * @param typeNames the fully qualified names of the classes it weaves
    */
   protected InstrumentationModule(String name, References references, List<String> typeNames) {
@@ -51,8 +54,11 @@ public abstract class InstrumentationModule {
     return new On(methods, adviceClass, adviceClass);
   }
 
-  /** An enter advice and an exit advice from two classes, on the methods {@code methods} selects. */
-  public static On advice(Class<?> enter, Class<?> exit, ElementMatcher<? super MethodDescription> methods) {
+  /**
+   * An enter advice and an exit advice from two classes, on the methods {@code methods} selects.
+   */
+  public static On advice(
+      Class<?> enter, Class<?> exit, ElementMatcher<? super MethodDescription> methods) {
     return new On(methods, enter, exit);
   }
 }

@@ -14,11 +14,11 @@ import java.util.WeakHashMap;
 
 /**
  * The support for one client library: its version ranges ({@link InstrumentationModule}s, newest
- * first), and, per class loader, which of them applies. The decision is taken the first time a class
- * the library support names is loaded by that loader: the first module whose references all match
- * the loader's classes is applied, whole; when none matches, the library is left alone in that
- * loader, with one WARN line naming the first reference that does not match. The artifact version
- * is read for log lines only.
+ * first), and, per class loader, which of them applies. The decision is taken the first time a
+ * class the library support names is loaded by that loader: the first module whose references all
+ * match the loader's classes is applied, whole; when none matches, the library is left alone in
+ * that loader, with one WARN line naming the first reference that does not match. The artifact
+ * version is read for log lines only.
  */
 public abstract class LibraryInstrumentation {
 
@@ -34,14 +34,16 @@ public abstract class LibraryInstrumentation {
   private final String description;
   private final List<InstrumentationModule> modules;
   private final List<String> typeNames;
-  private final Map<ClassLoader, InstrumentationModule> decided = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<ClassLoader, InstrumentationModule> decided =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * @param version reads the library's version (for log lines) and knows the tested range
    * @param description for the start line: library, tested versions, transports
    * @param modules the version ranges, newest first
    */
-  protected LibraryInstrumentation(LibraryVersion version, String description, List<InstrumentationModule> modules) {
+  protected LibraryInstrumentation(
+      LibraryVersion version, String description, List<InstrumentationModule> modules) {
     this.version = version;
     this.description = description;
     this.modules = List.copyOf(modules);
@@ -68,8 +70,8 @@ public abstract class LibraryInstrumentation {
   }
 
   /**
-   * Where a version is known not to match (an old client shape, say), what the user can do about it;
-   * empty by default.
+   * Where a version is known not to match (an old client shape, say), what the user can do about
+   * it; empty by default.
    */
   protected String hintFor(String version) {
     return "";
@@ -102,8 +104,8 @@ public abstract class LibraryInstrumentation {
   }
 
   /**
-   * The version range applied to {@code loader} when its classes were woven, or null; unlike
-   * {@link #moduleFor} it decides nothing (a hook must not instrument a loader the weaver has not).
+   * The version range applied to {@code loader} when its classes were woven, or null; unlike {@link
+   * #moduleFor} it decides nothing (a hook must not instrument a loader the weaver has not).
    */
   public final InstrumentationModule applied(ClassLoader loader) {
     InstrumentationModule m = loader == null ? null : decided.get(loader);
@@ -117,7 +119,12 @@ public abstract class LibraryInstrumentation {
    */
   public final void abandon(ClassLoader loader, String why) {
     if (loader != null && decided.put(loader, NONE) != NONE) {
-      Log.warn(version.displayName() + " " + shown(version.read(loader)) + " left alone, its clients run without keepalive: " + why);
+      Log.warn(
+          version.displayName()
+              + " "
+              + shown(version.read(loader))
+              + " left alone, its clients run without keepalive: "
+              + why);
     }
   }
 
@@ -131,11 +138,33 @@ public abstract class LibraryInstrumentation {
     for (InstrumentationModule m : modules) {
       References.Result r = m.references().check(shapes);
       if (r.matches()) {
-        String checked = r.references() + " references in " + r.classesRead() + " classes checked in " + r.nanos() / 1_000_000 + " ms";
+        String checked =
+            r.references()
+                + " references in "
+                + r.classesRead()
+                + " classes checked in "
+                + r.nanos() / 1_000_000
+                + " ms";
         if (version.tested(v)) {
-          Log.debug(version.displayName() + " " + v + ": " + checked + "; instrumenting it with " + m.name());
+          Log.debug(
+              version.displayName()
+                  + " "
+                  + v
+                  + ": "
+                  + checked
+                  + "; instrumenting it with "
+                  + m.name());
         } else {
-          Log.info(version.displayName() + " " + shown(v) + " is an untested version (tested: " + version.testedText() + "), but everything the agent relies on matches (" + checked + "): instrumenting it with " + m.name());
+          Log.info(
+              version.displayName()
+                  + " "
+                  + shown(v)
+                  + " is an untested version (tested: "
+                  + version.testedText()
+                  + "), but everything the agent relies on matches ("
+                  + checked
+                  + "): instrumenting it with "
+                  + m.name());
         }
         return m;
       }

@@ -10,11 +10,11 @@ import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.TaskScheduler;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -45,11 +45,24 @@ public final class JmxPublisher implements ConnectionListener {
 
   /** How long after the first discovered connection the MBeans appear. */
   public static final long PUBLISH_DELAY_NANOS = TimeUnit.SECONDS.toNanos(3);
+
   private MBeanServer server;
   private boolean failed;
 
-  public JmxPublisher(KeepaliveEngine engine, String version, TaskScheduler scheduler, LongSupplier classesSeen, LongSupplier classesExamined) {
-    this(engine, version, ManagementFactory::getPlatformMBeanServer, scheduler, PUBLISH_DELAY_NANOS, classesSeen, classesExamined);
+  public JmxPublisher(
+      KeepaliveEngine engine,
+      String version,
+      TaskScheduler scheduler,
+      LongSupplier classesSeen,
+      LongSupplier classesExamined) {
+    this(
+        engine,
+        version,
+        ManagementFactory::getPlatformMBeanServer,
+        scheduler,
+        PUBLISH_DELAY_NANOS,
+        classesSeen,
+        classesExamined);
   }
 
   JmxPublisher(
@@ -104,7 +117,10 @@ public final class JmxPublisher implements ConnectionListener {
         s.registerMBean(new ConnectionView(c, engine), name);
       }
     } catch (Exception e) {
-      Log.once(Log.Level.WARN, "jmx-register", "could not publish connection status over JMX: " + Redact.error(e));
+      Log.once(
+          Log.Level.WARN,
+          "jmx-register",
+          "could not publish connection status over JMX: " + Redact.error(e));
     }
   }
 

@@ -55,8 +55,16 @@ public class WeaverTest {
    * {@code method(String)} (the reference the support declares).
    */
   static LibraryInstrumentation library(String method, Class<?> advice) {
-    // the version comes from META-INF/maven/…/weaver-target/pom.properties in the test resources: 1.4.2
-    LibraryVersion version = new LibraryVersion("weaver target", "io.github.mcpkeepalive.test", List.of("weaver-target"), Greeter.class.getName(), Pattern.compile("1\\.4\\..*"), "1.4.x");
+    // the version comes from META-INF/maven/…/weaver-target/pom.properties in the test resources:
+    // 1.4.2
+    LibraryVersion version =
+        new LibraryVersion(
+            "weaver target",
+            "io.github.mcpkeepalive.test",
+            List.of("weaver-target"),
+            Greeter.class.getName(),
+            Pattern.compile("1\\.4\\..*"),
+            "1.4.x");
     References refs = new References();
     MethodRef greet = refs.method(Greeter.class.getName(), method, String.class.getName());
     InstrumentationModule module =
@@ -70,7 +78,9 @@ public class WeaverTest {
   }
 
   static byte[] bytesOf(Class<?> type) throws Exception {
-    try (InputStream in = type.getResourceAsStream(type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class")) {
+    try (InputStream in =
+        type.getResourceAsStream(
+            type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class")) {
       return in.readAllBytes();
     }
   }
@@ -94,21 +104,36 @@ public class WeaverTest {
   void weavesOnlyTheNamedClassesOfASupportedVersion() throws Exception {
     Weaver weaver = new Weaver(List.of(library("greet", GreetAdvice.class)));
     ClassLoader loader = WeaverTest.class.getClassLoader();
-    assertNull(weaver.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class)), "not named: untouched");
-    byte[] woven = weaver.transform(null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class));
+    assertNull(
+        weaver.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class)),
+        "not named: untouched");
+    byte[] woven =
+        weaver.transform(
+            null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class));
     assertNotNull(woven);
     assertEquals(2, weaver.classesSeen());
     assertEquals(1, weaver.classesExamined(), "only the named class is looked at beyond its name");
 
-    Object greeter = new Isolated(loader, Greeter.class.getName(), woven).load().getConstructor().newInstance();
-    assertEquals("hello ada", greeter.getClass().getMethod("greet", String.class).invoke(greeter, "ada"), "the method still does its work");
+    Object greeter =
+        new Isolated(loader, Greeter.class.getName(), woven).load().getConstructor().newInstance();
+    assertEquals(
+        "hello ada",
+        greeter.getClass().getMethod("greet", String.class).invoke(greeter, "ada"),
+        "the method still does its work");
     assertEquals(1, GREETED.get(), "and the advice ran once");
   }
 
   @Test
   void aLibraryWhoseReferencesDoNotMatchIsLeftAlone() throws Exception {
     Weaver weaver = new Weaver(List.of(library("wave", GreetAdvice.class)));
-    assertNull(weaver.transform(null, WeaverTest.class.getClassLoader(), internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
+    assertNull(
+        weaver.transform(
+            null,
+            WeaverTest.class.getClassLoader(),
+            internalName(Greeter.class),
+            null,
+            null,
+            bytesOf(Greeter.class)));
     assertEquals(1, weaver.classesExamined());
   }
 
@@ -117,7 +142,9 @@ public class WeaverTest {
     LibraryInstrumentation library = library("greet", BrokenAdvice.class);
     Weaver weaver = new Weaver(List.of(library));
     ClassLoader loader = WeaverTest.class.getClassLoader();
-    assertNull(weaver.transform(null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
+    assertNull(
+        weaver.transform(
+            null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
     assertFalse(library.active(loader), "its hooks register no client in that loader");
     assertNull(library.moduleFor(loader), "and no other class of it is woven there");
   }

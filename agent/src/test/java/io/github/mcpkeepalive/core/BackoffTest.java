@@ -14,9 +14,13 @@ class BackoffTest {
   @Test
   void delaysDoubleFromTheInitialOneUpToTheCap() {
     Backoff b = new Backoff(FakeTime.secs(1), FakeTime.secs(300), 0.1, () -> 0.5);
-    List<Long> secs = IntStream.rangeClosed(1, 12).mapToObj(n -> b.delayNanos(n) / 1_000_000_000L).collect(Collectors.toList());
+    List<Long> secs =
+        IntStream.rangeClosed(1, 12)
+            .mapToObj(n -> b.delayNanos(n) / 1_000_000_000L)
+            .collect(Collectors.toList());
     assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 300L, 300L, 300L), secs);
-    assertEquals(FakeTime.secs(300), b.baseDelayNanos(10_000), "no overflow for large attempt numbers");
+    assertEquals(
+        FakeTime.secs(300), b.baseDelayNanos(10_000), "no overflow for large attempt numbers");
   }
 
   @Test
@@ -31,7 +35,9 @@ class BackoffTest {
       max = Math.max(max, d);
     }
     assertTrue(min >= FakeTime.secs(3.6) && max <= FakeTime.secs(4.4), min + " " + max);
-    assertTrue(min < FakeTime.secs(3.65) && max > FakeTime.secs(4.35), "the whole ±10 % is used: " + min + " " + max);
+    assertTrue(
+        min < FakeTime.secs(3.65) && max > FakeTime.secs(4.35),
+        "the whole ±10 % is used: " + min + " " + max);
     Backoff none = new Backoff(FakeTime.secs(1), FakeTime.secs(8), 0.0, r::nextDouble);
     assertEquals(FakeTime.secs(8), none.capNanos());
   }

@@ -44,13 +44,26 @@ class ConfigLoaderTest {
 
   @Test
   void theMostSpecificSourceWins() throws IOException {
-    Path f = file("{\"interval\": 40, \"ping_timeout\": 4, \"failure_threshold\": 4, \"jitter\": 0.4, \"servers\": []}");
-    Map<String, String> env = Map.of("MCP_KEEPALIVE_INTERVAL", "30", "MCP_KEEPALIVE_PING_TIMEOUT", "3", "MCP_KEEPALIVE_FAILURE_THRESHOLD", "5");
-    Map<String, String> props = Map.of("mcp.keepalive.interval", "20", "mcp.keepalive.ping_timeout", "2");
+    Path f =
+        file(
+            "{\"interval\": 40, \"ping_timeout\": 4, \"failure_threshold\": 4, \"jitter\": 0.4, \"servers\": []}");
+    Map<String, String> env =
+        Map.of(
+            "MCP_KEEPALIVE_INTERVAL",
+            "30",
+            "MCP_KEEPALIVE_PING_TIMEOUT",
+            "3",
+            "MCP_KEEPALIVE_FAILURE_THRESHOLD",
+            "5");
+    Map<String, String> props =
+        Map.of("mcp.keepalive.interval", "20", "mcp.keepalive.ping_timeout", "2");
     ConfigLoader.Result r = ConfigLoader.load("interval=10,config=" + f, props, env);
     assertEquals(List.of(), r.errors);
     assertEquals(FakeTime.secs(10), r.settings.intervalNanos, "agent argument beats all");
-    assertEquals(FakeTime.secs(2), r.settings.pingTimeoutNanos, "system property beats environment and file");
+    assertEquals(
+        FakeTime.secs(2),
+        r.settings.pingTimeoutNanos,
+        "system property beats environment and file");
     assertEquals(5, r.settings.failureThreshold, "environment beats file");
     assertEquals(0.4, r.settings.jitter, "file beats defaults");
   }
@@ -66,32 +79,54 @@ class ConfigLoaderTest {
   @Test
   void anOutOfRangeValueIsNamedWithItsRangeAndDisablesTheAgent() {
     ConfigLoader.Result r = load("interval=3");
-    assertEquals(List.of("invalid value for 'interval' (from agent argument): '3', accepted: 5 to 300 seconds (a number of seconds, or with a unit: 500ms, 30s, 2m)"), r.errors);
+    assertEquals(
+        List.of(
+            "invalid value for 'interval' (from agent argument): '3', accepted: 5 to 300 seconds (a number of seconds, or with a unit: 500ms, 30s, 2m)"),
+        r.errors);
     assertFalse(r.settings.enabled);
     assertTrue(load("interval=301").errors.get(0).contains("'301'"));
     assertTrue(load("ping_timeout=0").errors.get(0).contains("1 to 120"));
     assertTrue(load("failure_threshold=0").errors.get(0).contains("a whole number from 1 to 100"));
     assertTrue(load("jitter=0.9").errors.get(0).contains("a number from 0 to 0.5"));
-    assertTrue(load("log_level=loud").errors.get(0).contains("one of debug, info, warn, error, off"));
+    assertTrue(
+        load("log_level=loud").errors.get(0).contains("one of debug, info, warn, error, off"));
     assertTrue(load("enabled=maybe").errors.get(0).contains("true or false"));
-    assertTrue(load("backoff_initial=10,backoff_max=5").errors.get(0).contains("at least backoff_initial (10 s)"));
+    assertTrue(
+        load("backoff_initial=10,backoff_max=5")
+            .errors
+            .get(0)
+            .contains("at least backoff_initial (10 s)"));
     assertTrue(load("interval").errors.get(0).contains("expected key=value"));
-    assertTrue(ConfigLoader.load(null, Map.of("mcp.keepalive.interval", "abc"), Map.of()).errors.get(0).contains("(from system property mcp.keepalive.interval): 'abc'"));
-    assertTrue(ConfigLoader.load(null, Map.of(), Map.of("MCP_KEEPALIVE_JITTER", "2")).errors.get(0).contains("(from environment MCP_KEEPALIVE_JITTER)"));
+    assertTrue(
+        ConfigLoader.load(null, Map.of("mcp.keepalive.interval", "abc"), Map.of())
+            .errors
+            .get(0)
+            .contains("(from system property mcp.keepalive.interval): 'abc'"));
+    assertTrue(
+        ConfigLoader.load(null, Map.of(), Map.of("MCP_KEEPALIVE_JITTER", "2"))
+            .errors
+            .get(0)
+            .contains("(from environment MCP_KEEPALIVE_JITTER)"));
   }
 
   @Test
   void unknownKeysAreWarnedAboutNotFatal() {
     ConfigLoader.Result r = load("intervall=30");
     assertEquals(List.of(), r.errors);
-    assertTrue(r.warnings.get(0).contains("unknown configuration key 'intervall'"), r.warnings.toString());
+    assertTrue(
+        r.warnings.get(0).contains("unknown configuration key 'intervall'"), r.warnings.toString());
     assertTrue(r.settings.enabled);
   }
 
   @Test
   void theServerListIsReadInAllThreeShapes() throws IOException {
-    String entry = "{\"name\": \"a\", \"url\": \"https://a.example.com/mcp\", \"type\": \"http\", \"keepalive_interval\": 30, \"headers\": {\"Authorization\": \"Bearer x\"}}";
-    for (String json : List.of("[" + entry + "]", "{\"servers\": [" + entry + "]}", "{\"mcpServers\": {\"a\": {\"url\": \"https://a.example.com/mcp\", \"type\": \"streamable\", \"keepalive_interval\": \"30s\"}}}")) {
+    String entry =
+        "{\"name\": \"a\", \"url\": \"https://a.example.com/mcp\", \"type\": \"http\", \"keepalive_interval\": 30, \"headers\": {\"Authorization\": \"Bearer x\"}}";
+    for (String json :
+        List.of(
+            "[" + entry + "]",
+            "{\"servers\": [" + entry + "]}",
+            "{\"mcpServers\": {\"a\": {\"url\": \"https://a.example.com/mcp\", \"type\": \"streamable\", \"keepalive_interval\": \"30s\"}}}")) {
       ConfigLoader.Result r = load("config=" + file(json));
       assertEquals(List.of(), r.errors, json);
       assertEquals(List.of(), r.warnings, json);
@@ -100,7 +135,8 @@ class ConfigLoaderTest {
       assertEquals("a", e.name());
       assertEquals(FakeTime.secs(30), e.intervalNanos());
       assertEquals(e, r.settings.serverFor("https://a.example.com/mcp?key=1", "streamable"));
-      assertNull(r.settings.serverFor("https://a.example.com/mcp", "sse"), "type must match when given");
+      assertNull(
+          r.settings.serverFor("https://a.example.com/mcp", "sse"), "type must match when given");
     }
   }
 
@@ -118,28 +154,47 @@ class ConfigLoaderTest {
     assertTrue(r.settings.enabled);
     assertEquals(1, r.settings.servers.size());
     assertEquals(3, r.warnings.size(), r.warnings.toString());
-    assertTrue(r.warnings.get(0).contains("'slow'") && r.warnings.get(0).contains("'keepalive_interval': '1000'") && r.warnings.get(0).contains("5 to 300"), r.warnings.get(0));
-    assertTrue(r.warnings.get(1).contains("'odd'") && r.warnings.get(1).contains("sse, streamable"), r.warnings.get(1));
+    assertTrue(
+        r.warnings.get(0).contains("'slow'")
+            && r.warnings.get(0).contains("'keepalive_interval': '1000'")
+            && r.warnings.get(0).contains("5 to 300"),
+        r.warnings.get(0));
+    assertTrue(
+        r.warnings.get(1).contains("'odd'") && r.warnings.get(1).contains("sse, streamable"),
+        r.warnings.get(1));
   }
 
   @Test
   void anUnreadableOrMalformedFileIsAnError() throws IOException {
-    assertTrue(load("config=" + dir.resolve("absent.json")).errors.get(0).startsWith("cannot read config file"));
+    assertTrue(
+        load("config=" + dir.resolve("absent.json"))
+            .errors
+            .get(0)
+            .startsWith("cannot read config file"));
     ConfigLoader.Result r = load("config=" + file("{\"servers\": [ oops"));
     assertFalse(r.errors.isEmpty());
     assertFalse(r.settings.enabled);
-    assertTrue(load("config=" + file("42")).errors.get(0).contains("expected a JSON array of servers"));
+    assertTrue(
+        load("config=" + file("42")).errors.get(0).contains("expected a JSON array of servers"));
   }
 
   @Test
   void theMostSpecificServerEntryMatches() {
-    ServerEntry host = new ServerEntry("host", "https://a.example.com", null, FakeTime.secs(60), true);
-    ServerEntry path = new ServerEntry("path", "https://a.example.com/team/mcp", null, FakeTime.secs(30), true);
+    ServerEntry host =
+        new ServerEntry("host", "https://a.example.com", null, FakeTime.secs(60), true);
+    ServerEntry path =
+        new ServerEntry("path", "https://a.example.com/team/mcp", null, FakeTime.secs(30), true);
     Settings s = new Settings(true, 1, 1, 1, 1, 1, 0, Log.Level.INFO, List.of(host, path));
     assertEquals(path, s.serverFor("https://a.example.com/team/mcp/", "sse"));
     assertEquals(host, s.serverFor("https://a.example.com/other", "sse"));
-    assertNull(s.serverFor("https://a.example.com:8443/team/mcp", "sse"), "another port is another server");
-    assertNull(s.serverFor("http://a.example.com/team/mcp", "sse"), "another scheme is another server");
-    assertEquals(host, s.serverFor("https://a.example.com/team/mcpx", "sse"), "a path prefix must end at a segment");
+    assertNull(
+        s.serverFor("https://a.example.com:8443/team/mcp", "sse"),
+        "another port is another server");
+    assertNull(
+        s.serverFor("http://a.example.com/team/mcp", "sse"), "another scheme is another server");
+    assertEquals(
+        host,
+        s.serverFor("https://a.example.com/team/mcpx", "sse"),
+        "a path prefix must end at a segment");
   }
 }

@@ -21,10 +21,16 @@ class FailureClassifierTest {
   @Test
   void peerClosedStreamsAreRecognizedByTypeAndByTheMessagesClientsUse() {
     assertEquals(FailureKind.PEER_CLOSED, kind(new EOFException("EOF reached while reading")));
-    assertEquals(FailureKind.PEER_CLOSED, kind(new IOException("chunked transfer encoding, state: READING_LENGTH")));
-    assertEquals(FailureKind.PEER_CLOSED, kind(new IOException("HTTP/1.1 header parser received no bytes")));
-    assertEquals(FailureKind.PEER_CLOSED, kind(new IOException("peer closed connection without sending complete message body")));
-    assertEquals(FailureKind.PEER_CLOSED, kind(new IOException("unexpected end of stream on http://x")));
+    assertEquals(
+        FailureKind.PEER_CLOSED,
+        kind(new IOException("chunked transfer encoding, state: READING_LENGTH")));
+    assertEquals(
+        FailureKind.PEER_CLOSED, kind(new IOException("HTTP/1.1 header parser received no bytes")));
+    assertEquals(
+        FailureKind.PEER_CLOSED,
+        kind(new IOException("peer closed connection without sending complete message body")));
+    assertEquals(
+        FailureKind.PEER_CLOSED, kind(new IOException("unexpected end of stream on http://x")));
   }
 
   @Test
@@ -35,24 +41,38 @@ class FailureClassifierTest {
     assertEquals(FailureKind.UNREACHABLE, kind(new UnknownHostException("mcp.invalid")));
     assertEquals(FailureKind.TIMEOUT, kind(new TimeoutException()));
     assertEquals(FailureKind.TIMEOUT, kind(new HttpTimeoutException("request timed out")));
-    assertEquals(FailureKind.TIMEOUT, kind(new RuntimeException("Did not observe any item or terminal signal within 3000ms")));
+    assertEquals(
+        FailureKind.TIMEOUT,
+        kind(new RuntimeException("Did not observe any item or terminal signal within 3000ms")));
     assertEquals(FailureKind.OTHER, kind(new IllegalStateException("something else")));
     assertEquals(FailureKind.OTHER, kind(null));
   }
 
   @Test
   void httpStatusesDecideSessionExpiryAndAuth() {
-    assertEquals(FailureKind.SESSION_EXPIRED, kind(new RuntimeException("Server responded with HTTP status code 404")));
-    assertEquals(FailureKind.OTHER, kind(new RuntimeException("Server responded with HTTP status code 400")), "400 without a session id is a bad request");
-    assertEquals(FailureKind.SESSION_EXPIRED, FailureClassifier.classify(new RuntimeException("HTTP 400 Bad Request"), true), "400 to a request that carried a session id");
-    assertEquals(FailureKind.AUTH, kind(new RuntimeException("Failed to connect to SSE stream: 401, response body: {}")));
+    assertEquals(
+        FailureKind.SESSION_EXPIRED,
+        kind(new RuntimeException("Server responded with HTTP status code 404")));
+    assertEquals(
+        FailureKind.OTHER,
+        kind(new RuntimeException("Server responded with HTTP status code 400")),
+        "400 without a session id is a bad request");
+    assertEquals(
+        FailureKind.SESSION_EXPIRED,
+        FailureClassifier.classify(new RuntimeException("HTTP 400 Bad Request"), true),
+        "400 to a request that carried a session id");
+    assertEquals(
+        FailureKind.AUTH,
+        kind(new RuntimeException("Failed to connect to SSE stream: 401, response body: {}")));
     assertEquals(FailureKind.AUTH, kind(new RuntimeException("status: 403")));
     assertEquals(-1, FailureClassifier.httpStatus("took 404 ms"), "a number that is no status");
   }
 
   @Test
   void theWholeCauseChainIsWalkedAndTheMostTellingCauseWins() {
-    Throwable wrapped = new CompletionException(new RuntimeException("request failed", new EOFException("EOF reached while reading")));
+    Throwable wrapped =
+        new CompletionException(
+            new RuntimeException("request failed", new EOFException("EOF reached while reading")));
     assertEquals(FailureKind.PEER_CLOSED, kind(wrapped));
     Throwable timeoutOverAuth = new TimeoutException("timeout");
     timeoutOverAuth.initCause(new RuntimeException("HTTP 401"));

@@ -59,7 +59,10 @@ class KeepaliveEngineTest {
   }
 
   List<String> transitions() {
-    return log.stream().filter(l -> l.contains(" -> ")).map(l -> l.substring(l.indexOf(": ") + 2)).collect(Collectors.toList());
+    return log.stream()
+        .filter(l -> l.contains(" -> "))
+        .map(l -> l.substring(l.indexOf(": ") + 2))
+        .collect(Collectors.toList());
   }
 
   void failPing(Throwable t) {
@@ -75,9 +78,13 @@ class KeepaliveEngineTest {
   @Test
   void theFirstReadMakesANewConnectionConnectedAndTheTransitionIsLoggedWithoutSecrets() {
     connected();
-    assertEquals(List.of("NEW -> CONNECTED (session initialized by the application)"), transitions());
+    assertEquals(
+        List.of("NEW -> CONNECTED (session initialized by the application)"), transitions());
     String line = log.stream().filter(l -> l.contains(" -> ")).findFirst().orElseThrow();
-    assertTrue(line.startsWith("[mcp-keepalive] ") && line.contains(" INFO c1 streamable http://mcp.example.com/mcp: "), line);
+    assertTrue(
+        line.startsWith("[mcp-keepalive] ")
+            && line.contains(" INFO c1 streamable http://mcp.example.com/mcp: "),
+        line);
     assertTrue(log.stream().noneMatch(l -> l.contains("SECRET123")), log::toString);
   }
 
@@ -133,7 +140,9 @@ class KeepaliveEngineTest {
     assertEquals(1, driver.pings.size());
     time.advanceSeconds(2);
     assertEquals(ConnectionState.UNHEALTHY, c.state());
-    assertTrue(driver.lastPing().isCancelled() || driver.pings.get(0).isCancelled(), "a timed-out ping is cancelled");
+    assertTrue(
+        driver.lastPing().isCancelled() || driver.pings.get(0).isCancelled(),
+        "a timed-out ping is cancelled");
     assertEquals(1, driver.abandoned);
     assertEquals(2, driver.pings.size(), "the next ping goes out at once");
     time.advanceSeconds(2);
@@ -149,12 +158,20 @@ class KeepaliveEngineTest {
             "UNHEALTHY -> DISCONNECTED (ping failed 3/3: timeout (TimeoutException: no answer to ping within 2 s); reconnecting now)",
             "DISCONNECTED -> RECONNECTING (attempt 1)"),
         transitions());
-    assertEquals(1, log.stream().filter(l -> l.contains("ping failed 2/3")).count(), "the second failure is logged once, not as a transition");
+    assertEquals(
+        1,
+        log.stream().filter(l -> l.contains("ping failed 2/3")).count(),
+        "the second failure is logged once, not as a transition");
 
     driver.lastReconnect().complete("ok");
     time.runDue();
     assertEquals(ConnectionState.CONNECTED, c.state());
-    assertTrue(transitions().get(4).startsWith("RECONNECTING -> CONNECTED (session re-initialized in 0 ms after 1 attempt(s), 0 ms after the failure"), transitions().get(4));
+    assertTrue(
+        transitions()
+            .get(4)
+            .startsWith(
+                "RECONNECTING -> CONNECTED (session re-initialized in 0 ms after 1 attempt(s), 0 ms after the failure"),
+        transitions().get(4));
   }
 
   @Test
@@ -173,8 +190,15 @@ class KeepaliveEngineTest {
     connected();
     engine.onConnectionLost(c, new EOFException("EOF reached while reading"));
     time.runDue();
-    assertEquals(List.of(FailureKind.PEER_CLOSED), driver.reconnectCauses, "a peer-closed stream reconnects at once");
-    assertTrue(transitions().contains("CONNECTED -> DISCONNECTED (stream closed by peer (EOFException: EOF reached while reading); reconnecting now)"), transitions()::toString);
+    assertEquals(
+        List.of(FailureKind.PEER_CLOSED),
+        driver.reconnectCauses,
+        "a peer-closed stream reconnects at once");
+    assertTrue(
+        transitions()
+            .contains(
+                "CONNECTED -> DISCONNECTED (stream closed by peer (EOFException: EOF reached while reading); reconnecting now)"),
+        transitions()::toString);
 
     List<Double> delays = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -187,7 +211,13 @@ class KeepaliveEngineTest {
       delays.add(Math.round((time.seconds() - before) * 100) / 100.0);
     }
     assertEquals(List.of(1.0, 2.0, 4.0, 8.0, 8.0, 8.0), delays);
-    assertTrue(log.stream().anyMatch(l -> l.contains("attempt 1 failed: unreachable (ConnectException: Connection refused); next attempt in 1 s")), log::toString);
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                l ->
+                    l.contains(
+                        "attempt 1 failed: unreachable (ConnectException: Connection refused); next attempt in 1 s")),
+        log::toString);
 
     driver.lastReconnect().complete("ok");
     time.runDue();
@@ -217,16 +247,27 @@ class KeepaliveEngineTest {
       time.advanceSeconds(0.2);
       assertEquals(n + 1, driver.reconnects.size(), "an attempt at the cap");
     }
-    List<String> warnings = log.stream().filter(l -> l.contains(" WARN ")).collect(Collectors.toList());
+    List<String> warnings =
+        log.stream().filter(l -> l.contains(" WARN ")).collect(Collectors.toList());
     assertEquals(1, warnings.size(), log::toString);
-    assertTrue(warnings.get(0).contains("rejects the application's credentials") && warnings.get(0).contains("every ~8 s"), warnings.get(0));
-    long infoTransitions = log.stream().filter(l -> l.contains(" INFO ") && l.contains(" -> ")).count();
-    assertEquals(4, infoTransitions, "after the warning, repeated transitions go to debug: " + transitions());
+    assertTrue(
+        warnings.get(0).contains("rejects the application's credentials")
+            && warnings.get(0).contains("every ~8 s"),
+        warnings.get(0));
+    long infoTransitions =
+        log.stream().filter(l -> l.contains(" INFO ") && l.contains(" -> ")).count();
+    assertEquals(
+        4,
+        infoTransitions,
+        "after the warning, repeated transitions go to debug: " + transitions());
 
     driver.lastReconnect().complete("ok");
     time.runDue();
     assertEquals(ConnectionState.CONNECTED, c.state());
-    assertTrue(log.get(log.size() - 1).contains(" INFO ") && log.get(log.size() - 1).contains("RECONNECTING -> CONNECTED"), "the recovery is logged at INFO");
+    assertTrue(
+        log.get(log.size() - 1).contains(" INFO ")
+            && log.get(log.size() - 1).contains("RECONNECTING -> CONNECTED"),
+        "the recovery is logged at INFO");
   }
 
   @Test
@@ -235,10 +276,12 @@ class KeepaliveEngineTest {
     time.advanceSeconds(10);
     driver.sessionId = true;
     failPing(new RuntimeException("Server responded with HTTP status code 400"));
-    assertEquals(ConnectionState.RECONNECTING, c.state(), "400 with a session id: session expired, at once");
+    assertEquals(
+        ConnectionState.RECONNECTING, c.state(), "400 with a session id: session expired, at once");
     assertEquals(List.of(FailureKind.SESSION_EXPIRED), driver.reconnectCauses);
     failReconnect(new RuntimeException("HTTP 404 Not Found"));
-    assertEquals(2, driver.reconnects.size(), "a second try right away when the session is still gone");
+    assertEquals(
+        2, driver.reconnects.size(), "a second try right away when the session is still gone");
   }
 
   @Test
@@ -266,9 +309,15 @@ class KeepaliveEngineTest {
     assertEquals(1, driver.healthy, "the driver re-opens the stream after the answer");
     engine.onStreamEnded(c, null);
     time.runDue();
-    assertEquals(1, log.stream().filter(l -> l.contains("notification stream ended")).count(), "later stream ends at debug");
+    assertEquals(
+        1,
+        log.stream().filter(l -> l.contains("notification stream ended")).count(),
+        "later stream ends at debug");
     failPing(new EOFException("EOF reached while reading"));
-    assertEquals(ConnectionState.RECONNECTING, c.state(), "stream ended and the ping failed: reconnect at once");
+    assertEquals(
+        ConnectionState.RECONNECTING,
+        c.state(),
+        "stream ended and the ping failed: reconnect at once");
   }
 
   @Test
@@ -283,7 +332,9 @@ class KeepaliveEngineTest {
     assertEquals(1, driver.pings.size(), "no ping after close");
     assertEquals(0, driver.reconnects.size());
     assertTrue(engine.connections().isEmpty());
-    assertEquals("CONNECTED -> CLOSED (closed by the application)", transitions().get(transitions().size() - 1));
+    assertEquals(
+        "CONNECTED -> CLOSED (closed by the application)",
+        transitions().get(transitions().size() - 1));
     engine.onConnectionLost(c, null);
     time.runDue();
     assertEquals(ConnectionState.CLOSED, c.state());
@@ -305,7 +356,8 @@ class KeepaliveEngineTest {
     driver.throwOnPing = new IllegalStateException("boom");
     time.advanceSeconds(10);
     assertEquals(ConnectionState.UNHEALTHY, c.state());
-    assertTrue(transitions().get(1).contains("IllegalStateException: boom"), transitions()::toString);
+    assertTrue(
+        transitions().get(1).contains("IllegalStateException: boom"), transitions()::toString);
   }
 
   @Test
@@ -316,12 +368,22 @@ class KeepaliveEngineTest {
     FakeDriver d = new FakeDriver();
     Connection matched = engine.register(new Object(), "lib", "streamable", URL, d);
     assertEquals(secs(5), matched.intervalNanos());
-    assertTrue(matched.toString().startsWith("c1 (fast) streamable http://mcp.example.com/mcp"), matched.toString());
-    assertNull(engine.register(new Object(), "lib", "sse", "http://other.example.com/sse", new FakeDriver()));
-    assertTrue(log.stream().anyMatch(l -> l.contains("left alone: disabled by configuration entry off")), log::toString);
+    assertTrue(
+        matched.toString().startsWith("c1 (fast) streamable http://mcp.example.com/mcp"),
+        matched.toString());
+    assertNull(
+        engine.register(
+            new Object(), "lib", "sse", "http://other.example.com/sse", new FakeDriver()));
+    assertTrue(
+        log.stream().anyMatch(l -> l.contains("left alone: disabled by configuration entry off")),
+        log::toString);
     Object key = new Object();
-    Connection first = engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver());
-    assertEquals(first, engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver()), "one connection per client object");
+    Connection first =
+        engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver());
+    assertEquals(
+        first,
+        engine.register(key, "lib", "sse", "http://third.example.com/sse", new FakeDriver()),
+        "one connection per client object");
     assertEquals(secs(10), first.intervalNanos());
   }
 
@@ -329,19 +391,23 @@ class KeepaliveEngineTest {
   void aRequestThatFindsTheSessionGoneReconnectsAtOnceAndIsReleasedWhenConnected() {
     connected();
     time.advanceSeconds(1);
-    CompletableFuture<Void> waiting = engine.onSessionLost(c, new IOException("Unexpected status code: 404"), time.nanoTime());
+    CompletableFuture<Void> waiting =
+        engine.onSessionLost(c, new IOException("Unexpected status code: 404"), time.nanoTime());
     time.runDue();
     assertEquals(ConnectionState.RECONNECTING, c.state(), transitions()::toString);
     assertTrue(!waiting.isDone(), "waits for the reconnect");
     driver.lastReconnect().complete(null);
     time.runDue();
     assertEquals(ConnectionState.CONNECTED, c.state());
-    assertTrue(waiting.isDone() && !waiting.isCompletedExceptionally(), "released to send the request again");
+    assertTrue(
+        waiting.isDone() && !waiting.isCompletedExceptionally(),
+        "released to send the request again");
 
     // a request sent before that reconnect, failing after it: its session is already replaced
     long before = time.nanoTime() - secs(0.5);
     time.advanceSeconds(1);
-    CompletableFuture<Void> late = engine.onSessionLost(c, new IOException("Unexpected status code: 404"), before);
+    CompletableFuture<Void> late =
+        engine.onSessionLost(c, new IOException("Unexpected status code: 404"), before);
     time.runDue();
     assertTrue(late.isDone() && !late.isCompletedExceptionally(), "sent again at once");
     assertEquals(1, driver.reconnects.size(), "no second reconnect");
@@ -352,11 +418,14 @@ class KeepaliveEngineTest {
   void aRequestWaitingForAReconnectFailsWithTheFailedAttempt() {
     connected();
     time.advanceSeconds(1);
-    CompletableFuture<Void> waiting = engine.onSessionLost(c, new IOException("Unexpected status code: 404"), time.nanoTime());
+    CompletableFuture<Void> waiting =
+        engine.onSessionLost(c, new IOException("Unexpected status code: 404"), time.nanoTime());
     time.runDue();
     ConnectException refused = new ConnectException("Connection refused");
     failReconnect(refused);
-    assertTrue(waiting.isCompletedExceptionally(), "the request fails with the attempt instead of waiting out the backoff");
+    assertTrue(
+        waiting.isCompletedExceptionally(),
+        "the request fails with the attempt instead of waiting out the backoff");
     assertEquals(ConnectionState.DISCONNECTED, c.state());
   }
 }

@@ -22,21 +22,34 @@ class LibraryVersionTest {
   @TempDir Path dir;
 
   private LibraryVersion lib() {
-    return new LibraryVersion("Some Lib", "org.example", List.of("some-lib"), "org.example.Client", Pattern.compile("1\\.[23]\\.\\d+"), "1.2.x, 1.3.x");
+    return new LibraryVersion(
+        "Some Lib",
+        "org.example",
+        List.of("some-lib"),
+        "org.example.Client",
+        Pattern.compile("1\\.[23]\\.\\d+"),
+        "1.2.x, 1.3.x");
   }
 
-  private ClassLoader jarWith(String name, String pomVersion, String manifestVersion) throws IOException {
+  private ClassLoader jarWith(String name, String pomVersion, String manifestVersion)
+      throws IOException {
     Path jar = dir.resolve(name);
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
       out.putNextEntry(new JarEntry("org/example/Client.class"));
       out.write(new byte[] {0});
       if (pomVersion != null) {
         out.putNextEntry(new JarEntry("META-INF/maven/org.example/some-lib/pom.properties"));
-        out.write(("groupId=org.example\nartifactId=some-lib\nversion=" + pomVersion + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("groupId=org.example\nartifactId=some-lib\nversion=" + pomVersion + "\n")
+                .getBytes(StandardCharsets.UTF_8));
       }
       if (manifestVersion != null) {
         out.putNextEntry(new JarEntry("META-INF/MANIFEST.MF"));
-        out.write(("Manifest-Version: 1.0\nImplementation-Title: some-lib\nImplementation-Version: " + manifestVersion + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.write(
+            ("Manifest-Version: 1.0\nImplementation-Title: some-lib\nImplementation-Version: "
+                    + manifestVersion
+                    + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
       }
     }
     return new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
@@ -59,6 +72,7 @@ class LibraryVersionTest {
     LibraryVersion v = lib();
     assertEquals("1.2.1", v.read(jarWith("manifest.jar", null, "1.2.1")));
     assertEquals(null, v.read(jarWith("bare.jar", null, null)));
-    assertEquals(null, v.read(new URLClassLoader(new URL[0], null)), "a loader without the library");
+    assertEquals(
+        null, v.read(new URLClassLoader(new URL[0], null)), "a loader without the library");
   }
 }

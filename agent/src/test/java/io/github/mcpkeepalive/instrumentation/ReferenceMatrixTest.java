@@ -22,11 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The reference checks against the real jar of every library version inside and next to the
- * tested ranges (copied to {@code target/library-jars} by the build): inside a range exactly the
- * expected version range applies, and no other one (OpenTelemetry's {@code assertInverse}); outside,
- * none does, and the one WARN line names the library, the version and the first member that
- * differs.
+ * The reference checks against the real jar of every library version inside and next to the tested
+ * ranges (copied to {@code target/library-jars} by the build): inside a range exactly the expected
+ * version range applies, and no other one (OpenTelemetry's {@code assertInverse}); outside, none
+ * does, and the one WARN line names the library, the version and the first member that differs.
  */
 class ReferenceMatrixTest {
 
@@ -53,7 +52,12 @@ class ReferenceMatrixTest {
     "2.1.0, mcp-java-sdk-2.1"
   })
   void mcpJavaSdk(String version, String expected) throws IOException {
-    assertApplies(McpSdkInstrumentation.INSTANCE, "MCP Java SDK", version, loader("mcp-java-sdk-" + version, "reactor"), expected);
+    assertApplies(
+        McpSdkInstrumentation.INSTANCE,
+        "MCP Java SDK",
+        version,
+        loader("mcp-java-sdk-" + version, "reactor"),
+        expected);
   }
 
   @ParameterizedTest(name = "langchain4j-mcp {0}: {1}")
@@ -66,10 +70,21 @@ class ReferenceMatrixTest {
     "1.18.1-beta28, langchain4j-mcp-1.13"
   })
   void langchain4jMcp(String version, String expected) throws IOException {
-    assertApplies(Langchain4jInstrumentation.INSTANCE, "langchain4j-mcp", version, loader("langchain4j-mcp-" + version, "okhttp"), expected, true);
+    assertApplies(
+        Langchain4jInstrumentation.INSTANCE,
+        "langchain4j-mcp",
+        version,
+        loader("langchain4j-mcp-" + version, "okhttp"),
+        expected,
+        true);
   }
 
-  private void assertApplies(LibraryInstrumentation library, String name, String version, ClassLoader loader, String expected) {
+  private void assertApplies(
+      LibraryInstrumentation library,
+      String name,
+      String version,
+      ClassLoader loader,
+      String expected) {
     assertApplies(library, name, version, loader, expected, false);
   }
 
@@ -77,7 +92,13 @@ class ReferenceMatrixTest {
    * @param nested each range adds to the one after it (langchain4j-mcp: 1.13 is 1.12 and more): the
    *     ranges after the expected one may match too, those before it must not
    */
-  private void assertApplies(LibraryInstrumentation library, String name, String version, ClassLoader loader, String expected, boolean nested) {
+  private void assertApplies(
+      LibraryInstrumentation library,
+      String name,
+      String version,
+      ClassLoader loader,
+      String expected,
+      boolean nested) {
     Log.setSink(logged::add);
     List<String> outcomes = new ArrayList<>();
     boolean passed = false;
@@ -85,10 +106,14 @@ class ReferenceMatrixTest {
       References.Result r = m.references().check(loader);
       outcomes.add(m.name() + ": " + (r.matches() ? "matches" : r.mismatch()));
       if (m.name().equals(expected)) {
-        assertTrue(r.matches(), () -> name + " " + version + " must match " + expected + ": " + r.mismatch());
+        assertTrue(
+            r.matches(),
+            () -> name + " " + version + " must match " + expected + ": " + r.mismatch());
         passed = true;
       } else if (!nested || !passed) {
-        assertTrue(!r.matches(), () -> name + " " + version + " must not match " + m.name() + " (the ranges overlap)");
+        assertTrue(
+            !r.matches(),
+            () -> name + " " + version + " must not match " + m.name() + " (the ranges overlap)");
       }
     }
     System.out.println(name + " " + version + " -> " + outcomes);
@@ -98,8 +123,14 @@ class ReferenceMatrixTest {
       assertNull(applied);
       assertEquals(1, logged.size(), logged::toString);
       String line = logged.get(0);
-      assertTrue(line.contains(" WARN ") && line.contains(name + " " + version + " left alone"), line);
-      assertTrue(line.contains("field ") || line.contains("method ") || line.contains("class ") || line.contains("constructor"), () -> "names the member that differs: " + line);
+      assertTrue(
+          line.contains(" WARN ") && line.contains(name + " " + version + " left alone"), line);
+      assertTrue(
+          line.contains("field ")
+              || line.contains("method ")
+              || line.contains("class ")
+              || line.contains("constructor"),
+          () -> "names the member that differs: " + line);
       assertNull(library.moduleFor(loader));
       assertEquals(1, logged.size(), "one line per class loader");
     } else {
@@ -108,12 +139,16 @@ class ReferenceMatrixTest {
     }
   }
 
-  /** A class loader that sees only the jars of the given folders (no parent but the bootstrap loader). */
+  /**
+   * A class loader that sees only the jars of the given folders (no parent but the bootstrap
+   * loader).
+   */
   private static ClassLoader loader(String... folders) throws IOException {
     List<URL> urls = new ArrayList<>();
     for (String folder : folders) {
       Path dir = JARS.resolve(folder);
-      assertTrue(Files.isDirectory(dir), dir + " is copied by the build (mvn generate-test-resources)");
+      assertTrue(
+          Files.isDirectory(dir), dir + " is copied by the build (mvn generate-test-resources)");
       try (Stream<Path> jars = Files.list(dir)) {
         for (Path jar : (Iterable<Path>) jars::iterator) {
           urls.add(jar.toUri().toURL());

@@ -79,7 +79,17 @@ class JmxPublisherTest {
   @Test
   void beansAppearWithTheFirstConnectionFollowItAndGoWithIt() throws Exception {
     Log.setSink(l -> {});
-    Settings settings = new Settings(true, 30_000_000_000L, 2_000_000_000L, 3, 1_000_000_000L, 60_000_000_000L, 0.1, Log.Level.INFO, List.of());
+    Settings settings =
+        new Settings(
+            true,
+            30_000_000_000L,
+            2_000_000_000L,
+            3,
+            1_000_000_000L,
+            60_000_000_000L,
+            0.1,
+            Log.Level.INFO,
+            List.of());
     KeepaliveEngine engine = new KeepaliveEngine(settings, () -> now, scheduler, () -> 0.5);
     engine.setListener(
         new JmxPublisher(
@@ -97,9 +107,14 @@ class JmxPublisherTest {
     assertEquals(0, serverAsked.get(), "no JMX work before a connection exists");
     assertFalse(server.isRegistered(new ObjectName(JmxPublisher.AGENT_NAME)));
 
-    Connection c = engine.register(new Object(), "lib 1.0", "sse", "https://h.example.com/sse?token=SECRET", new Driver());
+    Connection c =
+        engine.register(
+            new Object(), "lib 1.0", "sse", "https://h.example.com/sse?token=SECRET", new Driver());
     runTasks();
-    assertEquals(0, serverAsked.get(), "JMX is left alone for a while after the first connection (the application is starting)");
+    assertEquals(
+        0,
+        serverAsked.get(),
+        "JMX is left alone for a while after the first connection (the application is starting)");
     tasks.addAll(later); // the publishing delay has passed
     later.clear();
     runTasks();
@@ -128,7 +143,13 @@ class JmxPublisherTest {
     assertEquals("9.9", server.getAttribute(agent, "Version"));
     assertEquals(1, server.getAttribute(agent, "ConnectionCount"));
     TabularData perState = (TabularData) server.getAttribute(agent, "ConnectionsPerState");
-    assertEquals(1, perState.values().stream().map(CompositeData.class::cast).filter(r -> "RECONNECTING".equals(r.get("key"))).mapToInt(r -> (Integer) r.get("value")).sum());
+    assertEquals(
+        1,
+        perState.values().stream()
+            .map(CompositeData.class::cast)
+            .filter(r -> "RECONNECTING".equals(r.get("key")))
+            .mapToInt(r -> (Integer) r.get("value"))
+            .sum());
     assertTrue(((String) server.getAttribute(agent, "Configuration")).contains("interval=30s"));
     assertEquals(4000L, server.getAttribute(agent, "ClassesSeen"));
     assertEquals(6L, server.getAttribute(agent, "ClassesExamined"));

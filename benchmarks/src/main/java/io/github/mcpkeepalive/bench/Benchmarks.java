@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 public final class Benchmarks {
 
   /** One line of the result table. */
-  record Row(String figure, String with, String without, String ratio, String target, boolean pass) {}
+  record Row(
+      String figure, String with, String without, String ratio, String target, boolean pass) {}
 
   static final List<String> SECTIONS = List.of("startup", "calls", "traffic", "scale", "recovery");
 
@@ -40,7 +41,10 @@ public final class Benchmarks {
         only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
         only.removeIf(s -> !SECTIONS.contains(s));
       } else {
-        System.err.println("usage: java -jar benchmarks/target/benchmarks.jar [--only " + String.join(",", SECTIONS) + "]");
+        System.err.println(
+            "usage: java -jar benchmarks/target/benchmarks.jar [--only "
+                + String.join(",", SECTIONS)
+                + "]");
         System.exit(2);
       }
     }
@@ -60,12 +64,14 @@ public final class Benchmarks {
         case "recovery" -> rows.addAll(Recovery.run(repo));
         default -> throw new IllegalArgumentException(section);
       }
-      System.out.printf(Locale.ROOT, "   (%s took %.0f s)%n", section, (System.nanoTime() - t) / 1e9);
+      System.out.printf(
+          Locale.ROOT, "   (%s took %.0f s)%n", section, (System.nanoTime() - t) / 1e9);
     }
     String table = table(rows);
     System.out.println();
     System.out.println(table);
-    System.out.printf(Locale.ROOT, "machine: %s; total %.0f s%n", machine, (System.nanoTime() - begin) / 1e9);
+    System.out.printf(
+        Locale.ROOT, "machine: %s; total %.0f s%n", machine, (System.nanoTime() - begin) / 1e9);
     Path out = repo.root().resolve("benchmarks/target/benchmark-results.md");
     Files.writeString(out, "```\n" + table + "```\nmachine: " + machine + "\n");
     System.out.println("table written to " + repo.root().relativize(out));
@@ -78,7 +84,10 @@ public final class Benchmarks {
     List<String[]> cells = new ArrayList<>();
     cells.add(head);
     for (Row r : rows) {
-      cells.add(new String[] {r.figure(), r.with(), r.without(), r.ratio(), r.target(), r.pass() ? "pass" : "FAIL"});
+      cells.add(
+          new String[] {
+            r.figure(), r.with(), r.without(), r.ratio(), r.target(), r.pass() ? "pass" : "FAIL"
+          });
     }
     for (String[] c : cells) {
       for (int i = 0; i < c.length; i++) {
@@ -105,11 +114,18 @@ public final class Benchmarks {
   static String machine() {
     String cpu = "unknown CPU";
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+      cpu =
+          lines
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).trim())
+              .findFirst()
+              .orElse(cpu);
     } catch (IOException | RuntimeException ignored) {
       // not Linux
     }
-    long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long memory =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
     return String.format(
         Locale.ROOT,
         "%d cores (%s), %.1f GiB RAM, %s %s, Java %s",

@@ -44,9 +44,14 @@ public class CallBenchmark {
     request = new McpSchema.CallToolRequest("echo", Map.of("text", "benchmark"));
   }
 
-  /** The MCP Java SDK client every benchmark uses: Streamable HTTP at {@code base}/mcp, not initialized. */
+  /**
+   * The MCP Java SDK client every benchmark uses: Streamable HTTP at {@code base}/mcp, not
+   * initialized.
+   */
   static McpSyncClient streamableClient(String base) {
-    return McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build()).requestTimeout(Duration.ofSeconds(10)).build();
+    return McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
+        .requestTimeout(Duration.ofSeconds(10))
+        .build();
   }
 
   @Benchmark

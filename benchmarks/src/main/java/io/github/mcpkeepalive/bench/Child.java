@@ -32,7 +32,8 @@ final class Child implements AutoCloseable {
   }
 
   /** {@code java [jvmArgs] -cp classpath mainClass args}. */
-  static Child start(List<String> jvmArgs, String classpath, String mainClass, List<String> args) throws IOException {
+  static Child start(List<String> jvmArgs, String classpath, String mainClass, List<String> args)
+      throws IOException {
     List<String> all = new ArrayList<>(jvmArgs);
     all.add("-cp");
     all.add(classpath);
@@ -53,7 +54,8 @@ final class Child implements AutoCloseable {
     Thread t =
         new Thread(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String s;
                 while ((s = r.readLine()) != null) {
                   long now = System.nanoTime();
@@ -84,7 +86,8 @@ final class Child implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0 || exited) { // after an exit, one more wait lets the last lines arrive
-          throw new IllegalStateException("no " + what + " within " + timeout.toSeconds() + " s; output:\n" + dump());
+          throw new IllegalStateException(
+              "no " + what + " within " + timeout.toSeconds() + " s; output:\n" + dump());
         }
         exited = !process.isAlive();
         TimeUnit.NANOSECONDS.timedWait(lines, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
@@ -114,7 +117,8 @@ final class Child implements AutoCloseable {
 
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("child still running after " + timeout.toSeconds() + " s; output:\n" + dump());
+      throw new IllegalStateException(
+          "child still running after " + timeout.toSeconds() + " s; output:\n" + dump());
     }
     return process.exitValue();
   }

@@ -27,9 +27,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * What the agent's hooks do on one MCP call of a Streamable HTTP client, on a real (never
- * connected) MCP Java SDK client registered with the engine: the request method's hook, the
- * request wrapped for a retry on an expired session (and that wrapper subscribed), the hook of the
- * one message read. {@link #callHooks} minus {@link #baseline} is the agent's work per call.
+ * connected) MCP Java SDK client registered with the engine: the request method's hook, the request
+ * wrapped for a retry on an expired session (and that wrapper subscribed), the hook of the one
+ * message read. {@link #callHooks} minus {@link #baseline} is the agent's work per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,10 +44,22 @@ public class HookBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     Log.setLevel(Log.Level.WARN);
-    Settings settings = new Settings(true, TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(10), 3, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(300), 0.1, Log.Level.WARN, List.of());
-    KeepaliveEngine engine = new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), Math::random);
+    Settings settings =
+        new Settings(
+            true,
+            TimeUnit.SECONDS.toNanos(30),
+            TimeUnit.SECONDS.toNanos(10),
+            3,
+            TimeUnit.SECONDS.toNanos(1),
+            TimeUnit.SECONDS.toNanos(300),
+            0.1,
+            Log.Level.WARN,
+            List.of());
+    KeepaliveEngine engine =
+        new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), Math::random);
     AgentRuntime.setEngine(engine);
-    transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:9").endpoint("/mcp").build();
+    transport =
+        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:9").endpoint("/mcp").build();
     client = McpClient.async((HttpClientStreamableHttpTransport) transport).build();
     SdkHooks.asyncClientCreated(client); // what the constructor advice does
     initializer = field(client, "initializer");

@@ -24,7 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class JmhChild {
 
   /** One score: benchmark method, parameters, score and its 99.9 % error, unit. */
-  record Score(String benchmark, Map<String, String> params, double score, double error, String unit) {
+  record Score(
+      String benchmark, Map<String, String> params, double score, double error, String unit) {
 
     static Score parse(String line) {
       String[] f = line.split(" ");
@@ -59,7 +60,11 @@ public final class JmhChild {
       Result<?> p = r.getPrimaryResult();
       StringBuilder params = new StringBuilder();
       for (String k : r.getParams().getParamsKeys()) {
-        params.append(params.length() == 0 ? "" : ",").append(k).append('=').append(r.getParams().getParam(k));
+        params
+            .append(params.length() == 0 ? "" : ",")
+            .append(k)
+            .append('=')
+            .append(r.getParams().getParam(k));
       }
       String method = r.getParams().getBenchmark();
       System.out.println(
@@ -75,8 +80,24 @@ public final class JmhChild {
   }
 
   /** Runs {@code regex} in a child JVM with class path {@code classpath}; returns its scores. */
-  static List<Score> run(String classpath, String regex, int warmups, int warmupSeconds, int iterations, int iterationSeconds, List<String> forkJvmArgs) throws Exception {
-    List<String> args = new ArrayList<>(List.of(regex, "" + warmups, "" + warmupSeconds, "" + iterations, "" + iterationSeconds, "1"));
+  static List<Score> run(
+      String classpath,
+      String regex,
+      int warmups,
+      int warmupSeconds,
+      int iterations,
+      int iterationSeconds,
+      List<String> forkJvmArgs)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                regex,
+                "" + warmups,
+                "" + warmupSeconds,
+                "" + iterations,
+                "" + iterationSeconds,
+                "1"));
     args.addAll(forkJvmArgs);
     try (Child c = Child.start(List.of(), classpath, JmhChild.class.getName(), args)) {
       int exit = c.awaitExit(java.time.Duration.ofMinutes(10));

@@ -12,11 +12,11 @@ import java.util.Map;
 /**
  * Per-call overhead, two ways. Precisely: the agent's own work per call ({@link HookBenchmark})
  * against the mean time of a call without the agent. End to end: JMH calls/s of {@link
- * CallBenchmark} with and without the agent, in alternating forks, against one warm server in
- * this JVM. On two shared cores the client's JIT keeps speeding its calls up for about forty
- * seconds and iterations then still differ by 10 to 20 %, far more than the agent costs: the end
- * to end ratio is reported with the range its forks' confidence intervals allow, and passes when
- * that range reaches 0.99.
+ * CallBenchmark} with and without the agent, in alternating forks, against one warm server in this
+ * JVM. On two shared cores the client's JIT keeps speeding its calls up for about forty seconds and
+ * iterations then still differ by 10 to 20 %, far more than the agent costs: the end to end ratio
+ * is reported with the range its forks' confidence intervals allow, and passes when that range
+ * reaches 0.99.
  */
 final class PerCall {
 
@@ -34,7 +34,8 @@ final class PerCall {
     McpSyncClient client = CallBenchmark.streamableClient(base);
     try {
       client.initialize();
-      McpSchema.CallToolRequest request = new McpSchema.CallToolRequest("echo", Map.of("text", "warm-up"));
+      McpSchema.CallToolRequest request =
+          new McpSchema.CallToolRequest("echo", Map.of("text", "warm-up"));
       long end = System.nanoTime() + WARM_NANOS;
       while (System.nanoTime() < end) {
         client.callTool(request);
@@ -54,13 +55,20 @@ final class PerCall {
       warm(base);
       for (int i = 0; i < ROUNDS; i++) {
         boolean agentFirst = i % 2 == 1;
-        for (boolean agent : agentFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        for (boolean agent :
+            agentFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
           List<String> jvm = new ArrayList<>(List.of("-Dbench.server=" + base));
           if (agent) {
             jvm.add(repo.agent("interval=30"));
           }
-          JmhChild.Score s = JmhChild.run(repo.benchClasspath(), "CallBenchmark", 10, 3, 4, 3, jvm).get(0);
-          System.out.printf(Locale.ROOT, "   %s agent: %.0f ± %.0f calls/s%n", agent ? "with" : "without", s.score(), s.error());
+          JmhChild.Score s =
+              JmhChild.run(repo.benchClasspath(), "CallBenchmark", 10, 3, 4, 3, jvm).get(0);
+          System.out.printf(
+              Locale.ROOT,
+              "   %s agent: %.0f ± %.0f calls/s%n",
+              agent ? "with" : "without",
+              s.score(),
+              s.error());
           (agent ? with : without).add(s.score());
           (agent ? withError : withoutError).add(s.error());
         }
@@ -74,7 +82,8 @@ final class PerCall {
 
     double baseline = Double.NaN;
     double hooks = Double.NaN;
-    for (JmhChild.Score s : JmhChild.run(repo.benchWithAgentClasses(), "HookBenchmark", 3, 1, 5, 1, List.of())) {
+    for (JmhChild.Score s :
+        JmhChild.run(repo.benchWithAgentClasses(), "HookBenchmark", 3, 1, 5, 1, List.of())) {
       if (s.benchmark().endsWith(".baseline")) {
         baseline = s.score();
       } else {
@@ -84,7 +93,12 @@ final class PerCall {
     double perCallNanos = hooks - baseline;
     double callNanos = 1e9 / wo;
     double share = perCallNanos / callNanos;
-    System.out.printf(Locale.ROOT, "   hooks per call %.0f ns (request alone %.0f ns); a call takes %.0f us%n", perCallNanos, baseline, callNanos / 1e3);
+    System.out.printf(
+        Locale.ROOT,
+        "   hooks per call %.0f ns (request alone %.0f ns); a call takes %.0f us%n",
+        perCallNanos,
+        baseline,
+        callNanos / 1e3);
     return List.of(
         new Row(
             "agent's work per MCP call (hooks, JMH) / mean call time",

@@ -52,13 +52,30 @@ public class RegistryBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     Log.setLevel(Log.Level.WARN);
-    Settings settings = new Settings(true, TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(10), 3, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(300), 0.1, Log.Level.WARN, List.of());
+    Settings settings =
+        new Settings(
+            true,
+            TimeUnit.SECONDS.toNanos(30),
+            TimeUnit.SECONDS.toNanos(10),
+            3,
+            TimeUnit.SECONDS.toNanos(1),
+            TimeUnit.SECONDS.toNanos(300),
+            0.1,
+            Log.Level.WARN,
+            List.of());
     engine = new KeepaliveEngine(settings, Ticker.SYSTEM, new InlineScheduler(), () -> 0.5);
     keys = new Object[size];
     connections = new Connection[size];
     for (int i = 0; i < size; i++) {
       keys[i] = new Object();
-      connections[i] = engine.register(keys[i], "bench 1.0", "streamable", "http://10.0.0.1:8080/mcp", new ScaleProbe.InstantDriver(keys[i], new long[0], new java.util.concurrent.atomic.AtomicInteger()));
+      connections[i] =
+          engine.register(
+              keys[i],
+              "bench 1.0",
+              "streamable",
+              "http://10.0.0.1:8080/mcp",
+              new ScaleProbe.InstantDriver(
+                  keys[i], new long[0], new java.util.concurrent.atomic.AtomicInteger()));
       engine.onRead(connections[i]);
     }
   }
@@ -82,7 +99,14 @@ public class RegistryBenchmark {
   @Benchmark
   public Connection registerAndClose() {
     Object key = new Object();
-    Connection c = engine.register(key, "bench 1.0", "streamable", "http://10.0.0.2:8080/mcp", new ScaleProbe.InstantDriver(key, new long[0], new java.util.concurrent.atomic.AtomicInteger()));
+    Connection c =
+        engine.register(
+            key,
+            "bench 1.0",
+            "streamable",
+            "http://10.0.0.2:8080/mcp",
+            new ScaleProbe.InstantDriver(
+                key, new long[0], new java.util.concurrent.atomic.AtomicInteger()));
     engine.onClosed(c);
     return c;
   }

@@ -10,11 +10,14 @@ record Repo(Path root) {
   static Repo find() {
     Path dir = Path.of("").toAbsolutePath();
     for (Path p = dir; p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("agent/target/mcp-keepalive-agent.jar")) && Files.isRegularFile(p.resolve("sample-app/target/sample-app.jar"))) {
+      if (Files.isRegularFile(p.resolve("agent/target/mcp-keepalive-agent.jar"))
+          && Files.isRegularFile(p.resolve("sample-app/target/sample-app.jar"))) {
         return new Repo(p);
       }
     }
-    throw new IllegalStateException("run from the repository after mvn -DskipTests package: agent/target/mcp-keepalive-agent.jar or sample-app/target/sample-app.jar not found above " + dir);
+    throw new IllegalStateException(
+        "run from the repository after mvn -DskipTests package: agent/target/mcp-keepalive-agent.jar or sample-app/target/sample-app.jar not found above "
+            + dir);
   }
 
   Path agentJar() {

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The agent's engine, as the agent runs it (one scheduler thread, real clock, ±10 % jitter), with
- * N connections whose driver answers pings at once: heap retained per connection, and how late
- * the scheduler thread sends idle pings against their due time. Prints {@code SCALE} lines.
- * {@code ScaleProbe connections intervalSeconds rounds}
+ * The agent's engine, as the agent runs it (one scheduler thread, real clock, ±10 % jitter), with N
+ * connections whose driver answers pings at once: heap retained per connection, and how late the
+ * scheduler thread sends idle pings against their due time. Prints {@code SCALE} lines. {@code
+ * ScaleProbe connections intervalSeconds rounds}
  */
 public final class ScaleProbe {
 
@@ -68,15 +68,31 @@ public final class ScaleProbe {
     long interval = TimeUnit.SECONDS.toNanos(Long.parseLong(args[1]));
     int rounds = Integer.parseInt(args[2]);
     Log.setLevel(Log.Level.WARN);
-    Settings settings = new Settings(true, interval, TimeUnit.SECONDS.toNanos(10), 3, TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(300), 0.1, Log.Level.WARN, List.of());
-    KeepaliveEngine engine = new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), () -> ThreadLocalRandom.current().nextDouble());
+    Settings settings =
+        new Settings(
+            true,
+            interval,
+            TimeUnit.SECONDS.toNanos(10),
+            3,
+            TimeUnit.SECONDS.toNanos(1),
+            TimeUnit.SECONDS.toNanos(300),
+            0.1,
+            Log.Level.WARN,
+            List.of());
+    KeepaliveEngine engine =
+        new KeepaliveEngine(
+            settings,
+            Ticker.SYSTEM,
+            new DaemonScheduler(),
+            () -> ThreadLocalRandom.current().nextDouble());
 
     // the application's objects exist before the agent registers them: not counted
     List<Object> clients = new ArrayList<>(n);
     List<String> urls = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       clients.add(new Object());
-      urls.add("http://10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255) + ":8080/mcp");
+      urls.add(
+          "http://10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255) + ":8080/mcp");
     }
     long[] lateness = new long[n * rounds];
     AtomicInteger pings = new AtomicInteger();
@@ -93,7 +109,8 @@ public final class ScaleProbe {
     }
     long registered = System.nanoTime();
     long after = settledHeap(memory);
-    System.out.printf(Locale.ROOT, "SCALE heap_bytes_per_connection %.0f%n", (after - before) / (double) n);
+    System.out.printf(
+        Locale.ROOT, "SCALE heap_bytes_per_connection %.0f%n", (after - before) / (double) n);
 
     // wait for `rounds` pings per connection; bounded by a deadline
     long deadline = registered + (rounds + 2) * interval;
@@ -112,7 +129,8 @@ public final class ScaleProbe {
         at(sorted, 99) / 1e6,
         at(sorted, 99.9) / 1e6,
         sent == 0 ? Double.NaN : sorted[sent - 1] / 1e6);
-    System.out.println("SCALE connections " + engine.connections().size() + " of " + connections.size());
+    System.out.println(
+        "SCALE connections " + engine.connections().size() + " of " + connections.size());
     System.exit(0);
   }
 

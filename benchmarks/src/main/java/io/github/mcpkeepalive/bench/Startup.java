@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * JVM start to the first successful MCP call of the sample app (a plain MCP Java SDK client) and
- * of the Spring AI sample, with and without the agent in pairs of runs made back to back; the
+ * JVM start to the first successful MCP call of the sample app (a plain MCP Java SDK client) and of
+ * the Spring AI sample, with and without the agent in pairs of runs made back to back; the
  * OpenTelemetry Java agent on the same app for comparison; then how many classes the agent looked
  * at beyond their name, read from its {@code status} command.
  */
@@ -22,13 +22,21 @@ final class Startup {
   static final int OTEL_ROUNDS = 3;
   static final String OTEL_VERSION = "2.10";
   static final String APP = "io.github.mcpkeepalive.sample.SampleApp";
-  private static final Pattern CLASSES = Pattern.compile("classes: (\\d+) loaded since the agent started, (\\d+) of them examined");
+  private static final Pattern CLASSES =
+      Pattern.compile("classes: (\\d+) loaded since the agent started, (\\d+) of them examined");
 
   private Startup() {}
 
   static List<Row> run(Repo repo) throws Exception {
     try (DemoServer server = new DemoServer(0, null, 0)) {
-      List<String> args = List.of("--server", "name=a,url=http://127.0.0.1:" + server.port() + "/mcp,transport=streamable", "--calls", "1", "--every", "1ms");
+      List<String> args =
+          List.of(
+              "--server",
+              "name=a,url=http://127.0.0.1:" + server.port() + "/mcp,transport=streamable",
+              "--calls",
+              "1",
+              "--every",
+              "1ms");
       firstCall(repo, null, args); // the first run of each warms the file cache; not counted
       firstCall(repo, "", args);
       List<Double> with = new ArrayList<>();
@@ -39,14 +47,25 @@ final class Startup {
         (agentFirst ? without : with).add(firstCall(repo, agentFirst ? null : "", args));
       }
       List<Double> otel = new ArrayList<>();
-      List<String> otelAgent = List.of("-javaagent:" + repo.root().resolve("benchmarks/target/otel/opentelemetry-javaagent.jar"), "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none");
+      List<String> otelAgent =
+          List.of(
+              "-javaagent:"
+                  + repo.root().resolve("benchmarks/target/otel/opentelemetry-javaagent.jar"),
+              "-Dotel.traces.exporter=none",
+              "-Dotel.metrics.exporter=none",
+              "-Dotel.logs.exporter=none");
       for (int i = 0; i < OTEL_ROUNDS; i++) {
         List<String> command = new ArrayList<>(otelAgent);
         command.addAll(List.of("-cp", repo.sampleClasspath(), APP));
         command.addAll(args);
         otel.add(firstCall(List.of(), command));
       }
-      System.out.printf(Locale.ROOT, "   start to first call, ms: with %s, without %s, OpenTelemetry agent %s%n", millis(with), millis(without), millis(otel));
+      System.out.printf(
+          Locale.ROOT,
+          "   start to first call, ms: with %s, without %s, OpenTelemetry agent %s%n",
+          millis(with),
+          millis(without),
+          millis(otel));
       double w = Benchmarks.median(with);
       double wo = Benchmarks.median(without);
       double ot = Benchmarks.median(otel);
@@ -62,7 +81,9 @@ final class Startup {
               ratio <= 1.10));
       rows.add(
           new Row(
-              "start-up time added: this agent vs OpenTelemetry Java agent " + OTEL_VERSION + " (exporters off), sample app",
+              "start-up time added: this agent vs OpenTelemetry Java agent "
+                  + OTEL_VERSION
+                  + " (exporters off), sample app",
               String.format(Locale.ROOT, "+%.0f ms", (w - wo) / 1e6),
               String.format(Locale.ROOT, "+%.0f ms (OTel)", (ot - wo) / 1e6),
               Benchmarks.ratio((w - wo) / (ot - wo)),
@@ -76,15 +97,27 @@ final class Startup {
 
   /** The same for the Spring AI sample (Spring Boot 4, both transports), as an executable jar. */
   private static Row springBoot(Repo repo, DemoServer server) throws Exception {
-    List<String> args = List.of("-jar", repo.root().resolve("sample-spring-ai/target/sample-spring-ai.jar").toString(), "--mcp.base-url=http://127.0.0.1:" + server.port(), "--app.every=1ms", "--app.calls=1");
+    List<String> args =
+        List.of(
+            "-jar",
+            repo.root().resolve("sample-spring-ai/target/sample-spring-ai.jar").toString(),
+            "--mcp.base-url=http://127.0.0.1:" + server.port(),
+            "--app.every=1ms",
+            "--app.calls=1");
     List<Double> with = new ArrayList<>();
     List<Double> without = new ArrayList<>();
     for (int i = 0; i < SPRING_ROUNDS; i++) {
       boolean agentFirst = i % 2 == 1;
-      (agentFirst ? with : without).add(firstCall(agentFirst ? List.of(repo.agent("")) : List.of(), args));
-      (agentFirst ? without : with).add(firstCall(agentFirst ? List.of() : List.of(repo.agent("")), args));
+      (agentFirst ? with : without)
+          .add(firstCall(agentFirst ? List.of(repo.agent("")) : List.of(), args));
+      (agentFirst ? without : with)
+          .add(firstCall(agentFirst ? List.of() : List.of(repo.agent("")), args));
     }
-    System.out.printf(Locale.ROOT, "   Spring Boot app, start to first call, ms: with %s, without %s%n", millis(with), millis(without));
+    System.out.printf(
+        Locale.ROOT,
+        "   Spring Boot app, start to first call, ms: with %s, without %s%n",
+        millis(with),
+        millis(without));
     double ratio = pairedRatio(with, without);
     return new Row(
         "JVM start -> first MCP call, Spring AI app (" + SPRING_ROUNDS + " pairs)",
@@ -96,8 +129,8 @@ final class Startup {
   }
 
   /**
-   * The median of the ratios of runs made back to back (with and without the agent, in
-   * alternating order): a shared machine that slows down for a while slows both runs of a pair.
+   * The median of the ratios of runs made back to back (with and without the agent, in alternating
+   * order): a shared machine that slows down for a while slows both runs of a pair.
    */
   static double pairedRatio(List<Double> with, List<Double> without) {
     List<Double> ratios = new ArrayList<>();
@@ -118,7 +151,11 @@ final class Startup {
     List<String> all = new ArrayList<>(jvm);
     all.addAll(command);
     try (Child app = Child.java(all)) {
-      Child.Line ok = app.await(l -> l.startsWith("CALL ") && l.contains(" ok "), Duration.ofSeconds(60), "successful call");
+      Child.Line ok =
+          app.await(
+              l -> l.startsWith("CALL ") && l.contains(" ok "),
+              Duration.ofSeconds(60),
+              "successful call");
       if (app.awaitExit(Duration.ofSeconds(30)) != 0) {
         throw new IllegalStateException("sample app failed:\n" + app.dump());
       }
@@ -130,14 +167,34 @@ final class Startup {
   private static Row narrowness(Repo repo, DemoServer server) throws Exception {
     List<String> args =
         List.of(
-            "--server", "name=a,url=http://127.0.0.1:" + server.port() + "/mcp,transport=streamable",
-            "--server", "name=b,url=http://127.0.0.1:" + server.port() + "/sse,transport=sse",
-            "--calls", "2", "--every", "30s");
+            "--server",
+            "name=a,url=http://127.0.0.1:" + server.port() + "/mcp,transport=streamable",
+            "--server",
+            "name=b,url=http://127.0.0.1:" + server.port() + "/sse,transport=sse",
+            "--calls",
+            "2",
+            "--every",
+            "30s");
     try (Child app = Child.start(List.of(repo.agent("")), repo.sampleClasspath(), APP, args)) {
-      app.await(l -> l.startsWith("READY ") && l.contains("server=b"), Duration.ofSeconds(60), "READY line");
-      app.await(l -> l.startsWith("READY ") && l.contains("server=a"), Duration.ofSeconds(60), "READY line");
-      try (Child status = Child.start(List.of(), repo.agentJar().toString(), "io.github.mcpkeepalive.agent.Cli", List.of("status", Long.toString(app.pid())))) {
-        Child.Line line = status.await(l -> CLASSES.matcher(l).find(), Duration.ofSeconds(60), "classes line of the status command");
+      app.await(
+          l -> l.startsWith("READY ") && l.contains("server=b"),
+          Duration.ofSeconds(60),
+          "READY line");
+      app.await(
+          l -> l.startsWith("READY ") && l.contains("server=a"),
+          Duration.ofSeconds(60),
+          "READY line");
+      try (Child status =
+          Child.start(
+              List.of(),
+              repo.agentJar().toString(),
+              "io.github.mcpkeepalive.agent.Cli",
+              List.of("status", Long.toString(app.pid())))) {
+        Child.Line line =
+            status.await(
+                l -> CLASSES.matcher(l).find(),
+                Duration.ofSeconds(60),
+                "classes line of the status command");
         Matcher m = CLASSES.matcher(line.text());
         if (!m.find()) {
           throw new IllegalStateException(line.text());

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Keepalive traffic, counted by the server: the pings a client with the agent (interval 5 s)
- * sends while it calls a tool every second, and while it is idle; the same client without the
- * agent runs at the same time against its own server.
+ * Keepalive traffic, counted by the server: the pings a client with the agent (interval 5 s) sends
+ * while it calls a tool every second, and while it is idle; the same client without the agent runs
+ * at the same time against its own server.
  */
 final class Traffic {
 
@@ -43,15 +43,39 @@ final class Traffic {
         int sse = count(withPings, idle, done, "/message");
         int http = count(withPings, idle, done, "/mcp");
         double gap = meanGap(withPings, idle, done);
-        System.out.printf(Locale.ROOT, "   pings while busy: %d; while idle: sse %d, http %d, mean gap %.2f s%n", duringCalls, sse, http, gap / 1e9);
+        System.out.printf(
+            Locale.ROOT,
+            "   pings while busy: %d; while idle: sse %d, http %d, mean gap %.2f s%n",
+            duringCalls,
+            sse,
+            http,
+            gap / 1e9);
         int expected = IDLE_S / INTERVAL_S;
-        boolean idleOk = Math.abs(sse - expected) <= 1 && Math.abs(http - expected) <= 1 && Math.abs(gap / 1e9 - INTERVAL_S) <= 0.1 * INTERVAL_S;
+        boolean idleOk =
+            Math.abs(sse - expected) <= 1
+                && Math.abs(http - expected) <= 1
+                && Math.abs(gap / 1e9 - INTERVAL_S) <= 0.1 * INTERVAL_S;
         return List.of(
-            new Row("pings while the app calls every 1 s (" + BUSY_S + " s, interval " + INTERVAL_S + " s, 2 connections)", Integer.toString(duringCalls), Integer.toString(duringCallsWithout), "-", "0", duringCalls == 0),
             new Row(
-                "pings per connection while idle " + IDLE_S + " s (interval " + INTERVAL_S + " s); mean gap",
+                "pings while the app calls every 1 s ("
+                    + BUSY_S
+                    + " s, interval "
+                    + INTERVAL_S
+                    + " s, 2 connections)",
+                Integer.toString(duringCalls),
+                Integer.toString(duringCallsWithout),
+                "-",
+                "0",
+                duringCalls == 0),
+            new Row(
+                "pings per connection while idle "
+                    + IDLE_S
+                    + " s (interval "
+                    + INTERVAL_S
+                    + " s); mean gap",
                 String.format(Locale.ROOT, "sse %d, http %d; %.2f s", sse, http, gap / 1e9),
-                Integer.toString(count(withoutPings, doneWithout - (done - idle), doneWithout, null)),
+                Integer.toString(
+                    count(withoutPings, doneWithout - (done - idle), doneWithout, null)),
                 "-",
                 expected + " +-1; " + INTERVAL_S + " s +-10 %",
                 idleOk));
@@ -70,11 +94,16 @@ final class Traffic {
     return pings;
   }
 
-  private static Child probe(Repo repo, String agent, DemoServer server, List<String> args) throws Exception {
+  private static Child probe(Repo repo, String agent, DemoServer server, List<String> args)
+      throws Exception {
     List<String> a = new ArrayList<>();
     a.add("http://127.0.0.1:" + server.port());
     a.addAll(args);
-    return Child.start(agent == null ? List.of() : List.of(agent), repo.benchClasspath(), TrafficProbe.class.getName(), a);
+    return Child.start(
+        agent == null ? List.of() : List.of(agent),
+        repo.benchClasspath(),
+        TrafficProbe.class.getName(),
+        a);
   }
 
   private static int count(List<Ping> pings, long from, long to, String path) {

@@ -24,10 +24,13 @@ public final class TrafficProbe {
     int idle = Integer.parseInt(args[2]);
     List<McpSyncClient> clients =
         List.of(
-            McpClient.sync(HttpClientSseClientTransport.builder(base).sseEndpoint("/sse").build()).requestTimeout(Duration.ofSeconds(10)).build(),
+            McpClient.sync(HttpClientSseClientTransport.builder(base).sseEndpoint("/sse").build())
+                .requestTimeout(Duration.ofSeconds(10))
+                .build(),
             CallBenchmark.streamableClient(base));
     clients.forEach(McpSyncClient::initialize);
-    McpSchema.CallToolRequest request = new McpSchema.CallToolRequest("echo", Map.of("text", "traffic"));
+    McpSchema.CallToolRequest request =
+        new McpSchema.CallToolRequest("echo", Map.of("text", "traffic"));
     System.out.println("BUSY");
     long next = System.nanoTime();
     for (int i = 0; i < busy; i++) {

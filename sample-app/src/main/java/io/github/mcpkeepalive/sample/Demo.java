@@ -36,8 +36,10 @@ import java.util.regex.Pattern;
  */
 public final class Demo {
 
-  private static final Pattern CALL = Pattern.compile("^CALL (\\S+) server=(\\S+) n=\\d+ (ok|failed) latency_ms=(\\d+)");
-  private static final Pattern SUMMARY = Pattern.compile("^SUMMARY server=(\\S+) ok=(\\d+) failed=(\\d+) notifications=(\\d+)");
+  private static final Pattern CALL =
+      Pattern.compile("^CALL (\\S+) server=(\\S+) n=\\d+ (ok|failed) latency_ms=(\\d+)");
+  private static final Pattern SUMMARY =
+      Pattern.compile("^SUMMARY server=(\\S+) ok=(\\d+) failed=(\\d+) notifications=(\\d+)");
 
   private String agentJar = "agent/target/mcp-keepalive-agent.jar";
   private String agentArgs = "interval=5,ping_timeout=2";
@@ -91,7 +93,10 @@ public final class Demo {
       }
     }
     if (!Files.isRegularFile(Path.of(agentJar))) {
-      throw new IllegalArgumentException("agent jar not found at " + agentJar + "; build it with mvn -q -DskipTests package, or pass --agent PATH");
+      throw new IllegalArgumentException(
+          "agent jar not found at "
+              + agentJar
+              + "; build it with mvn -q -DskipTests package, or pass --agent PATH");
     }
   }
 
@@ -110,7 +115,12 @@ public final class Demo {
         server = new DemoServer(0, null, 10_000);
         proxy = new FaultProxy(0, server.port(), idleCut.toMillis());
         String base = "http://127.0.0.1:" + proxy.port();
-        appArgs.addAll(List.of("--server", "name=sse,transport=sse,url=" + base + "/sse", "--server", "name=streamable,transport=streamable,url=" + base + "/mcp"));
+        appArgs.addAll(
+            List.of(
+                "--server",
+                "name=sse,transport=sse,url=" + base + "/sse",
+                "--server",
+                "name=streamable,transport=streamable,url=" + base + "/mcp"));
       } else {
         server = null;
         proxy = null;
@@ -119,11 +129,21 @@ public final class Demo {
           appArgs.add(s.contains("url=") ? s : "url=" + s);
         }
       }
-      appArgs.addAll(List.of("--every", every.toMillis() + "ms", "--calls", Integer.toString(calls), "--request-timeout", "5s"));
+      appArgs.addAll(
+          List.of(
+              "--every",
+              every.toMillis() + "ms",
+              "--calls",
+              Integer.toString(calls),
+              "--request-timeout",
+              "5s"));
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       if (withAgent) {
-        cmd.add("-javaagent:" + Path.of(agentJar).toAbsolutePath() + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+        cmd.add(
+            "-javaagent:"
+                + Path.of(agentJar).toAbsolutePath()
+                + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
       }
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SampleApp.class.getName()));
       cmd.addAll(appArgs);
@@ -137,11 +157,21 @@ public final class Demo {
       Thread t =
           new Thread(
               () -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                   for (String s = r.readLine(); s != null; s = r.readLine()) {
                     lines.add(new String[] {Instant.now().toString(), s});
-                    if (s.startsWith("CALL ") || s.startsWith("INIT ") || (s.startsWith("[mcp-keepalive]") && s.contains(" -> "))) {
-                      say(String.format(Locale.ROOT, "%-13s %s", label, s.startsWith("[mcp-keepalive]") ? s.replaceFirst("^\\[mcp-keepalive\\] \\S+ ", "agent: ") : s.replaceFirst("^CALL \\S+ ", "call ")));
+                    if (s.startsWith("CALL ")
+                        || s.startsWith("INIT ")
+                        || (s.startsWith("[mcp-keepalive]") && s.contains(" -> "))) {
+                      say(
+                          String.format(
+                              Locale.ROOT,
+                              "%-13s %s",
+                              label,
+                              s.startsWith("[mcp-keepalive]")
+                                  ? s.replaceFirst("^\\[mcp-keepalive\\] \\S+ ", "agent: ")
+                                  : s.replaceFirst("^CALL \\S+ ", "call ")));
                     }
                   }
                 } catch (IOException ignored) {
@@ -159,7 +189,8 @@ public final class Demo {
 
     /** Whether every client of this run has started (initialized, or failed to). */
     boolean started() {
-      long done = texts().stream().filter(t -> t.startsWith("READY ") || t.startsWith("INIT ")).count();
+      long done =
+          texts().stream().filter(t -> t.startsWith("READY ") || t.startsWith("INIT ")).count();
       return done >= Math.max(1, external.isEmpty() ? 2 : external.size());
     }
 
@@ -176,7 +207,11 @@ public final class Demo {
   }
 
   private int run() throws Exception {
-    say("demo: the same MCP client app, twice at once: plain, and with -javaagent:" + agentJar + "=" + agentArgs);
+    say(
+        "demo: the same MCP client app, twice at once: plain, and with -javaagent:"
+            + agentJar
+            + "="
+            + agentArgs);
     if (external.isEmpty()) {
       say(
           String.format(
@@ -202,7 +237,10 @@ public final class Demo {
       List<Instant[]> outages = new ArrayList<>();
       if (external.isEmpty()) {
         sleepUntil(t0.plus(restartAt));
-        say("demo: +" + secs(Duration.between(t0, Instant.now())) + " server restart (all sessions lost)");
+        say(
+            "demo: +"
+                + secs(Duration.between(t0, Instant.now()))
+                + " server restart (all sessions lost)");
         for (Run r : runs) {
           r.server.stop();
         }
@@ -213,7 +251,10 @@ public final class Demo {
         }
         outages.add(new Instant[] {down, Instant.now()});
         sleepUntil(t0.plus(blackholeAt));
-        say("demo: +" + secs(Duration.between(t0, Instant.now())) + " path blackholed (nothing forwarded, sockets stay open)");
+        say(
+            "demo: +"
+                + secs(Duration.between(t0, Instant.now()))
+                + " path blackholed (nothing forwarded, sockets stay open)");
         for (Run r : runs) {
           r.proxy.setBlackhole(true);
         }
@@ -251,13 +292,27 @@ public final class Demo {
     List<String[]> rows = new ArrayList<>();
     for (String s : servers) {
       rows.add(new String[] {s + ": calls ok / failed", okFailed(plain, s), okFailed(healed, s)});
-      rows.add(new String[] {s + ": notifications received", field(plain, s, 4), field(healed, s, 4)});
+      rows.add(
+          new String[] {s + ": notifications received", field(plain, s, 4), field(healed, s, 4)});
     }
-    rows.add(new String[] {"sessions re-initialized by the agent", "-", Long.toString(healed.texts().stream().filter(l -> l.contains("-> CONNECTED (session re-initialized")).count())});
+    rows.add(
+        new String[] {
+          "sessions re-initialized by the agent",
+          "-",
+          Long.toString(
+              healed.texts().stream()
+                  .filter(l -> l.contains("-> CONNECTED (session re-initialized"))
+                  .count())
+        });
     String[] names = {"server restart", "blackhole"};
     for (int i = 0; i < outages.size(); i++) {
       Instant end = outages.get(i)[1];
-      rows.add(new String[] {"recovered after the " + names[i] + " (first ok call of every server)", recovery(plain, servers, end), recovery(healed, servers, end)});
+      rows.add(
+          new String[] {
+            "recovered after the " + names[i] + " (first ok call of every server)",
+            recovery(plain, servers, end),
+            recovery(healed, servers, end)
+          });
     }
     int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
     String fmt = "%-" + w0 + "s | %-15s | %-15s%n";
@@ -315,7 +370,9 @@ public final class Demo {
       Path dir = Path.of("target", "demo");
       Files.createDirectories(dir);
       for (Run r : runs) {
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve(r.label.replace(' ', '-') + ".log")))) {
+        try (PrintWriter w =
+            new PrintWriter(
+                Files.newBufferedWriter(dir.resolve(r.label.replace(' ', '-') + ".log")))) {
           r.lines.forEach(l -> w.println(l[0] + " | " + l[1]));
         }
       }

@@ -94,8 +94,8 @@ public final class DemoServer implements AutoCloseable {
   }
 
   /**
-   * Streamable HTTP GET notification streams open now: accepted and not yet ended, by the server
-   * (a stream replaced in its session, a restart) or by the client (noticed when the server next
+   * Streamable HTTP GET notification streams open now: accepted and not yet ended, by the server (a
+   * stream replaced in its session, a restart) or by the client (noticed when the server next
    * writes to it, or when the connection closes).
    */
   public int getStreamsOpen() {
@@ -104,8 +104,8 @@ public final class DemoServer implements AutoCloseable {
 
   /**
    * Send a GET notification stream's response headers as soon as the stream is accepted, as most
-   * servers do; the SDK's servlet transport sends them with the first event only, and a client
-   * that waits for them (langchain4j-mcp's initialize does) then waits for the first notification.
+   * servers do; the SDK's servlet transport sends them with the first event only, and a client that
+   * waits for them (langchain4j-mcp's initialize does) then waits for the first notification.
    */
   public void setSendGetStreamHeadersAtOnce(boolean atOnce) {
     this.sendGetStreamHeadersAtOnce = atOnce;
@@ -169,7 +169,10 @@ public final class DemoServer implements AutoCloseable {
 
   private synchronized int startJetty(int onPort) throws Exception {
     HttpServletSseServerTransportProvider sse =
-        HttpServletSseServerTransportProvider.builder().sseEndpoint("/sse").messageEndpoint("/message").build();
+        HttpServletSseServerTransportProvider.builder()
+            .sseEndpoint("/sse")
+            .messageEndpoint("/message")
+            .build();
     HttpServletStreamableServerTransportProvider streamable =
         HttpServletStreamableServerTransportProvider.builder().mcpEndpoint("/mcp").build();
     sseServer = configure(McpServer.sync(sse)).build();
@@ -222,16 +225,23 @@ public final class DemoServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  private <S extends McpServer.SyncSpecification<S>> McpServer.SyncSpecification<S> configure(McpServer.SyncSpecification<S> spec) {
+  private <S extends McpServer.SyncSpecification<S>> McpServer.SyncSpecification<S> configure(
+      McpServer.SyncSpecification<S> spec) {
     McpSchema.Tool echo =
         McpSchema.Tool.builder("echo")
             .description("Echoes its 'text' argument")
-            .inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
+            .inputSchema(
+                Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
             .build();
     McpSchema.Tool add =
         McpSchema.Tool.builder("add")
             .description("Adds 'a' and 'b'")
-            .inputSchema(Map.of("type", "object", "properties", Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number"))))
+            .inputSchema(
+                Map.of(
+                    "type",
+                    "object",
+                    "properties",
+                    Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number"))))
             .build();
     return spec.serverInfo("mcp-keepalive-demo-server", "1.0")
         .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
@@ -241,8 +251,11 @@ public final class DemoServer implements AutoCloseable {
                 .callHandler(
                     (exchange, request) -> {
                       toolCalls.incrementAndGet();
-                      Object text = request.arguments() == null ? null : request.arguments().get("text");
-                      return McpSchema.CallToolResult.builder().addTextContent(String.valueOf(text)).build();
+                      Object text =
+                          request.arguments() == null ? null : request.arguments().get("text");
+                      return McpSchema.CallToolResult.builder()
+                          .addTextContent(String.valueOf(text))
+                          .build();
                     })
                 .build(),
             McpServerFeatures.SyncToolSpecification.builder()
@@ -252,7 +265,9 @@ public final class DemoServer implements AutoCloseable {
                       toolCalls.incrementAndGet();
                       double a = ((Number) request.arguments().getOrDefault("a", 0)).doubleValue();
                       double b = ((Number) request.arguments().getOrDefault("b", 0)).doubleValue();
-                      return McpSchema.CallToolResult.builder().addTextContent(Double.toString(a + b)).build();
+                      return McpSchema.CallToolResult.builder()
+                          .addTextContent(Double.toString(a + b))
+                          .build();
                     })
                 .build());
   }
@@ -271,22 +286,23 @@ public final class DemoServer implements AutoCloseable {
         return;
       }
       if (unknownSessionAs400 && req.getHeader("Mcp-Session-Id") != null) {
-        res = new HttpServletResponseWrapper(res) {
-          @Override
-          public void setStatus(int sc) {
-            super.setStatus(sc == 404 ? 400 : sc);
-          }
+        res =
+            new HttpServletResponseWrapper(res) {
+              @Override
+              public void setStatus(int sc) {
+                super.setStatus(sc == 404 ? 400 : sc);
+              }
 
-          @Override
-          public void sendError(int sc, String msg) throws java.io.IOException {
-            super.sendError(sc == 404 ? 400 : sc, msg);
-          }
+              @Override
+              public void sendError(int sc, String msg) throws java.io.IOException {
+                super.sendError(sc == 404 ? 400 : sc, msg);
+              }
 
-          @Override
-          public void sendError(int sc) throws java.io.IOException {
-            super.sendError(sc == 404 ? 400 : sc);
-          }
-        };
+              @Override
+              public void sendError(int sc) throws java.io.IOException {
+                super.sendError(sc == 404 ? 400 : sc);
+              }
+            };
       }
       if ("GET".equals(req.getMethod()) && "/mcp".equals(req.getServletPath())) {
         chain.doFilter(request, res);
@@ -382,7 +398,8 @@ public final class DemoServer implements AutoCloseable {
 
     @Override
     public BufferedReader getReader() {
-      return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+      return new BufferedReader(
+          new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
     }
   }
 

@@ -23,7 +23,8 @@ public final class PlainApp {
 
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     server.setExecutor(pool);
     server.createContext(
@@ -42,12 +43,14 @@ public final class PlainApp {
       for (int i = 1; i <= requests; i++) {
         String payload = "request-" + i;
         HttpRequest request =
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/echo"))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/echo"))
                 .POST(HttpRequest.BodyPublishers.ofString(payload))
                 .build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         crc.update(response.body().getBytes(StandardCharsets.UTF_8));
-        System.out.println("PLAIN n=" + i + " status=" + response.statusCode() + " body=" + response.body());
+        System.out.println(
+            "PLAIN n=" + i + " status=" + response.statusCode() + " body=" + response.body());
       }
       System.out.println("PLAIN done checksum=" + Long.toHexString(crc.getValue()));
     } catch (IOException e) {

@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An ordinary MCP client application, written as a user would with the MCP Java SDK: it connects
- * to its servers, initializes, lists tools, then calls a tool on a schedule and prints one line per
+ * An ordinary MCP client application, written as a user would with the MCP Java SDK: it connects to
+ * its servers, initializes, lists tools, then calls a tool on a schedule and prints one line per
  * call and a summary. It has no keepalive or retry logic and does not know about the agent.
  *
  * <pre>
@@ -48,6 +48,7 @@ public final class SampleApp {
     int failed = CallSchedule.run(sessions, a.every, a.calls);
     System.exit(failed == 0 ? 0 : 1);
   }
+
   /** One MCP Java SDK client, built as applications usually build it; initialized on start. */
   private static final class SdkSession implements CallSchedule.Session {
     private final AtomicInteger notifications = new AtomicInteger();
@@ -74,7 +75,8 @@ public final class SampleApp {
 
     @Override
     public String call(int n) {
-      McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "call " + n)));
+      McpSchema.CallToolResult result =
+          client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "call " + n)));
       return Boolean.TRUE.equals(result.isError()) ? "ToolError" : null;
     }
 
@@ -98,9 +100,15 @@ public final class SampleApp {
       request.header("Authorization", "Bearer " + spec.token());
     }
     if ("sse".equals(spec.transport())) {
-      return HttpClientSseClientTransport.builder(base).sseEndpoint(path).requestBuilder(request).build();
+      return HttpClientSseClientTransport.builder(base)
+          .sseEndpoint(path)
+          .requestBuilder(request)
+          .build();
     }
-    return HttpClientStreamableHttpTransport.builder(base).endpoint(path).requestBuilder(request).build();
+    return HttpClientStreamableHttpTransport.builder(base)
+        .endpoint(path)
+        .requestBuilder(request)
+        .build();
   }
 
   /** Reads the servers of a configuration file (see {@link ServerSpec#fromJson}). */

@@ -22,6 +22,7 @@ public class BearerToken {
   @Bean
   McpSyncHttpClientRequestCustomizer bearerTokenCustomizer(AppProperties app) {
     String token = app.token();
-    return (request, method, endpoint, body, context) -> request.header("Authorization", "Bearer " + token);
+    return (request, method, endpoint, body, context) ->
+        request.header("Authorization", "Bearer " + token);
   }
 }

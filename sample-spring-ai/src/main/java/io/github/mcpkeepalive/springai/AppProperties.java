@@ -9,4 +9,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code calls} times, with an optional bearer {@code token} for the servers.
  */
 @ConfigurationProperties("app")
-public record AppProperties(@DefaultValue("12s") Duration every, @DefaultValue("5") int calls, String token) {}
+public record AppProperties(
+    @DefaultValue("12s") Duration every, @DefaultValue("5") int calls, String token) {}

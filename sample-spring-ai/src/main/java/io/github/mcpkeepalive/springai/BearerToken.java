@@ -20,7 +20,8 @@ import org.springframework.context.annotation.Configuration;
 public class BearerToken {
 
   private static McpSyncHttpClientRequestCustomizer bearer(String token) {
-    return (request, method, endpoint, body, context) -> request.header("Authorization", "Bearer " + token);
+    return (request, method, endpoint, body, context) ->
+        request.header("Authorization", "Bearer " + token);
   }
 
   @Bean
@@ -29,7 +30,8 @@ public class BearerToken {
   }
 
   @Bean
-  McpClientCustomizer<HttpClientStreamableHttpTransport.Builder> streamableBearerToken(AppProperties app) {
+  McpClientCustomizer<HttpClientStreamableHttpTransport.Builder> streamableBearerToken(
+      AppProperties app) {
     return (connection, builder) -> builder.httpRequestCustomizer(bearer(app.token()));
   }
 }

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * {@code app.calls} times, with the same output lines as the other sample apps. The exit code
  * (through {@link ExitCodeGenerator}) is 0 when no call failed, else 1. The Spring AI 1.1 app
  * compiles this class too: the calls use only API that MCP Java SDK 0.18 and 2.x share (the
- * three-argument {@code CallToolRequest} constructor; 2.0's {@code builder(String)} is not in 0.18).
+ * three-argument {@code CallToolRequest} constructor; 2.0's {@code builder(String)} is not in
+ * 0.18).
  */
 @Component
 public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
@@ -42,7 +43,8 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
   @Override
   public void run(String... args) throws InterruptedException {
     if (clients.isEmpty()) {
-      throw new IllegalStateException("no MCP connection configured (spring.ai.mcp.client.sse.connections.*, spring.ai.mcp.client.streamable-http.connections.*)");
+      throw new IllegalStateException(
+          "no MCP connection configured (spring.ai.mcp.client.sse.connections.*, spring.ai.mcp.client.streamable-http.connections.*)");
     }
     List<CallSchedule.Named> sessions = new ArrayList<>();
     for (McpSyncClient client : clients) {
@@ -59,9 +61,10 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
 
   /**
    * The connection name ({@code sse}, {@code http}) of a client Spring AI built. Spring AI 1.1.7
-   * and 2.0.0 give each sync client the client info {@code Implementation(name = "<spring.ai.mcp.client.name>
-   * - <connection>", title = "<connection>", version)}; the title is the connection name, and the
-   * name's suffix is the fallback (Spring AI's async clients carry no title).
+   * and 2.0.0 give each sync client the client info {@code Implementation(name =
+   * "<spring.ai.mcp.client.name> - <connection>", title = "<connection>", version)}; the title is
+   * the connection name, and the name's suffix is the fallback (Spring AI's async clients carry no
+   * title).
    */
   String connectionName(McpSyncClient client) {
     McpSchema.Implementation info = client.getClientInfo();
@@ -89,7 +92,10 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
 
     @Override
     public String call(int n) {
-      McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("echo", Map.<String, Object>of("text", "call " + n), null));
+      McpSchema.CallToolResult result =
+          client.callTool(
+              new McpSchema.CallToolRequest(
+                  "echo", Map.<String, Object>of("text", "call " + n), null));
       return Boolean.TRUE.equals(result.isError()) ? "ToolError" : null;
     }
 

@@ -7,10 +7,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * An ordinary Spring Boot 4 / Spring AI 2.0 MCP client application: its MCP connections come only
- * from {@code application.properties} (Spring AI's {@code spring.ai.mcp.client.*} properties), Spring
- * AI builds and initializes one {@code McpSyncClient} per connection, and {@link CallLoop} calls a
- * tool on a schedule, printing the same lines as the plain {@code sample-app}'s {@code SampleApp}.
- * It has no keepalive or retry logic and does not know about the agent.
+ * from {@code application.properties} (Spring AI's {@code spring.ai.mcp.client.*} properties),
+ * Spring AI builds and initializes one {@code McpSyncClient} per connection, and {@link CallLoop}
+ * calls a tool on a schedule, printing the same lines as the plain {@code sample-app}'s {@code
+ * SampleApp}. It has no keepalive or retry logic and does not know about the agent.
  *
  * <pre>
  * java -jar sample-spring-ai.jar [--mcp.base-url=http://127.0.0.1:8080] [--app.every=12s]

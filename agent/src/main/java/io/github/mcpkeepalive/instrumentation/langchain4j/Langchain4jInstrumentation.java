@@ -19,11 +19,22 @@ public final class Langchain4jInstrumentation extends LibraryInstrumentation {
 
   /** The versions the project's tests run (README, "Supported libraries"). */
   private static final LibraryVersion VERSION =
-      new LibraryVersion("langchain4j-mcp", "dev.langchain4j", List.of("langchain4j-mcp"), L4jRefs.CLIENT, Pattern.compile("1\\.1[1-8]\\.\\d+(-beta\\d+)?"), "1.11.x to 1.18.x");
+      new LibraryVersion(
+          "langchain4j-mcp",
+          "dev.langchain4j",
+          List.of("langchain4j-mcp"),
+          L4jRefs.CLIENT,
+          Pattern.compile("1\\.1[1-8]\\.\\d+(-beta\\d+)?"),
+          "1.11.x to 1.18.x");
 
   public static final Langchain4jInstrumentation INSTANCE = new Langchain4jInstrumentation();
 
   private Langchain4jInstrumentation() {
-    super(VERSION, "langchain4j-mcp (tested " + VERSION.testedText() + "; HttpMcpTransport, StreamableHttpMcpTransport)", List.of(new L4j113Module(), new L4j112Module(), new L4j111Module()));
+    super(
+        VERSION,
+        "langchain4j-mcp (tested "
+            + VERSION.testedText()
+            + "; HttpMcpTransport, StreamableHttpMcpTransport)",
+        List.of(new L4j113Module(), new L4j112Module(), new L4j111Module()));
   }
 }

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The MCP Java SDK client ({@code HttpClientSseClientTransport}, {@code
- * HttpClientStreamableHttpTransport}), in three version ranges that differ in two lambda shapes. Which
- * applies is decided by checking the application's SDK classes, not by its version.
+ * HttpClientStreamableHttpTransport}), in three version ranges that differ in two lambda shapes.
+ * Which applies is decided by checking the application's SDK classes, not by its version.
  */
 public final class McpSdkInstrumentation extends LibraryInstrumentation {
 
@@ -29,12 +29,19 @@ public final class McpSdkInstrumentation extends LibraryInstrumentation {
   public static final McpSdkInstrumentation INSTANCE = new McpSdkInstrumentation();
 
   private McpSdkInstrumentation() {
-    super(VERSION, "MCP Java SDK (tested " + VERSION.testedText() + "; HttpClientSseClientTransport, HttpClientStreamableHttpTransport)", List.of(new Sdk21Module(), new Sdk20Module(), new Sdk016Module()));
+    super(
+        VERSION,
+        "MCP Java SDK (tested "
+            + VERSION.testedText()
+            + "; HttpClientSseClientTransport, HttpClientStreamableHttpTransport)",
+        List.of(new Sdk21Module(), new Sdk20Module(), new Sdk016Module()));
   }
 
   /** SDK 0.10 to 0.15 build their clients differently (no LifecycleInitializer, FlowSseClient). */
   @Override
   protected String hintFor(String version) {
-    return version != null && version.matches("0\\.(\\d|1[0-5])\\..*") ? "Spring AI 1.0.7 or later brings a supported MCP Java SDK (0.18.2)" : "";
+    return version != null && version.matches("0\\.(\\d|1[0-5])\\..*")
+        ? "Spring AI 1.0.7 or later brings a supported MCP Java SDK (0.18.2)"
+        : "";
   }
 }

@@ -13,8 +13,8 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * The declared members of one class, read from its class file through a class loader, without
- * loading or initializing the class: what a reference check compares the declared references
- * with. Method bodies are skipped, so reading even a large class costs well under a millisecond.
+ * loading or initializing the class: what a reference check compares the declared references with.
+ * Method bodies are skipped, so reading even a large class costs well under a millisecond.
  */
 final class ClassShape {
 
@@ -32,11 +32,18 @@ final class ClassShape {
   final String internalName;
   final String superName;
   final List<String> interfaces;
+
   /** Field name to JVM descriptor. */
   final Map<String, String> fields;
+
   final List<Method> methods;
 
-  private ClassShape(String internalName, String superName, List<String> interfaces, Map<String, String> fields, List<Method> methods) {
+  private ClassShape(
+      String internalName,
+      String superName,
+      List<String> interfaces,
+      Map<String, String> fields,
+      List<Method> methods) {
     this.internalName = internalName;
     this.superName = superName;
     this.interfaces = interfaces;
@@ -44,13 +51,20 @@ final class ClassShape {
     this.methods = methods;
   }
 
-  /** The shape of {@code binaryName} as {@code loader} would define it, or null when it has no such class. */
+  /**
+   * The shape of {@code binaryName} as {@code loader} would define it, or null when it has no such
+   * class.
+   */
   static ClassShape read(ClassLoader loader, String binaryName) {
     String resource = binaryName.replace('.', '/') + ".class";
-    try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource)) {
+    try (InputStream in =
+        loader == null
+            ? ClassLoader.getSystemResourceAsStream(resource)
+            : loader.getResourceAsStream(resource)) {
       return in == null ? null : parse(in.readAllBytes());
     } catch (Exception e) {
-      return null; // unreadable counts as absent: the check then fails and the library is left alone
+      return null; // unreadable counts as absent: the check then fails and the library is left
+      // alone
     }
   }
 
@@ -63,7 +77,13 @@ final class ClassShape {
         .accept(
             new ClassVisitor(Opcodes.ASM9) {
               @Override
-              public void visit(int version, int access, String name, String signature, String superName, String[] ifaces) {
+              public void visit(
+                  int version,
+                  int access,
+                  String name,
+                  String signature,
+                  String superName,
+                  String[] ifaces) {
                 header[0] = name;
                 header[1] = superName;
                 if (ifaces != null) {
@@ -72,13 +92,19 @@ final class ClassShape {
               }
 
               @Override
-              public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+              public FieldVisitor visitField(
+                  int access, String name, String descriptor, String signature, Object value) {
                 fields.put(name, descriptor);
                 return null;
               }
 
               @Override
-              public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+              public MethodVisitor visitMethod(
+                  int access,
+                  String name,
+                  String descriptor,
+                  String signature,
+                  String[] exceptions) {
                 methods.add(new Method(access, name, descriptor));
                 return null;
               }

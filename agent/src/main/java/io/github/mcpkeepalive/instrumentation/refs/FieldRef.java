@@ -34,10 +34,14 @@ public final class FieldRef {
 
   /** Null when {@code shapes} has the field with the declared type, else what is missing. */
   String mismatch(Shapes shapes) {
-    for (ClassShape c = shapes.get(owner); c != null; c = c.superName == null ? null : shapes.get(c.superName.replace('/', '.'))) {
+    for (ClassShape c = shapes.get(owner);
+        c != null;
+        c = c.superName == null ? null : shapes.get(c.superName.replace('/', '.'))) {
       String descriptor = c.fields.get(name);
       if (descriptor != null) {
-        return descriptor.equals(Shapes.descriptor(type)) ? null : this + " has type " + Shapes.typeName(descriptor);
+        return descriptor.equals(Shapes.descriptor(type))
+            ? null
+            : this + " has type " + Shapes.typeName(descriptor);
       }
     }
     return shapes.get(owner) == null ? "class " + owner + " not found" : this + " not found";

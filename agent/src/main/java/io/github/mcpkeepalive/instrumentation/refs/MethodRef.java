@@ -62,7 +62,10 @@ public final class MethodRef {
 
   /** The methods of the owner that this reference designates, for Byte Buddy's {@code Advice}. */
   public ElementMatcher.Junction<MethodDescription> matcher() {
-    ElementMatcher.Junction<MethodDescription> m = "<init>".equals(name) ? isConstructor() : lambda ? nameStartsWith(lambdaPrefix()) : named(name);
+    ElementMatcher.Junction<MethodDescription> m =
+        "<init>".equals(name)
+            ? isConstructor()
+            : lambda ? nameStartsWith(lambdaPrefix()) : named(name);
     for (int i = 0; params != null && i < params.size(); i++) {
       if (!ANY.equals(params.get(i))) {
         m = m.and(takesArgument(i, named(params.get(i))));
@@ -80,7 +83,10 @@ public final class MethodRef {
     return m;
   }
 
-  /** Calls this (named) method on {@code target}, an instance of the owner, a subclass or an implementation. */
+  /**
+   * Calls this (named) method on {@code target}, an instance of the owner, a subclass or an
+   * implementation.
+   */
   public Object invoke(Object target, Object... args) throws Throwable {
     return Reflect.call(target, resolved.get(target.getClass()), args);
   }
@@ -138,7 +144,10 @@ public final class MethodRef {
               return m;
             }
           }
-          for (Method m : declaring.getMethods()) { // public methods of super-interfaces (Sinks.One.tryEmitError, say)
+          for (Method m :
+              declaring
+                  .getMethods()) { // public methods of super-interfaces (Sinks.One.tryEmitError,
+            // say)
             if (matches(m)) {
               m.setAccessible(true);
               return m;
@@ -171,10 +180,15 @@ public final class MethodRef {
   }
 
   private boolean matches(Method m) {
-    return !m.isBridge() && m.getName().equals(name) && params != null && parametersMatch(m.getParameterTypes());
+    return !m.isBridge()
+        && m.getName().equals(name)
+        && params != null
+        && parametersMatch(m.getParameterTypes());
   }
 
-  /** Null when exactly one method of the owner (or, for a named method, of its supertypes) matches. */
+  /**
+   * Null when exactly one method of the owner (or, for a named method, of its supertypes) matches.
+   */
   String mismatch(Shapes shapes) {
     ClassShape c = shapes.get(owner);
     if (c == null) {
@@ -248,8 +262,21 @@ public final class MethodRef {
 
   @Override
   public String toString() {
-    String shown = lambda ? "lambda of " + name : "<init>".equals(name) ? "constructor" : "method " + name;
-    String args = params == null ? "..." : params.stream().map(p -> p.substring(p.lastIndexOf('.') + 1)).collect(Collectors.joining(", "));
-    return (staticness == Boolean.TRUE ? "static " : "") + shown + "(" + args + ")" + (returns == null ? "" : " returning " + returns) + " of " + owner;
+    String shown =
+        lambda ? "lambda of " + name : "<init>".equals(name) ? "constructor" : "method " + name;
+    String args =
+        params == null
+            ? "..."
+            : params.stream()
+                .map(p -> p.substring(p.lastIndexOf('.') + 1))
+                .collect(Collectors.joining(", "));
+    return (staticness == Boolean.TRUE ? "static " : "")
+        + shown
+        + "("
+        + args
+        + ")"
+        + (returns == null ? "" : " returning " + returns)
+        + " of "
+        + owner;
   }
 }

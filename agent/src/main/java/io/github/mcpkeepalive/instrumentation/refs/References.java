@@ -7,10 +7,10 @@ import java.util.List;
 /**
  * Everything one library support relies on in the library's classes: the fields it reads, the
  * methods it calls, the methods, constructors and lambda bodies its advice is woven into. Each is
- * declared once, here, and used through the handle the declaration returns. Before any class of
- * the library is woven in a class loader, {@link #check} compares every declaration with that
- * loader's class files (read, never loaded), so a library whose internals differ is left alone as
- * a whole instead of being half-instrumented (the idea of OpenTelemetry's muzzle).
+ * declared once, here, and used through the handle the declaration returns. Before any class of the
+ * library is woven in a class loader, {@link #check} compares every declaration with that loader's
+ * class files (read, never loaded), so a library whose internals differ is left alone as a whole
+ * instead of being half-instrumented (the idea of OpenTelemetry's muzzle).
  */
 public final class References {
 
@@ -21,7 +21,10 @@ public final class References {
     return add(new FieldRef(owner, name, type));
   }
 
-  /** A method {@code owner.name} with these parameter types (binary names; {@link MethodRef#ANY} for any). */
+  /**
+   * A method {@code owner.name} with these parameter types (binary names; {@link MethodRef#ANY} for
+   * any).
+   */
   public MethodRef method(String owner, String name, String... params) {
     return add(new MethodRef(owner, name, false, Arrays.asList(params)));
   }
@@ -36,12 +39,18 @@ public final class References {
     return add(new MethodRef(owner, "<init>", false, null));
   }
 
-  /** The body of a lambda written in method {@code enclosing} of {@code owner}, with these parameter types. */
+  /**
+   * The body of a lambda written in method {@code enclosing} of {@code owner}, with these parameter
+   * types.
+   */
   public MethodRef lambda(String owner, String enclosing, String... params) {
     return add(new MethodRef(owner, enclosing, true, Arrays.asList(params)));
   }
 
-  /** Adds every declaration of {@code other} (a version range's references on top of the common ones). */
+  /**
+   * Adds every declaration of {@code other} (a version range's references on top of the common
+   * ones).
+   */
   public References include(References other) {
     declared.addAll(other.declared);
     return this;
@@ -56,7 +65,9 @@ public final class References {
     return ref;
   }
 
-  /** The outcome of a check: the first declaration that does not match, or null, and what it cost. */
+  /**
+   * The outcome of a check: the first declaration that does not match, or null, and what it cost.
+   */
   public record Result(String mismatch, int references, int classesRead, long nanos) {
     public boolean matches() {
       return mismatch == null;
@@ -68,12 +79,17 @@ public final class References {
     return check(new Shapes(loader));
   }
 
-  /** The same, reading the class files through {@code shapes} (shared by the checks of one loader). */
+  /**
+   * The same, reading the class files through {@code shapes} (shared by the checks of one loader).
+   */
   public Result check(Shapes shapes) {
     long start = System.nanoTime();
     String mismatch = null;
     for (Object ref : declared) {
-      mismatch = ref instanceof FieldRef ? ((FieldRef) ref).mismatch(shapes) : ((MethodRef) ref).mismatch(shapes);
+      mismatch =
+          ref instanceof FieldRef
+              ? ((FieldRef) ref).mismatch(shapes)
+              : ((MethodRef) ref).mismatch(shapes);
       if (mismatch != null) {
         break;
       }

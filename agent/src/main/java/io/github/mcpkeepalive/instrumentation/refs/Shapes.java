@@ -32,7 +32,10 @@ public final class Shapes {
     return read.size();
   }
 
-  /** The JVM descriptor of a binary class name or primitive: {@code long} is J, {@code a.B$C} is La/B$C;. */
+  /**
+   * The JVM descriptor of a binary class name or primitive: {@code long} is J, {@code a.B$C} is
+   * La/B$C;.
+   */
   static String descriptor(String typeName) {
     switch (typeName) {
       case "void":

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An ordinary MCP client application, written as a user would with langchain4j-mcp: it connects to
  * its servers ({@link DefaultMcpClient} connects and initializes in its constructor), lists tools,
- * then calls a tool on a schedule and prints one line per call and a summary. It has no keepalive or
- * retry logic of its own and does not know about the agent. Command line and output are those of
+ * then calls a tool on a schedule and prints one line per call and a summary. It has no keepalive
+ * or retry logic of its own and does not know about the agent. Command line and output are those of
  * the MCP Java SDK sample app ({@code io.github.mcpkeepalive.sample.SampleApp}).
  *
  * <pre>
@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Langchain4jApp {
 
-  /** What {@link DefaultMcpClient#executeTool} returns, as a normal result, when a call times out. */
+  /**
+   * What {@link DefaultMcpClient#executeTool} returns, as a normal result, when a call times out.
+   */
   private static final String TIMEOUT_RESULT_TEXT = "There was a timeout executing the tool";
 
   /** Client settings given on the command line; null means "not given, use the library default". */
@@ -114,8 +116,15 @@ public final class Langchain4jApp {
       if (client == null) {
         client = connect(spec, options, new ToolsChangeCounter(spec.name(), notifications));
       }
-      ToolExecutionResult result = client.executeTool(ToolExecutionRequest.builder().name("echo").arguments("{\"text\":\"call " + n + "\"}").build());
-      return result.isError() ? "ToolError" : TIMEOUT_RESULT_TEXT.equals(result.resultText()) ? "ToolTimeout" : null;
+      ToolExecutionResult result =
+          client.executeTool(
+              ToolExecutionRequest.builder()
+                  .name("echo")
+                  .arguments("{\"text\":\"call " + n + "\"}")
+                  .build());
+      return result.isError()
+          ? "ToolError"
+          : TIMEOUT_RESULT_TEXT.equals(result.resultText()) ? "ToolTimeout" : null;
     }
 
     @Override
@@ -123,7 +132,9 @@ public final class Langchain4jApp {
       return notifications.get();
     }
 
-    /** A tool error result is thrown as a {@link ToolExecutionException} with no cause and no code. */
+    /**
+     * A tool error result is thrown as a {@link ToolExecutionException} with no cause and no code.
+     */
     @Override
     public String errorName(RuntimeException e) {
       if (e instanceof ToolExecutionException t && t.getCause() == null && t.errorCode() == null) {
@@ -145,9 +156,10 @@ public final class Langchain4jApp {
   }
 
   /**
-   * Counts the server's {@code notifications/tools/list_changed}. langchain4j-mcp 1.15 and later call
-   * {@code onNotificationToolsListChanged()}, a default method of their {@link McpClientListener};
-   * this app is compiled against 1.11, whose interface lacks it, hence no {@code @Override}.
+   * Counts the server's {@code notifications/tools/list_changed}. langchain4j-mcp 1.15 and later
+   * call {@code onNotificationToolsListChanged()}, a default method of their {@link
+   * McpClientListener}; this app is compiled against 1.11, whose interface lacks it, hence no
+   * {@code @Override}.
    */
   static final class ToolsChangeCounter implements McpClientListener {
     private final String server;
@@ -202,11 +214,13 @@ public final class Langchain4jApp {
   // the legacy HTTP+SSE transport is deprecated for removal; many servers still speak only it
   @SuppressWarnings("removal")
   static McpTransport transport(ServerSpec spec, boolean notificationStream) {
-    Map<String, String> headers = spec.token() == null ? Map.of() : Map.of("Authorization", "Bearer " + spec.token());
+    Map<String, String> headers =
+        spec.token() == null ? Map.of() : Map.of("Authorization", "Bearer " + spec.token());
     if ("sse".equals(spec.transport())) {
       return HttpMcpTransport.builder().sseUrl(spec.url()).customHeaders(headers).build();
     }
-    StreamableHttpMcpTransport.Builder builder = StreamableHttpMcpTransport.builder().url(spec.url()).customHeaders(headers);
+    StreamableHttpMcpTransport.Builder builder =
+        StreamableHttpMcpTransport.builder().url(spec.url()).customHeaders(headers);
     if (notificationStream) {
       subsidiaryChannel(builder);
     }
@@ -220,9 +234,12 @@ public final class Langchain4jApp {
    */
   static void subsidiaryChannel(StreamableHttpMcpTransport.Builder builder) {
     try {
-      StreamableHttpMcpTransport.Builder.class.getMethod("subsidiaryChannel", boolean.class).invoke(builder, true);
+      StreamableHttpMcpTransport.Builder.class
+          .getMethod("subsidiaryChannel", boolean.class)
+          .invoke(builder, true);
     } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("--notification-stream on needs langchain4j-mcp 1.12 or later", e);
+      throw new IllegalArgumentException(
+          "--notification-stream on needs langchain4j-mcp 1.12 or later", e);
     } catch (IllegalAccessException | InvocationTargetException e) {
       throw new IllegalStateException("could not enable the notification stream", e);
     }

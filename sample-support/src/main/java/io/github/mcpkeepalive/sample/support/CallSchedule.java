@@ -53,7 +53,8 @@ public final class CallSchedule {
   private CallSchedule() {}
 
   /** Runs the schedule on every session in parallel; returns the number of failed calls. */
-  public static int run(List<Named> sessions, Duration every, int calls) throws InterruptedException {
+  public static int run(List<Named> sessions, Duration every, int calls)
+      throws InterruptedException {
     CountDownLatch done = new CountDownLatch(sessions.size());
     AtomicInteger totalFailed = new AtomicInteger();
     List<String> summaries = Collections.synchronizedList(new ArrayList<>());
@@ -64,7 +65,15 @@ public final class CallSchedule {
                 try {
                   int[] r = runOne(s.name(), s.session(), every, calls);
                   totalFailed.addAndGet(r[1]);
-                  summaries.add("SUMMARY server=" + s.name() + " ok=" + r[0] + " failed=" + r[1] + " notifications=" + s.session().notifications());
+                  summaries.add(
+                      "SUMMARY server="
+                          + s.name()
+                          + " ok="
+                          + r[0]
+                          + " failed="
+                          + r[1]
+                          + " notifications="
+                          + s.session().notifications());
                 } finally {
                   done.countDown();
                 }
@@ -103,7 +112,17 @@ public final class CallSchedule {
           out("CALL " + Instant.now() + " server=" + name + " n=" + i + " ok latency_ms=" + ms);
         } else {
           failed++;
-          out("CALL " + Instant.now() + " server=" + name + " n=" + i + " failed latency_ms=" + ms + " error=" + error);
+          out(
+              "CALL "
+                  + Instant.now()
+                  + " server="
+                  + name
+                  + " n="
+                  + i
+                  + " failed latency_ms="
+                  + ms
+                  + " error="
+                  + error);
         }
       }
     } finally {
@@ -127,7 +146,9 @@ public final class CallSchedule {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root == e ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + "/" + root.getClass().getSimpleName();
+    return root == e
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + "/" + root.getClass().getSimpleName();
   }
 
   /** {@code 500ms}, {@code 12s}, {@code 12} (seconds). */

@@ -7,12 +7,15 @@ import java.util.List;
 
 /**
  * The command line every sample application shares: {@code --server spec} (repeatable), {@code
- * --config servers.json}, {@code --every 12s}, {@code --calls 5}, {@code --request-timeout 10s}.
- * An application adds options of its own through {@link Extra}.
+ * --config servers.json}, {@code --every 12s}, {@code --calls 5}, {@code --request-timeout 10s}. An
+ * application adds options of its own through {@link Extra}.
  */
 public final class SampleArgs {
 
-  /** Reads a {@code --config} file: {@code [{"name","url","transport","token"}]} or {@code {"servers":[…]}}. */
+  /**
+   * Reads a {@code --config} file: {@code [{"name","url","transport","token"}]} or {@code
+   * {"servers":[…]}}.
+   */
   public interface ConfigReader {
     List<ServerSpec> read(Path file) throws Exception;
   }
@@ -29,7 +32,9 @@ public final class SampleArgs {
 
   private SampleArgs() {}
 
-  /** Parses {@code args}; an unknown option or no server ends the JVM with status 2 and a message. */
+  /**
+   * Parses {@code args}; an unknown option or no server ends the JVM with status 2 and a message.
+   */
   public static SampleArgs parse(String[] args, ConfigReader config, Extra extra) throws Exception {
     SampleArgs a = new SampleArgs();
     for (int i = 0; i < args.length; i += 2) {
@@ -52,7 +57,8 @@ public final class SampleArgs {
       }
     }
     if (a.servers.isEmpty()) {
-      fail("no server given; use --server name=a,url=http://127.0.0.1:8080/mcp,transport=streamable");
+      fail(
+          "no server given; use --server name=a,url=http://127.0.0.1:8080/mcp,transport=streamable");
     }
     return a;
   }

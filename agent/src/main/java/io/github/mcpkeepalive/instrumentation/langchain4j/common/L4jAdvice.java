@@ -37,7 +37,9 @@ public final class L4jAdvice {
     }
   }
 
-  /** {@code DefaultMcpClient.triggerReconnection()}: the agent reconnects managed clients itself. */
+  /**
+   * {@code DefaultMcpClient.triggerReconnection()}: the agent reconnects managed clients itself.
+   */
   public static final class LibraryReconnect {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object client) {
@@ -56,7 +58,9 @@ public final class L4jAdvice {
   /** {@code HttpMcpTransport.onFailure(runnable)}: the library's fixed-delay reconnect, wrapped. */
   public static final class FailureHandler {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport, @Advice.Argument(value = 0, readOnly = false) Runnable onFailure) {
+    static void enter(
+        @Advice.This Object transport,
+        @Advice.Argument(value = 0, readOnly = false) Runnable onFailure) {
       onFailure = L4jHooks.wrapFailureHandler(transport, onFailure);
     }
   }
@@ -65,7 +69,10 @@ public final class L4jAdvice {
   public static final class SseFailed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(
-        @Advice.FieldValue("messageHandler") Object handler, @Advice.Argument(0) Object source, @Advice.Argument(1) Throwable error, @Advice.Argument(2) Object response) {
+        @Advice.FieldValue("messageHandler") Object handler,
+        @Advice.Argument(0) Object source,
+        @Advice.Argument(1) Throwable error,
+        @Advice.Argument(2) Object response) {
       L4jHooks.sseFailed(handler, source, error, response);
     }
   }
@@ -73,12 +80,16 @@ public final class L4jAdvice {
   /** {@code SseEventListener.onClosed(source)}: the SSE stream ended cleanly. */
   public static final class SseClosed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.FieldValue("messageHandler") Object handler, @Advice.Argument(0) Object source) {
+    static void enter(
+        @Advice.FieldValue("messageHandler") Object handler, @Advice.Argument(0) Object source) {
       L4jHooks.sseFailed(handler, source, null, null);
     }
   }
 
-  /** {@code executeOperationWithResponse(context)} of either transport: a request of the application. */
+  /**
+   * {@code executeOperationWithResponse(context)} of either transport: a request of the
+   * application.
+   */
   public static final class RequestSent {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter() {
@@ -95,19 +106,25 @@ public final class L4jAdvice {
     }
   }
 
-  /** The response handler of a Streamable HTTP request: a 400 for a known session means it expired. */
+  /**
+   * The response handler of a Streamable HTTP request: a 400 for a known session means it expired.
+   */
   public static final class ResponseStatus {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(
         @Advice.This Object transport,
         @Advice.Argument(0) Object context,
         @Advice.Argument(1) boolean isRetry,
-        @Advice.Argument(value = 4, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object info) {
+        @Advice.Argument(value = 4, readOnly = false, typing = Assigner.Typing.DYNAMIC)
+            Object info) {
       info = L4jHooks.responseStatus(transport, context, isRetry, info);
     }
   }
 
-  /** {@code StreamableHttpMcpTransport.initialize(request)}, after: a session is being (re)initialized. */
+  /**
+   * {@code StreamableHttpMcpTransport.initialize(request)}, after: a session is being
+   * (re)initialized.
+   */
   public static final class SessionInitializing {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object transport, @Advice.Return Object initialization) {

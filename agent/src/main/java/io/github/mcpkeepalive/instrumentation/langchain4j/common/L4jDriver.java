@@ -37,7 +37,10 @@ public final class L4jDriver implements ConnectionDriver {
     }
   }
 
-  /** Blocking library calls (initialize) and delayed retries run here, never on the scheduler thread. */
+  /**
+   * Blocking library calls (initialize) and delayed retries run here, never on the scheduler
+   * thread.
+   */
   public static final ExecutorService WORKERS =
       Executors.newCachedThreadPool(
           r -> {
@@ -146,7 +149,8 @@ public final class L4jDriver implements ConnectionDriver {
       Object c = client.get();
       Object tr = transport.get();
       if (c == null || tr == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("client was garbage-collected"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("client was garbage-collected"));
       }
       CompletableFuture<?> pending = initializationInProgress(tr);
       if (pending != null) {
@@ -163,7 +167,8 @@ public final class L4jDriver implements ConnectionDriver {
     try {
       long id = ((AtomicLong) L4jRefs.CLIENT_ID_GENERATOR.get(c)).getAndIncrement();
       Object request = L4jRefs.PING_CONSTRUCTOR.construct(c.getClass().getClassLoader(), id);
-      CompletableFuture<?> answer = (CompletableFuture<?>) L4jRefs.TRANSPORT_SEND.invoke(tr, request);
+      CompletableFuture<?> answer =
+          (CompletableFuture<?>) L4jRefs.TRANSPORT_SEND.invoke(tr, request);
       Map<?, ?> pendingOperations = (Map<?, ?>) L4jRefs.CLIENT_PENDING.get(c);
       answer.whenComplete((r, e) -> pendingOperations.remove(id));
       return answer;
@@ -183,7 +188,8 @@ public final class L4jDriver implements ConnectionDriver {
     Object c = client.get();
     Object tr = transport.get();
     if (c == null || tr == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("client was garbage-collected"));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("client was garbage-collected"));
     }
     return CompletableFuture.runAsync(
         () -> {
@@ -211,7 +217,9 @@ public final class L4jDriver implements ConnectionDriver {
           lastSseStatus = null;
           cancelSseStream(tr);
           dropOldConnections(tr);
-          L4jRefs.HANDLER_CANCEL_ALL.invoke(L4jRefs.CLIENT_MESSAGE_HANDLER.get(c), "the SSE stream was lost; the agent reconnects");
+          L4jRefs.HANDLER_CANCEL_ALL.invoke(
+              L4jRefs.CLIENT_MESSAGE_HANDLER.get(c),
+              "the SSE stream was lost; the agent reconnects");
         }
         L4jRefs.CLIENT_INITIALIZE.invoke(c);
         Log.debug("list caches emptied after the reconnect: " + caches.evict(c));
@@ -223,7 +231,8 @@ public final class L4jDriver implements ConnectionDriver {
       Throwable status = lastSseStatus;
       if (status != null) {
         status.addSuppressed(t);
-        throw new CompletionException(status); // the HTTP status tells more than the library's message
+        throw new CompletionException(
+            status); // the HTTP status tells more than the library's message
       }
       throw t instanceof RuntimeException ? (RuntimeException) t : new CompletionException(t);
     }
@@ -253,7 +262,8 @@ public final class L4jDriver implements ConnectionDriver {
         @SuppressWarnings("unchecked")
         AtomicReference<Object> r = (AtomicReference<Object>) L4jRefs.HTTP_INITIALIZATION.get(tr);
         r.compareAndSet(pending, null);
-        pending.completeExceptionally(new TimeoutException("initialization abandoned by the keepalive agent"));
+        pending.completeExceptionally(
+            new TimeoutException("initialization abandoned by the keepalive agent"));
       }
     } catch (Throwable t) {
       Log.debug("could not stop an abandoned reconnect: " + Redact.error(t));
@@ -301,11 +311,14 @@ public final class L4jDriver implements ConnectionDriver {
   }
 
   /** Streamable HTTP: the initialization under way, which every request first waits for. */
-  private CompletableFuture<?> initializationInProgress(Object tr) throws ReflectiveOperationException {
+  private CompletableFuture<?> initializationInProgress(Object tr)
+      throws ReflectiveOperationException {
     if (kind != Kind.STREAMABLE) {
       return null;
     }
     Object f = ((AtomicReference<?>) L4jRefs.HTTP_INITIALIZATION.get(tr)).get();
-    return f instanceof CompletableFuture && !((CompletableFuture<?>) f).isDone() ? (CompletableFuture<?>) f : null;
+    return f instanceof CompletableFuture && !((CompletableFuture<?>) f).isDone()
+        ? (CompletableFuture<?>) f
+        : null;
   }
 }

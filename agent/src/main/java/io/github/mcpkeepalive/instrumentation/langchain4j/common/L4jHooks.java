@@ -17,18 +17,17 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Entry points called by the advice woven into langchain4j-mcp. Every method catches everything:
- * nothing the agent does may surface in an application thread. Parameters are plain objects so
- * that this class never links against the library; the library is reached only through {@link
- * L4jRefs}.
+ * nothing the agent does may surface in an application thread. Parameters are plain objects so that
+ * this class never links against the library; the library is reached only through {@link L4jRefs}.
  *
- * <p>What the agent changes in a managed {@code DefaultMcpClient}: its own health check is left
- * off unless the application configured it (the agent's idle pings replace it); every reconnect
- * the library would start (after a failed health check or SSE stream, at a fixed interval) goes
- * through the agent's backoff instead; a cleanly ended SSE stream, which the library ignores,
- * is reconnected; a Streamable HTTP request answered 400 for a session id the client sent is
- * handled like the library handles 404: a new session, and the request sent once more; every new
- * session starts with empty list caches; and what the version range adds (the notification
- * stream, from 1.12) is kept beside the driver.
+ * <p>What the agent changes in a managed {@code DefaultMcpClient}: its own health check is left off
+ * unless the application configured it (the agent's idle pings replace it); every reconnect the
+ * library would start (after a failed health check or SSE stream, at a fixed interval) goes through
+ * the agent's backoff instead; a cleanly ended SSE stream, which the library ignores, is
+ * reconnected; a Streamable HTTP request answered 400 for a session id the client sent is handled
+ * like the library handles 404: a new session, and the request sent once more; every new session
+ * starts with empty list caches; and what the version range adds (the notification stream, from
+ * 1.12) is kept beside the driver.
  */
 public final class L4jHooks {
 
@@ -55,7 +54,8 @@ public final class L4jHooks {
       if (entry != null && !entry.enabled()) {
         return;
       }
-      if (L4jRefs.BUILDER_HEALTH_CHECK.get(builder) == null && L4jRefs.BUILDER_HEALTH_CHECK_INTERVAL.get(builder) == null) {
+      if (L4jRefs.BUILDER_HEALTH_CHECK.get(builder) == null
+          && L4jRefs.BUILDER_HEALTH_CHECK_INTERVAL.get(builder) == null) {
         L4jRefs.BUILDER_HEALTH_CHECK.set(builder, Boolean.FALSE);
       }
     } catch (Throwable t) {
@@ -75,11 +75,22 @@ public final class L4jHooks {
       L4jDriver.Kind kind = transport == null ? null : L4jDriver.kindOf(transport);
       if (kind == null) {
         String type = transport == null ? "none" : transport.getClass().getName();
-        Log.once(Log.Level.INFO, "l4j-transport-" + type, "langchain4j MCP client with transport " + type + " left alone: the agent supports HttpMcpTransport and StreamableHttpMcpTransport");
+        Log.once(
+            Log.Level.INFO,
+            "l4j-transport-" + type,
+            "langchain4j MCP client with transport "
+                + type
+                + " left alone: the agent supports HttpMcpTransport and StreamableHttpMcpTransport");
         return;
       }
       L4jDriver driver = new L4jDriver(kind, client, transport, range.listCaches());
-      Connection c = engine.register(client, LIBRARY + " " + Langchain4jInstrumentation.INSTANCE.version().of(client.getClass()), kind.label, L4jDriver.url(transport, kind), driver);
+      Connection c =
+          engine.register(
+              client,
+              LIBRARY + " " + Langchain4jInstrumentation.INSTANCE.version().of(client.getClass()),
+              kind.label,
+              L4jDriver.url(transport, kind),
+              driver);
       if (c == null) {
         return; // disabled by the configuration
       }
@@ -115,9 +126,9 @@ public final class L4jHooks {
   }
 
   /**
-   * The library wants to reconnect (its health check failed): for a managed client the agent
-   * checks the session with a ping and reconnects with backoff if needed; the library's own
-   * attempt is skipped. Returns true to skip it.
+   * The library wants to reconnect (its health check failed): for a managed client the agent checks
+   * the session with a ping and reconnects with backoff if needed; the library's own attempt is
+   * skipped. Returns true to skip it.
    */
   public static boolean libraryReconnect(Object client) {
     try {
@@ -125,7 +136,12 @@ public final class L4jHooks {
       if (m == null || L4jDriver.reconnecting()) {
         return false;
       }
-      m.engine().onSuspect(m.connection(), "the library's health check failed", "checking the session with a ping; reconnects go through the agent's backoff", null);
+      m.engine()
+          .onSuspect(
+              m.connection(),
+              "the library's health check failed",
+              "checking the session with a ping; reconnects go through the agent's backoff",
+              null);
       return true;
     } catch (Throwable t) {
       internal("reconnect routing", t);
@@ -151,7 +167,9 @@ public final class L4jHooks {
     };
   }
 
-  /** Legacy SSE: the current stream failed ({@code error} or a non-2xx {@code response}) or ended. */
+  /**
+   * Legacy SSE: the current stream failed ({@code error} or a non-2xx {@code response}) or ended.
+   */
   public static void sseFailed(Object handler, Object source, Throwable error, Object response) {
     try {
       Object transport = handler == null ? null : L4jRefs.HANDLER_TRANSPORT.get(handler);
@@ -162,7 +180,9 @@ public final class L4jHooks {
       L4jDriver d = m.driver();
       Throwable cause = error;
       if (response != null) {
-        cause = new IOException("SSE stream answered HTTP status " + L4jRefs.RESPONSE_CODE.invoke(response), error);
+        cause =
+            new IOException(
+                "SSE stream answered HTTP status " + L4jRefs.RESPONSE_CODE.invoke(response), error);
         d.lastSseStatus = cause;
       }
       if (source != L4jRefs.SSE_EVENT_SOURCE.get(transport) || d.closed) {
@@ -182,7 +202,8 @@ public final class L4jHooks {
    * old message endpoint), the agent reconnects now and the request is sent once more in the new
    * session; the application sees that answer. Pings and initialization are not touched.
    */
-  public static Object requestSent(Object transport, Object context, long sentAtNanos, Object answer) {
+  public static Object requestSent(
+      Object transport, Object context, long sentAtNanos, Object answer) {
     try {
       Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
       if (m == null || !(answer instanceof CompletableFuture)) {
@@ -202,10 +223,19 @@ public final class L4jHooks {
           err -> {
             FailureKind kind = FailureClassifier.classify(err, d.sessionIdSent());
             if (kind == FailureKind.SESSION_EXPIRED && d.kind == L4jDriver.Kind.SSE) {
-              return engine.onSessionLost(c, err, sentAtNanos).thenCompose(x -> resend(transport, context)).exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
+              return engine
+                  .onSessionLost(c, err, sentAtNanos)
+                  .thenCompose(x -> resend(transport, context))
+                  .exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
             }
-            if (kind == FailureKind.PEER_CLOSED || kind == FailureKind.RESET || kind == FailureKind.UNREACHABLE) {
-              engine.onSuspect(c, "a request of the application failed", "checking the connection with a ping", err);
+            if (kind == FailureKind.PEER_CLOSED
+                || kind == FailureKind.RESET
+                || kind == FailureKind.UNREACHABLE) {
+              engine.onSuspect(
+                  c,
+                  "a request of the application failed",
+                  "checking the connection with a ping",
+                  err);
             }
             return CompletableFuture.failedFuture(err);
           });
@@ -229,20 +259,27 @@ public final class L4jHooks {
    * retry) that carried a session id means the server no longer knows the session: reported as 404,
    * so that the library starts a new session and sends the request again, as it does for 404.
    */
-  public static Object responseStatus(Object transport, Object context, boolean isRetry, Object info) {
+  public static Object responseStatus(
+      Object transport, Object context, boolean isRetry, Object info) {
     try {
-      if (isRetry || !(info instanceof HttpResponse.ResponseInfo) || ((HttpResponse.ResponseInfo) info).statusCode() != 400) {
+      if (isRetry
+          || !(info instanceof HttpResponse.ResponseInfo)
+          || ((HttpResponse.ResponseInfo) info).statusCode() != 400) {
         return info;
       }
       Object message = L4jRefs.CONTEXT_MESSAGE.invoke(context);
-      if (message == null || message.getClass().getName().equals(L4jRefs.INITIALIZE_REQUEST) || L4jDriver.sessionId(transport) == null) {
+      if (message == null
+          || message.getClass().getName().equals(L4jRefs.INITIALIZE_REQUEST)
+          || L4jDriver.sessionId(transport) == null) {
         return info;
       }
       Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
       if (m == null) {
         return info;
       }
-      Log.info(m.connection().label() + ": server answered HTTP 400 for the session (expired, e.g. after a restart); starting a new session and sending the request again");
+      Log.info(
+          m.connection().label()
+              + ": server answered HTTP 400 for the session (expired, e.g. after a restart); starting a new session and sending the request again");
       return new SessionGoneResponse((HttpResponse.ResponseInfo) info);
     } catch (Throwable t) {
       internal("response status", t);
@@ -270,7 +307,10 @@ public final class L4jHooks {
                   return;
                 }
                 try {
-                  Log.debug(m.connection().label() + ": session initialized; list caches emptied: " + d.caches().evict(client));
+                  Log.debug(
+                      m.connection().label()
+                          + ": session initialized; list caches emptied: "
+                          + d.caches().evict(client));
                 } catch (Throwable t) {
                   internal("list cache eviction", t);
                 }
@@ -280,9 +320,12 @@ public final class L4jHooks {
     }
   }
 
-  /** The version range applied to the class loader of {@code libraryObject}, or null (left alone). */
+  /**
+   * The version range applied to the class loader of {@code libraryObject}, or null (left alone).
+   */
   private static L4jModule rangeOf(Object libraryObject) {
-    return (L4jModule) Langchain4jInstrumentation.INSTANCE.applied(libraryObject.getClass().getClassLoader());
+    return (L4jModule)
+        Langchain4jInstrumentation.INSTANCE.applied(libraryObject.getClass().getClassLoader());
   }
 
   public static void internal(String what, Throwable t) {

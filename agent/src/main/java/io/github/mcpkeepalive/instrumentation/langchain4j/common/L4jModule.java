@@ -8,13 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What every version range of the langchain4j-mcp support weaves: the same hooks on the same members
- * ({@link L4jRefs}). A range adds what its versions add: the GET notification stream (1.12), list
- * caches that can all be emptied (1.13).
+ * What every version range of the langchain4j-mcp support weaves: the same hooks on the same
+ * members ({@link L4jRefs}). A range adds what its versions add: the GET notification stream
+ * (1.12), list caches that can all be emptied (1.13).
  */
 public abstract class L4jModule extends InstrumentationModule {
 
-  private static final List<String> TYPES = List.of(L4jRefs.CLIENT, L4jRefs.OPERATION_HANDLER, L4jRefs.SSE_TRANSPORT, L4jRefs.SSE_LISTENER, L4jRefs.STREAMABLE_TRANSPORT);
+  private static final List<String> TYPES =
+      List.of(
+          L4jRefs.CLIENT,
+          L4jRefs.OPERATION_HANDLER,
+          L4jRefs.SSE_TRANSPORT,
+          L4jRefs.SSE_LISTENER,
+          L4jRefs.STREAMABLE_TRANSPORT);
 
   /**
    * @param name the range, for log lines
@@ -30,7 +36,11 @@ public abstract class L4jModule extends InstrumentationModule {
     List<On> on = new ArrayList<>();
     switch (typeName) {
       case L4jRefs.CLIENT:
-        on.add(advice(L4jAdvice.ClientCreating.class, L4jAdvice.ClientCreated.class, L4jRefs.CLIENT_CONSTRUCTOR.matcher()));
+        on.add(
+            advice(
+                L4jAdvice.ClientCreating.class,
+                L4jAdvice.ClientCreated.class,
+                L4jRefs.CLIENT_CONSTRUCTOR.matcher()));
         on.add(advice(L4jAdvice.ClientClosed.class, L4jRefs.CLIENT_CLOSE.matcher()));
         on.add(advice(L4jAdvice.LibraryReconnect.class, L4jRefs.CLIENT_RECONNECT.matcher()));
         break;
@@ -71,7 +81,8 @@ public abstract class L4jModule extends InstrumentationModule {
    * What this range keeps for a client just registered, told of its session's events (from 1.12,
    * the notification stream the application enabled), or null.
    */
-  public SessionListener listenerFor(Object transport, Connection c, KeepaliveEngine engine) throws Throwable {
+  public SessionListener listenerFor(Object transport, Connection c, KeepaliveEngine engine)
+      throws Throwable {
     return null;
   }
 

@@ -1,15 +1,15 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j.common;
 
 /**
- * The list caches of a {@code DefaultMcpClient}, emptied after every new session: a restarted server
- * may list other tools, resources or prompts, and the library empties a cache only when the server
- * sends its {@code list_changed} notification.
+ * The list caches of a {@code DefaultMcpClient}, emptied after every new session: a restarted
+ * server may list other tools, resources or prompts, and the library empties a cache only when the
+ * server sends its {@code list_changed} notification.
  *
- * <p>Every version keeps the tool list until {@code evictToolListCache()} ({@link #TOOLS}). 1.11 and
- * 1.12 also keep the resource, resource template and prompt lists, for the life of the client: their
- * list calls fetch into the field and then return the field, so emptying it under a concurrent call
- * could make that call return null. They are left as the library keeps them; 1.13 caches them like
- * the tools (see {@code v1_13}).
+ * <p>Every version keeps the tool list until {@code evictToolListCache()} ({@link #TOOLS}). 1.11
+ * and 1.12 also keep the resource, resource template and prompt lists, for the life of the client:
+ * their list calls fetch into the field and then return the field, so emptying it under a
+ * concurrent call could make that call return null. They are left as the library keeps them; 1.13
+ * caches them like the tools (see {@code v1_13}).
  */
 public interface ListCaches {
 

@@ -27,7 +27,9 @@ public class L4j112Module extends L4jModule {
   protected final List<On> moreAdviceFor(String typeName) {
     switch (typeName) {
       case L4jRefs.STREAMABLE_TRANSPORT:
-        return List.of(advice(StreamAdvice.Answered.class, StreamRefs.ANSWERED.matcher()), advice(StreamAdvice.LibraryReopen.class, StreamRefs.LIBRARY_REOPEN.matcher()));
+        return List.of(
+            advice(StreamAdvice.Answered.class, StreamRefs.ANSWERED.matcher()),
+            advice(StreamAdvice.LibraryReopen.class, StreamRefs.LIBRARY_REOPEN.matcher()));
       case L4jRefs.SSE_SUBSCRIBER:
         return List.of(
             advice(StreamAdvice.Subscribed.class, StreamRefs.ON_SUBSCRIBE.matcher()),
@@ -39,7 +41,8 @@ public class L4j112Module extends L4jModule {
   }
 
   @Override
-  public final SessionListener listenerFor(Object transport, Connection c, KeepaliveEngine engine) throws Throwable {
+  public final SessionListener listenerFor(Object transport, Connection c, KeepaliveEngine engine)
+      throws Throwable {
     return StreamHooks.manage(transport, c, engine);
   }
 }

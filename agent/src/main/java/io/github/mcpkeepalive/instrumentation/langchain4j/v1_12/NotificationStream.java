@@ -70,7 +70,13 @@ final class NotificationStream implements SessionListener {
   private int replaced;
   private final Set<Object> superseded = Collections.newSetFromMap(new WeakHashMap<>());
 
-  NotificationStream(Library library, Owner owner, String label, Ticker ticker, TaskScheduler scheduler, Backoff backoff) {
+  NotificationStream(
+      Library library,
+      Owner owner,
+      String label,
+      Ticker ticker,
+      TaskScheduler scheduler,
+      Backoff backoff) {
     this.library = library;
     this.owner = owner;
     this.label = label;
@@ -122,12 +128,17 @@ final class NotificationStream implements SessionListener {
     }
     if (previous != null) {
       end(previous);
-      Log.debug(label + ": ended the previous notification stream (a new one was accepted: session re-initialized)");
+      Log.debug(
+          label
+              + ": ended the previous notification stream (a new one was accepted: session re-initialized)");
     } else if (!failed && status >= 200 && status < 300 && eventStream && failedBefore > 0) {
-      Log.info(label + ": notification stream open again after " + failedBefore + " failed attempt(s)");
+      Log.info(
+          label + ": notification stream open again after " + failedBefore + " failed attempt(s)");
     }
     if (status == 405) {
-      Log.info(label + ": the server answers the notification stream's GET with 405 (it offers none); not re-opening it until one is accepted");
+      Log.info(
+          label
+              + ": the server answers the notification stream's GET with 405 (it offers none); not re-opening it until one is accepted");
     } else if (failed) {
       failed("answered HTTP " + status + (eventStream ? "" : ", not an event stream"));
     }
@@ -148,7 +159,8 @@ final class NotificationStream implements SessionListener {
   void ended(Object subscriber, Throwable error) {
     long lived;
     synchronized (this) {
-      boolean isCurrent = subscriber == current || (current == UNKNOWN && !superseded.contains(subscriber));
+      boolean isCurrent =
+          subscriber == current || (current == UNKNOWN && !superseded.contains(subscriber));
       if (!isCurrent || closed) {
         return; // one the agent ended, or ended by the library on close
       }
@@ -203,12 +215,18 @@ final class NotificationStream implements SessionListener {
           if (failed) {
             failed(err == null ? "the request failed" : Redact.error(err));
           } else {
-            Log.debug(label + ": notification stream re-opened in " + TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start) + " ms");
+            Log.debug(
+                label
+                    + ": notification stream re-opened in "
+                    + TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start)
+                    + " ms");
           }
         });
   }
 
-  /** The application closed the client: end the stream (the library leaves it open before Java 21). */
+  /**
+   * The application closed the client: end the stream (the library leaves it open before Java 21).
+   */
   void close() {
     Object open;
     synchronized (this) {
@@ -251,7 +269,15 @@ final class NotificationStream implements SessionListener {
     }
     Log.log(
         n == 1 ? Log.Level.INFO : Log.Level.DEBUG,
-        label + ": the notification stream could not be re-opened (" + reason + "); next attempt in " + Settings.seconds(delay) + " s" + (n == 1 ? " (backing off while it fails; further attempts are logged at debug level)" : ""));
+        label
+            + ": the notification stream could not be re-opened ("
+            + reason
+            + "); next attempt in "
+            + Settings.seconds(delay)
+            + " s"
+            + (n == 1
+                ? " (backing off while it fails; further attempts are logged at debug level)"
+                : ""));
     scheduler.schedule(() -> retry(generation), delay);
   }
 

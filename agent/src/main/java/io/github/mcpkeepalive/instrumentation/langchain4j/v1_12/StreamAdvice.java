@@ -13,12 +13,18 @@ public final class StreamAdvice {
   /** The response handler of the stream's GET: {@code (result, subscriber, firstAttempt, info)}. */
   public static final class Answered {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport, @Advice.Argument(1) Object subscriber, @Advice.Argument(3) Object info) {
+    static void enter(
+        @Advice.This Object transport,
+        @Advice.Argument(1) Object subscriber,
+        @Advice.Argument(3) Object info) {
       StreamHooks.answered(transport, subscriber, info);
     }
   }
 
-  /** {@code scheduleSubsidiaryReconnect()}: the library's re-open after 5 s, skipped for managed clients. */
+  /**
+   * {@code scheduleSubsidiaryReconnect()}: the library's re-open after 5 s, skipped for managed
+   * clients.
+   */
   public static final class LibraryReopen {
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
     static boolean enter(@Advice.This Object transport) {
@@ -26,10 +32,15 @@ public final class StreamAdvice {
     }
   }
 
-  /** {@code SseSubscriber.onSubscribe(subscription)}, after: the stream can be ended from now on. */
+  /**
+   * {@code SseSubscriber.onSubscribe(subscription)}, after: the stream can be ended from now on.
+   */
   public static final class Subscribed {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean stream) {
+    static void exit(
+        @Advice.This Object subscriber,
+        @Advice.FieldValue("operationHandler") Object handler,
+        @Advice.FieldValue("subsidiary") boolean stream) {
       StreamHooks.subscribed(handler, subscriber, stream);
     }
   }
@@ -37,7 +48,11 @@ public final class StreamAdvice {
   /** {@code SseSubscriber.onError(error)}: the stream failed. */
   public static final class Failed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean stream, @Advice.Argument(0) Throwable error) {
+    static void enter(
+        @Advice.This Object subscriber,
+        @Advice.FieldValue("operationHandler") Object handler,
+        @Advice.FieldValue("subsidiary") boolean stream,
+        @Advice.Argument(0) Throwable error) {
       StreamHooks.ended(handler, subscriber, stream, error);
     }
   }
@@ -45,7 +60,10 @@ public final class StreamAdvice {
   /** {@code SseSubscriber.onComplete()}: the stream ended cleanly. */
   public static final class Completed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object subscriber, @Advice.FieldValue("operationHandler") Object handler, @Advice.FieldValue("subsidiary") boolean stream) {
+    static void enter(
+        @Advice.This Object subscriber,
+        @Advice.FieldValue("operationHandler") Object handler,
+        @Advice.FieldValue("subsidiary") boolean stream) {
       StreamHooks.ended(handler, subscriber, stream, null);
     }
   }

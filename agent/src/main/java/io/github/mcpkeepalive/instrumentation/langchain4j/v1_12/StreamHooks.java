@@ -31,14 +31,19 @@ public final class StreamHooks {
    * was registered: transport to its subscriber (held weakly; the HTTP client holds it while the
    * stream is open).
    */
-  private static final WeakIdentityRegistry<WeakReference<Object>> EARLY_STREAMS = new WeakIdentityRegistry<>();
+  private static final WeakIdentityRegistry<WeakReference<Object>> EARLY_STREAMS =
+      new WeakIdentityRegistry<>();
 
   /** Delays before a stream's retries; the retry itself hands over to the engine. */
   private static final TaskScheduler DELAYED =
       new TaskScheduler() {
         @Override
         public Cancellable schedule(Runnable task, long delayNanos) {
-          CompletableFuture<Void> f = CompletableFuture.runAsync(task, CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, L4jDriver.WORKERS));
+          CompletableFuture<Void> f =
+              CompletableFuture.runAsync(
+                  task,
+                  CompletableFuture.delayedExecutor(
+                      delayNanos, TimeUnit.NANOSECONDS, L4jDriver.WORKERS));
           return () -> f.cancel(false);
         }
 
@@ -54,21 +59,42 @@ public final class StreamHooks {
    * A client was registered: when its application enabled the stream, the agent keeps it from now
    * on, starting from the stream the library opened in the client's constructor.
    */
-  static NotificationStream manage(Object transport, Connection c, KeepaliveEngine engine) throws Throwable {
-    if (!transport.getClass().getName().equals(L4jRefs.STREAMABLE_TRANSPORT) || !Boolean.TRUE.equals(StreamRefs.ENABLED.get(transport))) {
+  static NotificationStream manage(Object transport, Connection c, KeepaliveEngine engine)
+      throws Throwable {
+    if (!transport.getClass().getName().equals(L4jRefs.STREAMABLE_TRANSPORT)
+        || !Boolean.TRUE.equals(StreamRefs.ENABLED.get(transport))) {
       return null;
     }
     Settings settings = engine.settings();
-    Backoff backoff = new Backoff(settings.backoffInitialNanos, settings.backoffMaxNanos, settings.jitter, () -> ThreadLocalRandom.current().nextDouble());
-    NotificationStream stream = new NotificationStream(new LibraryStream(transport), cause -> engine.onStreamEnded(c, cause), c.label(), engine.ticker(), DELAYED, backoff);
+    Backoff backoff =
+        new Backoff(
+            settings.backoffInitialNanos,
+            settings.backoffMaxNanos,
+            settings.jitter,
+            () -> ThreadLocalRandom.current().nextDouble());
+    NotificationStream stream =
+        new NotificationStream(
+            new LibraryStream(transport),
+            cause -> engine.onStreamEnded(c, cause),
+            c.label(),
+            engine.ticker(),
+            DELAYED,
+            backoff);
     WeakReference<Object> early = EARLY_STREAMS.get(transport);
     EARLY_STREAMS.remove(transport);
-    stream.adopt(early == null ? null : early.get(), Boolean.TRUE.equals(StreamRefs.ESTABLISHED.get(transport)));
-    Log.info(c.id() + ": the application enabled the notification stream; the agent re-opens it as soon as the session answers after a cut, and ends the old one when the session is re-initialized");
+    stream.adopt(
+        early == null ? null : early.get(),
+        Boolean.TRUE.equals(StreamRefs.ESTABLISHED.get(transport)));
+    Log.info(
+        c.id()
+            + ": the application enabled the notification stream; the agent re-opens it as soon as the session answers after a cut, and ends the old one when the session is re-initialized");
     return stream;
   }
 
-  /** The server answered a GET for the stream of {@code subscriber} ({@code info}: status and headers). */
+  /**
+   * The server answered a GET for the stream of {@code subscriber} ({@code info}: status and
+   * headers).
+   */
   public static void answered(Object transport, Object subscriber, Object info) {
     try {
       if (!(info instanceof HttpResponse.ResponseInfo)) {
@@ -76,11 +102,17 @@ public final class StreamHooks {
       }
       HttpResponse.ResponseInfo response = (HttpResponse.ResponseInfo) info;
       int status = response.statusCode();
-      boolean eventStream = response.headers().firstValue("Content-Type").map(t -> t.contains("text/event-stream")).orElse(false);
+      boolean eventStream =
+          response
+              .headers()
+              .firstValue("Content-Type")
+              .map(t -> t.contains("text/event-stream"))
+              .orElse(false);
       Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
       if (m == null) {
         if (AgentRuntime.engine() != null && status >= 200 && status < 300 && eventStream) {
-          EARLY_STREAMS.put(transport, new WeakReference<>(subscriber)); // the client is not registered yet
+          EARLY_STREAMS.put(
+              transport, new WeakReference<>(subscriber)); // the client is not registered yet
         }
         return;
       }
@@ -93,7 +125,10 @@ public final class StreamHooks {
     }
   }
 
-  /** A subscriber got its subscription ({@code stream}: the notification stream's, not a POST answer's). */
+  /**
+   * A subscriber got its subscription ({@code stream}: the notification stream's, not a POST
+   * answer's).
+   */
   public static void subscribed(Object handler, Object subscriber, boolean stream) {
     try {
       NotificationStream s = stream ? streamOfHandler(handler) : null;
@@ -110,7 +145,8 @@ public final class StreamHooks {
     try {
       NotificationStream s = stream ? streamOfHandler(handler) : null;
       if (s != null) {
-        Log.debug("notification stream ended: " + (error == null ? "cleanly" : Redact.error(error)));
+        Log.debug(
+            "notification stream ended: " + (error == null ? "cleanly" : Redact.error(error)));
         s.ended(subscriber, error);
       }
     } catch (Throwable t) {
@@ -133,10 +169,13 @@ public final class StreamHooks {
   }
 
   private static NotificationStream streamOf(Managed<L4jDriver> m) {
-    return m.driver().listener() instanceof NotificationStream ? (NotificationStream) m.driver().listener() : null;
+    return m.driver().listener() instanceof NotificationStream
+        ? (NotificationStream) m.driver().listener()
+        : null;
   }
 
-  private static NotificationStream streamOfHandler(Object handler) throws ReflectiveOperationException {
+  private static NotificationStream streamOfHandler(Object handler)
+      throws ReflectiveOperationException {
     Object transport = handler == null ? null : L4jRefs.HANDLER_TRANSPORT.get(handler);
     Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
     return m == null ? null : streamOf(m);
@@ -150,12 +189,16 @@ public final class StreamHooks {
       this.transport = new WeakReference<>(transport);
     }
 
-    /** {@code startSubsidiaryChannel(false)}: the library's re-open (session id, headers, Last-Event-ID). */
+    /**
+     * {@code startSubsidiaryChannel(false)}: the library's re-open (session id, headers,
+     * Last-Event-ID).
+     */
     @Override
     public CompletableFuture<?> open() {
       Object tr = transport.get();
       if (tr == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("transport was garbage-collected"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("transport was garbage-collected"));
       }
       try {
         return (CompletableFuture<?>) StreamRefs.OPEN.invoke(tr, false);

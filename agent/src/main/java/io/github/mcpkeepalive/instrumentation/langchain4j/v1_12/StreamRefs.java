@@ -22,19 +22,40 @@ public final class StreamRefs {
 
   // the transport: whether the application enabled the stream, whether one was ever accepted; the
   // library's re-open (the agent's too), its delayed re-open (skipped), and the answer to a GET
-  public static final FieldRef ENABLED = REFERENCES.field(TRANSPORT, "subsidiaryChannelEnabled", "boolean");
-  public static final FieldRef ESTABLISHED = REFERENCES.field(TRANSPORT, "subsidiaryChannelEstablished", "boolean");
-  public static final MethodRef OPEN = REFERENCES.method(TRANSPORT, "startSubsidiaryChannel", "boolean").returning(FUTURE);
-  public static final MethodRef LIBRARY_REOPEN = REFERENCES.method(TRANSPORT, "scheduleSubsidiaryReconnect").returning("void");
-  /** The response handler of the stream's GET: {@code (result, subscriber, firstAttempt, ResponseInfo)}. */
-  public static final MethodRef ANSWERED = REFERENCES.lambda(TRANSPORT, "startSubsidiaryChannel", FUTURE, SUBSCRIBER, "boolean", L4jRefs.RESPONSE_INFO).isStatic(false);
+  public static final FieldRef ENABLED =
+      REFERENCES.field(TRANSPORT, "subsidiaryChannelEnabled", "boolean");
+  public static final FieldRef ESTABLISHED =
+      REFERENCES.field(TRANSPORT, "subsidiaryChannelEstablished", "boolean");
+  public static final MethodRef OPEN =
+      REFERENCES.method(TRANSPORT, "startSubsidiaryChannel", "boolean").returning(FUTURE);
+  public static final MethodRef LIBRARY_REOPEN =
+      REFERENCES.method(TRANSPORT, "scheduleSubsidiaryReconnect").returning("void");
+
+  /**
+   * The response handler of the stream's GET: {@code (result, subscriber, firstAttempt,
+   * ResponseInfo)}.
+   */
+  public static final MethodRef ANSWERED =
+      REFERENCES
+          .lambda(
+              TRANSPORT,
+              "startSubsidiaryChannel",
+              FUTURE,
+              SUBSCRIBER,
+              "boolean",
+              L4jRefs.RESPONSE_INFO)
+          .isStatic(false);
 
   // the subscriber: a stream's (not a POST answer's), its handler, its subscription, its end
   public static final FieldRef SUBSIDIARY = REFERENCES.field(SUBSCRIBER, "subsidiary", "boolean");
-  public static final FieldRef HANDLER = REFERENCES.field(SUBSCRIBER, "operationHandler", L4jRefs.OPERATION_HANDLER);
-  public static final FieldRef SUBSCRIPTION_FIELD = REFERENCES.field(SUBSCRIBER, "subscription", SUBSCRIPTION);
-  public static final MethodRef ON_SUBSCRIBE = REFERENCES.method(SUBSCRIBER, "onSubscribe", SUBSCRIPTION);
-  public static final MethodRef ON_ERROR = REFERENCES.method(SUBSCRIBER, "onError", "java.lang.Throwable");
+  public static final FieldRef HANDLER =
+      REFERENCES.field(SUBSCRIBER, "operationHandler", L4jRefs.OPERATION_HANDLER);
+  public static final FieldRef SUBSCRIPTION_FIELD =
+      REFERENCES.field(SUBSCRIBER, "subscription", SUBSCRIPTION);
+  public static final MethodRef ON_SUBSCRIBE =
+      REFERENCES.method(SUBSCRIBER, "onSubscribe", SUBSCRIPTION);
+  public static final MethodRef ON_ERROR =
+      REFERENCES.method(SUBSCRIBER, "onError", "java.lang.Throwable");
   public static final MethodRef ON_COMPLETE = REFERENCES.method(SUBSCRIBER, "onComplete");
 
   private StreamRefs() {}

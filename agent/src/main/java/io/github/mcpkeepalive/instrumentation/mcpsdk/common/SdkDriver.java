@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * Pings and reconnects one MCP Java SDK client in place, through reflection on the
- * client's own classes. The application keeps its {@code McpSyncClient}/{@code McpAsyncClient}
- * objects; the agent swaps what is broken inside them and re-runs the SDK's own initialization,
- * with the application's client info, capabilities, headers and customizers.
+ * Pings and reconnects one MCP Java SDK client in place, through reflection on the client's own
+ * classes. The application keeps its {@code McpSyncClient}/{@code McpAsyncClient} objects; the
+ * agent swaps what is broken inside them and re-runs the SDK's own initialization, with the
+ * application's client info, capabilities, headers and customizers.
  */
 public final class SdkDriver implements ConnectionDriver {
 
@@ -72,7 +72,8 @@ public final class SdkDriver implements ConnectionDriver {
     try {
       Object client = asyncClient.get();
       if (client == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("client was garbage-collected"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("client was garbage-collected"));
       }
       Object mono = SdkRefs.ASYNC_PING.invoke(client);
       WeakReference<Object> syncRef = syncClient;
@@ -81,7 +82,8 @@ public final class SdkDriver implements ConnectionDriver {
         // the sync client adds the application's transport context (used by auth customizers)
         mono = SdkRefs.SYNC_WITH_CONTEXT.invoke(sync, mono);
       }
-      return toFuture(mono).exceptionallyCompose(err -> CompletableFuture.failedFuture(withStatus(err, started)));
+      return toFuture(mono)
+          .exceptionallyCompose(err -> CompletableFuture.failedFuture(withStatus(err, started)));
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
@@ -93,7 +95,8 @@ public final class SdkDriver implements ConnectionDriver {
       Object init = initializer.get();
       Object tr = transport.get();
       if (init == null || tr == null) {
-        return CompletableFuture.failedFuture(new IllegalStateException("client was garbage-collected"));
+        return CompletableFuture.failedFuture(
+            new IllegalStateException("client was garbage-collected"));
       }
       boolean initInFlight = initializationInFlight(init);
       if (!initInFlight) {
@@ -109,8 +112,10 @@ public final class SdkDriver implements ConnectionDriver {
           resetStreamableSession(tr);
           resetInitialization(init);
         }
-        // otherwise Streamable HTTP keeps its session: the ping below tells whether the server still
-        // knows it, and an expired session is replaced by the SDK and the ping retried (see SdkHooks)
+        // otherwise Streamable HTTP keeps its session: the ping below tells whether the server
+        // still
+        // knows it, and an expired session is replaced by the SDK and the ping retried (see
+        // SdkHooks)
       }
       return ping();
     } catch (Throwable t) {
@@ -165,7 +170,8 @@ public final class SdkDriver implements ConnectionDriver {
     }
     Object sub = ((AtomicReference<?>) SdkRefs.SSE_SUBSCRIPTION.get(tr)).get();
     if (sub != null && !Boolean.TRUE.equals(SdkRefs.DISPOSABLE_IS_DISPOSED.invoke(sub))) {
-      return false; // the stream is alive (an initialized client without one has lost it: 2.1 clears the field)
+      return false; // the stream is alive (an initialized client without one has lost it: 2.1
+      // clears the field)
     }
     resetSseTransport(tr);
     resetInitialization(init);
@@ -203,7 +209,10 @@ public final class SdkDriver implements ConnectionDriver {
         return; // stateless server: there is no session stream to open
       }
       if (quickGetStreamEnds >= 3) {
-        Log.once(Log.Level.INFO, "sdk-get-refused-" + System.identityHashCode(tr), "server ends the notification stream at once (no GET support?); not re-opening it for this session");
+        Log.once(
+            Log.Level.INFO,
+            "sdk-get-refused-" + System.identityHashCode(tr),
+            "server ends the notification stream at once (no GET support?); not re-opening it for this session");
         return;
       }
       Object mono = SdkRefs.HTTP_OPEN_GET_STREAM.invoke(tr, new Object[] {null});
@@ -226,7 +235,8 @@ public final class SdkDriver implements ConnectionDriver {
 
   static boolean initializationInFlight(Object init) throws Throwable {
     Object current = ((AtomicReference<?>) SdkRefs.INITIALIZATION_REF.get(init)).get();
-    return current != null && ((AtomicReference<?>) SdkRefs.INITIALIZATION_RESULT.get(current)).get() == null;
+    return current != null
+        && ((AtomicReference<?>) SdkRefs.INITIALIZATION_RESULT.get(current)).get() == null;
   }
 
   /** Drops the completed initialization (and its session) so the next request initializes anew. */
@@ -246,7 +256,8 @@ public final class SdkDriver implements ConnectionDriver {
     Object old = SdkRefs.SSE_ENDPOINT_SINK.get(tr);
     SdkRefs.SSE_ENDPOINT_SINK.set(tr, newSink(tr));
     if (old != null) {
-      java.io.IOException ended = new java.io.IOException("SSE stream ended" + (cause == null ? "" : ": " + cause), cause);
+      java.io.IOException ended =
+          new java.io.IOException("SSE stream ended" + (cause == null ? "" : ": " + cause), cause);
       SdkRefs.SINK_TRY_EMIT_ERROR.invoke(old, ended);
     }
   }

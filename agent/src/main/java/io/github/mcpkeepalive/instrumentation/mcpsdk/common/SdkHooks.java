@@ -18,8 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * Entry points called by the advice woven into the MCP Java SDK. Every method catches everything:
- * nothing the agent does may surface in an application thread. Parameters are plain objects so
- * that this class never links against an SDK version.
+ * nothing the agent does may surface in an application thread. Parameters are plain objects so that
+ * this class never links against an SDK version.
  */
 public final class SdkHooks {
 
@@ -31,7 +31,11 @@ public final class SdkHooks {
   private static final Duration JOINED_RETRY_DELAY = Duration.ofMillis(100);
 
   private static final Predicate<Throwable> SESSION_GONE_OR_JOINED_INIT_FAILED =
-      t -> SESSION_GONE.test(t) || (t != null && t.getMessage() != null && t.getMessage().startsWith("Client failed to initialize"));
+      t ->
+          SESSION_GONE.test(t)
+              || (t != null
+                  && t.getMessage() != null
+                  && t.getMessage().startsWith("Client failed to initialize"));
 
   /** The Reactor retry specs built for one class loader. */
   private static final class RetryHolder {
@@ -57,7 +61,9 @@ public final class SdkHooks {
   public static void asyncClientCreated(Object client) {
     try {
       KeepaliveEngine engine = AgentRuntime.engine();
-      if (engine == null || engine.find(client) != null || !McpSdkInstrumentation.INSTANCE.active(client.getClass().getClassLoader())) {
+      if (engine == null
+          || engine.find(client) != null
+          || !McpSdkInstrumentation.INSTANCE.active(client.getClass().getClassLoader())) {
         return;
       }
       Object transport = SdkRefs.ASYNC_TRANSPORT.get(client);
@@ -75,12 +81,23 @@ public final class SdkHooks {
         kind = SdkDriver.Kind.STREAMABLE;
         url = resolve(SdkRefs.HTTP_BASE_URI.get(transport), SdkRefs.HTTP_ENDPOINT.get(transport));
       } else {
-        Log.once(Log.Level.INFO, "sdk-transport-" + type, "MCP client with transport " + type + " left alone: the agent supports HttpClientSseClientTransport and HttpClientStreamableHttpTransport");
+        Log.once(
+            Log.Level.INFO,
+            "sdk-transport-" + type,
+            "MCP client with transport "
+                + type
+                + " left alone: the agent supports HttpClientSseClientTransport and HttpClientStreamableHttpTransport");
         IGNORED.put(client, Boolean.TRUE);
         return;
       }
       SdkDriver driver = new SdkDriver(kind, client, transport, initializer);
-      Connection c = engine.register(client, LIBRARY + " " + McpSdkInstrumentation.INSTANCE.version().of(client.getClass()), kind == SdkDriver.Kind.SSE ? "sse" : "streamable", url, driver);
+      Connection c =
+          engine.register(
+              client,
+              LIBRARY + " " + McpSdkInstrumentation.INSTANCE.version().of(client.getClass()),
+              kind == SdkDriver.Kind.SSE ? "sse" : "streamable",
+              url,
+              driver);
       if (c != null) {
         engine.alias(transport, c);
         engine.alias(initializer, c);
@@ -109,7 +126,9 @@ public final class SdkHooks {
         return; // not managed, or the application's own initialize will mark it CONNECTED
       }
       if (m.driver().repairDeadSseStream()) {
-        Log.info(m.connection().id() + ": its SSE stream had ended before the agent was attached; this request opens a new one");
+        Log.info(
+            m.connection().id()
+                + ": its SSE stream had ended before the agent was attached; this request opens a new one");
       }
       engine.onDiscoveredInUse(m.connection());
     } catch (Throwable t) {
@@ -169,7 +188,8 @@ public final class SdkHooks {
       int status =
           response instanceof HttpResponse
               ? ((HttpResponse<?>) response).statusCode()
-              : ((HttpResponse.ResponseInfo) SdkRefs.RESPONSE_EVENT_INFO.invoke(response)).statusCode();
+              : ((HttpResponse.ResponseInfo) SdkRefs.RESPONSE_EVENT_INFO.invoke(response))
+                  .statusCode();
       if (status == 401 || status == 403) {
         Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
         if (m != null) {
@@ -249,11 +269,11 @@ public final class SdkHooks {
   }
 
   /**
-   * Wraps a request of a managed client so that it is sent once more when it provably never
-   * reached the server: when the server answers that the session is gone (the SDK re-initializes
-   * and the request goes out in the new session), and, for a request that joined an initialization
-   * already under way (the agent's reconnect attempt or another call), when that initialization
-   * failed. Without this the SDK fails the first call that meets a dead session.
+   * Wraps a request of a managed client so that it is sent once more when it provably never reached
+   * the server: when the server answers that the session is gone (the SDK re-initializes and the
+   * request goes out in the new session), and, for a request that joined an initialization already
+   * under way (the agent's reconnect attempt or another call), when that initialization failed.
+   * Without this the SDK fails the first call that meets a dead session.
    */
   public static Object retryOnExpiredSession(Object initializer, Object mono) {
     try {
@@ -268,7 +288,11 @@ public final class SdkHooks {
       ClassLoader loader = mono.getClass().getClassLoader();
       RetryHolder h = retry;
       if (h == null || h.loader != loader) {
-        h = new RetryHolder(loader, spec(loader, SESSION_GONE, null), spec(loader, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY));
+        h =
+            new RetryHolder(
+                loader,
+                spec(loader, SESSION_GONE, null),
+                spec(loader, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY));
         retry = h;
       }
       return SdkRefs.MONO_RETRY_WHEN.invoke(mono, joins ? h.joined : h.plain);
@@ -278,15 +302,22 @@ public final class SdkHooks {
     }
   }
 
-  /** One retry; after {@code delay} when given, so that a failed initialization is cleared first. */
-  private static Object spec(ClassLoader loader, Predicate<Throwable> when, Duration delay) throws Throwable {
+  /**
+   * One retry; after {@code delay} when given, so that a failed initialization is cleared first.
+   */
+  private static Object spec(ClassLoader loader, Predicate<Throwable> when, Duration delay)
+      throws Throwable {
     if (delay == null) {
       return SdkRefs.RETRY_SPEC_FILTER.invoke(SdkRefs.RETRY_MAX.invokeStatic(loader, 1L), when);
     }
-    return SdkRefs.BACKOFF_SPEC_FILTER.invoke(SdkRefs.RETRY_FIXED_DELAY.invokeStatic(loader, 1L, delay), when);
+    return SdkRefs.BACKOFF_SPEC_FILTER.invoke(
+        SdkRefs.RETRY_FIXED_DELAY.invokeStatic(loader, 1L, delay), when);
   }
 
-  /** Reactor's {@code SignalType.CANCEL} (whose {@code toString()} is "cancel"): the stream was disposed locally. */
+  /**
+   * Reactor's {@code SignalType.CANCEL} (whose {@code toString()} is "cancel"): the stream was
+   * disposed locally.
+   */
   private static boolean isCancel(Object signal) {
     return signal instanceof Enum && "CANCEL".equals(((Enum<?>) signal).name());
   }

@@ -30,11 +30,21 @@ public abstract class SdkModule extends InstrumentationModule {
    * @param references {@link SdkRefs#COMMON} plus the range's own
    * @param sseStreamError the legacy SSE stream's {@code onErrorComplete} predicate in this range
    * @param postResponseHandler the Streamable HTTP transport's handler of a POST's response (its
-   *     last parameter is the response), where the agent reads the status that some versions
-   *     leave out of their error messages
+   *     last parameter is the response), where the agent reads the status that some versions leave
+   *     out of their error messages
    */
-  protected SdkModule(String name, References references, MethodRef sseStreamError, MethodRef postResponseHandler) {
-    super(name, references, List.of(SdkRefs.ASYNC_CLIENT, SdkRefs.SYNC_CLIENT, SdkRefs.INITIALIZER, SdkRefs.SESSION, SdkRefs.SSE_TRANSPORT, SdkRefs.STREAMABLE_TRANSPORT));
+  protected SdkModule(
+      String name, References references, MethodRef sseStreamError, MethodRef postResponseHandler) {
+    super(
+        name,
+        references,
+        List.of(
+            SdkRefs.ASYNC_CLIENT,
+            SdkRefs.SYNC_CLIENT,
+            SdkRefs.INITIALIZER,
+            SdkRefs.SESSION,
+            SdkRefs.SSE_TRANSPORT,
+            SdkRefs.STREAMABLE_TRANSPORT));
     this.sseStreamError = sseStreamError;
     this.postResponseHandler = postResponseHandler;
   }
@@ -44,12 +54,18 @@ public abstract class SdkModule extends InstrumentationModule {
     List<On> on = new ArrayList<>();
     switch (typeName) {
       case SdkRefs.ASYNC_CLIENT:
-        on.add(advice(SdkAdvice.AsyncClientCreated.class, SdkRefs.ASYNC_CLIENT_CONSTRUCTORS.matcher()));
+        on.add(
+            advice(
+                SdkAdvice.AsyncClientCreated.class, SdkRefs.ASYNC_CLIENT_CONSTRUCTORS.matcher()));
         on.add(advice(SdkAdvice.AsyncClientUsed.class, requestMethod()));
-        on.add(advice(SdkAdvice.ClientClosed.class, SdkRefs.ASYNC_CLOSE.matcher().or(SdkRefs.ASYNC_CLOSE_GRACEFULLY.matcher())));
+        on.add(
+            advice(
+                SdkAdvice.ClientClosed.class,
+                SdkRefs.ASYNC_CLOSE.matcher().or(SdkRefs.ASYNC_CLOSE_GRACEFULLY.matcher())));
         break;
       case SdkRefs.SYNC_CLIENT:
-        on.add(advice(SdkAdvice.SyncClientCreated.class, SdkRefs.SYNC_CLIENT_CONSTRUCTORS.matcher()));
+        on.add(
+            advice(SdkAdvice.SyncClientCreated.class, SdkRefs.SYNC_CLIENT_CONSTRUCTORS.matcher()));
         break;
       case SdkRefs.INITIALIZER:
         on.add(advice(SdkAdvice.WithInitialization.class, SdkRefs.WITH_INITIALIZATION.matcher()));
@@ -78,6 +94,9 @@ public abstract class SdkModule extends InstrumentationModule {
    * attach is found; {@link SdkRefs#ASYNC_PING} proves the shape.
    */
   private static ElementMatcher.Junction<MethodDescription> requestMethod() {
-    return isPublic().and(not(isStatic())).and(returns(named("reactor.core.publisher.Mono"))).and(not(nameStartsWith("close")));
+    return isPublic()
+        .and(not(isStatic()))
+        .and(returns(named("reactor.core.publisher.Mono")))
+        .and(not(nameStartsWith("close")));
   }
 }

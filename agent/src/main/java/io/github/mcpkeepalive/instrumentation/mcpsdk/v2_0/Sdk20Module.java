@@ -11,10 +11,18 @@ import io.github.mcpkeepalive.instrumentation.refs.References;
  */
 public final class Sdk20Module extends SdkModule {
 
-  private static final References REFERENCES = new References().include(SdkRefs.COMMON).include(SdkRefs.RESPONSE_EVENTS);
+  private static final References REFERENCES =
+      new References().include(SdkRefs.COMMON).include(SdkRefs.RESPONSE_EVENTS);
 
   static final MethodRef SSE_STREAM_ERROR =
-      REFERENCES.lambda(SdkRefs.SSE_TRANSPORT, "connect", "reactor.core.publisher.MonoSink", "java.lang.Throwable").isStatic(false).returning("boolean");
+      REFERENCES
+          .lambda(
+              SdkRefs.SSE_TRANSPORT,
+              "connect",
+              "reactor.core.publisher.MonoSink",
+              "java.lang.Throwable")
+          .isStatic(false)
+          .returning("boolean");
 
   static final MethodRef POST_RESPONSE =
       REFERENCES

@@ -14,7 +14,11 @@ public final class Sdk21Module extends SdkModule {
 
   private static final References REFERENCES = new References().include(SdkRefs.COMMON);
 
-  static final MethodRef SSE_STREAM_ERROR = REFERENCES.lambda(SdkRefs.SSE_TRANSPORT, "connect", "java.lang.Throwable").isStatic(false).returning("boolean");
+  static final MethodRef SSE_STREAM_ERROR =
+      REFERENCES
+          .lambda(SdkRefs.SSE_TRANSPORT, "connect", "java.lang.Throwable")
+          .isStatic(false)
+          .returning("boolean");
 
   static final MethodRef POST_RESPONSE =
       REFERENCES

@@ -27,6 +27,7 @@ class L4jHooksFailureTest extends L4jTestBase {
 
   /** What the wrong calls are made with: real objects, of the other transport where it matters. */
   private Object sseTransport;
+
   private Object streamableTransport;
   private Object streamableHandler;
   private Object status400;

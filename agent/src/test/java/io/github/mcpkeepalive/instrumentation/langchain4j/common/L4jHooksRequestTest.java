@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the hooks do with the requests of the application: requestSent (a broken connection is
- * checked at once; a legacy SSE request that finds the session gone is sent again in a new one)
- * and responseStatus (a Streamable HTTP 400 for a known session is a 404, once).
+ * checked at once; a legacy SSE request that finds the session gone is sent again in a new one) and
+ * responseStatus (a Streamable HTTP 400 for a known session is a 404, once).
  */
 class L4jHooksRequestTest extends L4jTestBase {
 
@@ -225,8 +225,7 @@ class L4jHooksRequestTest extends L4jTestBase {
 
   /** The outcome of {@code future}, waited for {@link #DEADLINE} at most. */
   private static JsonNode within(Object future) throws Exception {
-    Object value =
-        ((CompletableFuture<?>) future).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    Object value = ((CompletableFuture<?>) future).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     return (JsonNode) value;
   }
 

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An MCP server as small as the langchain4j tests need, on the JDK's own HTTP server: Streamable
  * HTTP on {@code /mcp}, legacy HTTP+SSE on {@code /sse} (the stream) and {@code /message} (the
  * requests, answered on the stream). It answers {@code initialize} with a new session each time,
- * notifications with 202 and every other request with an empty result, unless the test scripted
- * the answer ({@link #answerNext}); it records every request it receives.
+ * notifications with 202 and every other request with an empty result, unless the test scripted the
+ * answer ({@link #answerNext}); it records every request it receives.
  *
  * <p>Not OkHttp's MockWebServer: a legacy SSE client needs the answer to its {@code initialize} on
  * a stream that was opened before the request was sent, and MockWebServer 4 writes a response body

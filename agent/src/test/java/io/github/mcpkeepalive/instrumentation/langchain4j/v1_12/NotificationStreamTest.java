@@ -26,10 +26,13 @@ class NotificationStreamTest {
 
   /** The library: streams it was asked to open, and the subscriptions it ended. */
   final List<CompletableFuture<Object>> opens = new ArrayList<>();
+
   final Set<Object> subscribed = new HashSet<>();
   final List<Object> cancelled = new ArrayList<>();
+
   /** The engine: how often it was told the stream is gone. */
   final List<Throwable> lost = new ArrayList<>();
+
   final List<String> log = new ArrayList<>();
 
   long now = 1_000_000_000L;
@@ -75,8 +78,16 @@ class NotificationStreamTest {
   @BeforeEach
   void setUp() {
     Log.setSink(log::add);
-    Backoff backoff = new Backoff(TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(8), 0.0, () -> 0.5);
-    stream = new NotificationStream(library, lost::add, "c1 streamable http://mcp.example.com/mcp", () -> now, scheduler, backoff);
+    Backoff backoff =
+        new Backoff(TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(8), 0.0, () -> 0.5);
+    stream =
+        new NotificationStream(
+            library,
+            lost::add,
+            "c1 streamable http://mcp.example.com/mcp",
+            () -> now,
+            scheduler,
+            backoff);
   }
 
   @AfterEach
@@ -199,8 +210,19 @@ class NotificationStreamTest {
     stream.ended(fourth, null);
     assertEquals(0, stream.failures(), "a stream that lasted resets the steps");
     assertEquals(5, lost.size(), "and its cut is reported at once");
-    assertTrue(log.stream().anyMatch(l -> l.contains("INFO") && l.contains("notification stream open again after 3 failed attempt(s)")), log::toString);
-    assertEquals(1, log.stream().filter(l -> l.contains("INFO") && l.contains("could not be re-opened")).count(), "one INFO line per run of failures: " + log);
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                l ->
+                    l.contains("INFO")
+                        && l.contains("notification stream open again after 3 failed attempt(s)")),
+        log::toString);
+    assertEquals(
+        1,
+        log.stream()
+            .filter(l -> l.contains("INFO") && l.contains("could not be re-opened"))
+            .count(),
+        "one INFO line per run of failures: " + log);
   }
 
   @Test

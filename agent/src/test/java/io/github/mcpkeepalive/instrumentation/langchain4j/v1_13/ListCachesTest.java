@@ -20,9 +20,11 @@ class ListCachesTest {
   /** 1.11 and 1.12: the tool list behind a flag; the other lists kept for good. */
   static final class Client111 {
     private final AtomicReference<List<Object>> resourceRefs = new AtomicReference<>(List.of("r"));
-    private final AtomicReference<List<Object>> resourceTemplateRefs = new AtomicReference<>(List.of("t"));
+    private final AtomicReference<List<Object>> resourceTemplateRefs =
+        new AtomicReference<>(List.of("t"));
     private final AtomicReference<List<Object>> promptRefs = new AtomicReference<>(List.of("p"));
-    private final AtomicReference<List<Object>> toolListRefs = new AtomicReference<>(List.of("tool"));
+    private final AtomicReference<List<Object>> toolListRefs =
+        new AtomicReference<>(List.of("tool"));
     private final AtomicBoolean toolListOutOfDate = new AtomicBoolean(false);
 
     public void evictToolListCache() {
@@ -33,9 +35,11 @@ class ListCachesTest {
   /** 1.13 to 1.18: every list cached alike, each emptied by setting its reference to null. */
   static final class Client113 {
     private final AtomicReference<List<Object>> resourceRefs = new AtomicReference<>(List.of("r"));
-    private final AtomicReference<List<Object>> resourceTemplateRefs = new AtomicReference<>(List.of("t"));
+    private final AtomicReference<List<Object>> resourceTemplateRefs =
+        new AtomicReference<>(List.of("t"));
     private final AtomicReference<List<Object>> promptRefs = new AtomicReference<>(List.of("p"));
-    private final AtomicReference<List<Object>> toolListRefs = new AtomicReference<>(List.of("tool"));
+    private final AtomicReference<List<Object>> toolListRefs =
+        new AtomicReference<>(List.of("tool"));
 
     public void evictToolListCache() {
       toolListRefs.set(null);
@@ -47,7 +51,10 @@ class ListCachesTest {
     Client111 c = new Client111();
     assertEquals("tools", ListCaches.TOOLS.evict(c));
     assertTrue(c.toolListOutOfDate.get());
-    assertEquals(List.of("r"), c.resourceRefs.get(), "kept: emptying it could make a concurrent listResources() return null");
+    assertEquals(
+        List.of("r"),
+        c.resourceRefs.get(),
+        "kept: emptying it could make a concurrent listResources() return null");
     assertEquals(List.of("t"), c.resourceTemplateRefs.get());
     assertEquals(List.of("p"), c.promptRefs.get());
     assertEquals(List.of("tool"), c.toolListRefs.get());

@@ -140,16 +140,22 @@ class SdkDriverTest extends SdkTestBase {
   @Test
   void aFailureAfterTheServerRejectedTheCredentialsNamesTheStatus() throws Exception {
     SdkDriver driver = driver(SdkDriver.Kind.STREAMABLE, streamableClient());
-    RuntimeException unnamed = new RuntimeException("Failed to send message: AggregateResponseEvent[responseInfo=ResponseInfoImpl@1a2b]");
+    RuntimeException unnamed =
+        new RuntimeException(
+            "Failed to send message: AggregateResponseEvent[responseInfo=ResponseInfoImpl@1a2b]");
     long before = System.nanoTime();
-    assertSame(unnamed, driver.withStatus(unnamed, before), "no rejection seen: the error as it was");
+    assertSame(
+        unnamed, driver.withStatus(unnamed, before), "no rejection seen: the error as it was");
 
     driver.rejected(401);
 
     Throwable named = driver.withStatus(unnamed, before);
     assertSame(unnamed, named.getCause());
     assertEquals(FailureKind.AUTH, FailureClassifier.classify(named, true));
-    assertSame(unnamed, driver.withStatus(unnamed, System.nanoTime()), "a rejection older than the request does not count");
+    assertSame(
+        unnamed,
+        driver.withStatus(unnamed, System.nanoTime()),
+        "a rejection older than the request does not count");
   }
 
   @Test
@@ -157,11 +163,17 @@ class SdkDriverTest extends SdkTestBase {
     McpAsyncClient expired = streamableClient();
     Object kept = SdkDriver.activeSession(transportOf(expired));
     driver(SdkDriver.Kind.STREAMABLE, expired).reconnect(FailureKind.SESSION_EXPIRED);
-    assertSame(kept, SdkDriver.activeSession(transportOf(expired)), "an expired session is replaced by the SDK itself");
+    assertSame(
+        kept,
+        SdkDriver.activeSession(transportOf(expired)),
+        "an expired session is replaced by the SDK itself");
 
     McpAsyncClient unreadable = streamableClient();
     Object replaced = SdkDriver.activeSession(transportOf(unreadable));
     driver(SdkDriver.Kind.STREAMABLE, unreadable).reconnect(FailureKind.OTHER);
-    assertNotSame(replaced, SdkDriver.activeSession(transportOf(unreadable)), "a session that failed in an unknown way is not trusted");
+    assertNotSame(
+        replaced,
+        SdkDriver.activeSession(transportOf(unreadable)),
+        "a session that failed in an unknown way is not trusted");
   }
 }
