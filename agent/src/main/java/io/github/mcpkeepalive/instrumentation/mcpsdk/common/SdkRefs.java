@@ -5,6 +5,8 @@ import static io.github.mcpkeepalive.instrumentation.refs.MethodRef.ANY;
 import io.github.mcpkeepalive.instrumentation.refs.FieldRef;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything the MCP Java SDK support relies on in the SDK (and in Reactor, which the SDK's loader
@@ -153,6 +155,35 @@ public final class SdkRefs {
               "io.modelcontextprotocol.client.transport.ResponseSubscribers$ResponseEvent",
               "responseInfo")
           .returning("java.net.http.HttpResponse$ResponseInfo");
+
+  /**
+   * Declares, in a range's {@code references}, the legacy SSE stream's error predicate as SDK 0.16
+   * to 2.0 write it: {@code boolean (MonoSink, Throwable)}.
+   */
+  public static MethodRef sseStreamErrorWithSink(References references) {
+    return references
+        .lambda(SSE_TRANSPORT, "connect", "reactor.core.publisher.MonoSink", "java.lang.Throwable")
+        .isStatic(false)
+        .returning("boolean");
+  }
+
+  /**
+   * Declares, in a range's {@code references}, the Streamable HTTP POST response handler as SDK
+   * 0.16 to 2.0 write it: {@code leading} parameters, then {@code (McpTransportSession, MonoSink,
+   * JSONRPCMessage, ResponseEvent)}.
+   */
+  public static MethodRef postResponseHandlerOfEvent(References references, String... leading) {
+    List<String> params = new ArrayList<>(List.of(leading));
+    params.addAll(
+        List.of(
+            TRANSPORT_SESSION,
+            "reactor.core.publisher.MonoSink",
+            "io.modelcontextprotocol.spec.McpSchema$JSONRPCMessage",
+            "io.modelcontextprotocol.client.transport.ResponseSubscribers$ResponseEvent"));
+    return references
+        .lambda(STREAMABLE_TRANSPORT, "sendMessage", params.toArray(new String[0]))
+        .isStatic(false);
+  }
 
   private SdkRefs() {}
 }

@@ -16,26 +16,9 @@ public final class Sdk016Module extends SdkModule {
   private static final References REFERENCES =
       new References().include(SdkRefs.COMMON).include(SdkRefs.RESPONSE_EVENTS);
 
-  static final MethodRef SSE_STREAM_ERROR =
-      REFERENCES
-          .lambda(
-              SdkRefs.SSE_TRANSPORT,
-              "connect",
-              "reactor.core.publisher.MonoSink",
-              "java.lang.Throwable")
-          .isStatic(false)
-          .returning("boolean");
+  static final MethodRef SSE_STREAM_ERROR = SdkRefs.sseStreamErrorWithSink(REFERENCES);
 
-  static final MethodRef POST_RESPONSE =
-      REFERENCES
-          .lambda(
-              SdkRefs.STREAMABLE_TRANSPORT,
-              "sendMessage",
-              "io.modelcontextprotocol.spec.McpTransportSession",
-              "reactor.core.publisher.MonoSink",
-              "io.modelcontextprotocol.spec.McpSchema$JSONRPCMessage",
-              "io.modelcontextprotocol.client.transport.ResponseSubscribers$ResponseEvent")
-          .isStatic(false);
+  static final MethodRef POST_RESPONSE = SdkRefs.postResponseHandlerOfEvent(REFERENCES);
 
   public Sdk016Module() {
     super("mcp-java-sdk-0.16", REFERENCES, SSE_STREAM_ERROR, POST_RESPONSE);

@@ -14,27 +14,10 @@ public final class Sdk20Module extends SdkModule {
   private static final References REFERENCES =
       new References().include(SdkRefs.COMMON).include(SdkRefs.RESPONSE_EVENTS);
 
-  static final MethodRef SSE_STREAM_ERROR =
-      REFERENCES
-          .lambda(
-              SdkRefs.SSE_TRANSPORT,
-              "connect",
-              "reactor.core.publisher.MonoSink",
-              "java.lang.Throwable")
-          .isStatic(false)
-          .returning("boolean");
+  static final MethodRef SSE_STREAM_ERROR = SdkRefs.sseStreamErrorWithSink(REFERENCES);
 
   static final MethodRef POST_RESPONSE =
-      REFERENCES
-          .lambda(
-              SdkRefs.STREAMABLE_TRANSPORT,
-              "sendMessage",
-              "java.net.http.HttpRequest$Builder",
-              "io.modelcontextprotocol.spec.McpTransportSession",
-              "reactor.core.publisher.MonoSink",
-              "io.modelcontextprotocol.spec.McpSchema$JSONRPCMessage",
-              "io.modelcontextprotocol.client.transport.ResponseSubscribers$ResponseEvent")
-          .isStatic(false);
+      SdkRefs.postResponseHandlerOfEvent(REFERENCES, "java.net.http.HttpRequest$Builder");
 
   public Sdk20Module() {
     super("mcp-java-sdk-2.0", REFERENCES, SSE_STREAM_ERROR, POST_RESPONSE);
