@@ -7,6 +7,7 @@ import io.github.mcpkeepalive.core.Redact;
 import java.lang.ref.WeakReference;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -18,14 +19,9 @@ import java.util.function.Consumer;
  */
 public final class SdkDriver implements ConnectionDriver {
 
-  enum Kind {
-    SSE,
-    STREAMABLE
-  }
-
   private static final Consumer<Object> IGNORE = x -> {};
 
-  final Kind kind;
+  private final SdkTransport access;
   private final WeakReference<Object> asyncClient;
   private final WeakReference<Object> transport;
   private final WeakReference<Object> initializer;
@@ -35,8 +31,11 @@ public final class SdkDriver implements ConnectionDriver {
   /** The last error a stream of this connection reported (the SDK swallows them). */
   volatile Throwable lastStreamError;
 
-  /** Streamable HTTP: whether a GET notification stream is believed open. */
-  volatile boolean getStreamOpen;
+  /**
+   * Streamable HTTP: how many GET notification streams of the current session are open (the
+   * WebClient transport opens the next before the last one has ended when it resumes a stream).
+   */
+  final AtomicInteger getStreams = new AtomicInteger();
 
   volatile long getStreamOpenedAtNanos;
 
@@ -46,8 +45,8 @@ public final class SdkDriver implements ConnectionDriver {
   private volatile long rejectedAtNanos;
   volatile int quickGetStreamEnds;
 
-  SdkDriver(Kind kind, Object asyncClient, Object transport, Object initializer) {
-    this.kind = kind;
+  SdkDriver(SdkTransport access, Object asyncClient, Object transport, Object initializer) {
+    this.access = access;
     this.asyncClient = new WeakReference<>(asyncClient);
     this.transport = new WeakReference<>(transport);
     this.initializer = new WeakReference<>(initializer);
@@ -59,6 +58,10 @@ public final class SdkDriver implements ConnectionDriver {
 
   Object transport() {
     return transport.get();
+  }
+
+  SdkTransport.Kind kind() {
+    return access.kind();
   }
 
   @Override
@@ -100,7 +103,11 @@ public final class SdkDriver implements ConnectionDriver {
       }
       boolean initInFlight = initializationInFlight(init);
       if (!initInFlight) {
-        if (kind == Kind.SSE) {
+        if (cause == FailureKind.TIMEOUT) {
+          // the path went silent: pooled connections to the server may be dead without knowing it
+          dropIdleConnections(tr);
+        }
+        if (kind() == SdkTransport.Kind.SSE) {
           resetSseTransport(tr);
           resetInitialization(init);
         } else if (cause == FailureKind.TIMEOUT || cause == FailureKind.OTHER) {
@@ -165,10 +172,13 @@ public final class SdkDriver implements ConnectionDriver {
   boolean repairDeadSseStream() throws Throwable {
     Object tr = transport.get();
     Object init = initializer.get();
-    if (kind != Kind.SSE || tr == null || init == null || initializationInFlight(init)) {
+    if (kind() != SdkTransport.Kind.SSE
+        || tr == null
+        || init == null
+        || initializationInFlight(init)) {
       return false;
     }
-    Object sub = ((AtomicReference<?>) SdkRefs.SSE_SUBSCRIPTION.get(tr)).get();
+    Object sub = sse().stream(tr);
     if (sub != null && !Boolean.TRUE.equals(SdkRefs.DISPOSABLE_IS_DISPOSED.invoke(sub))) {
       return false; // the stream is alive (an initialized client without one has lost it: 2.1
       // clears the field)
@@ -180,7 +190,7 @@ public final class SdkDriver implements ConnectionDriver {
 
   @Override
   public boolean sessionIdSent() {
-    if (kind == Kind.SSE) {
+    if (kind() == SdkTransport.Kind.SSE) {
       return true; // the message endpoint carries the session id
     }
     try {
@@ -193,7 +203,7 @@ public final class SdkDriver implements ConnectionDriver {
 
   @Override
   public void onHealthy() {
-    if (kind == Kind.STREAMABLE && !getStreamOpen) {
+    if (kind() == SdkTransport.Kind.STREAMABLE && getStreams.get() <= 0) {
       reopenGetStream();
     }
   }
@@ -215,16 +225,15 @@ public final class SdkDriver implements ConnectionDriver {
             "server ends the notification stream at once (no GET support?); not re-opening it for this session");
         return;
       }
-      Object mono = SdkRefs.HTTP_OPEN_GET_STREAM.invoke(tr, new Object[] {null});
+      Object mono = streamable().openGetStream(tr); // the woven transport counts it open
       SdkRefs.MONO_SUBSCRIBE.invoke(mono, IGNORE, IGNORE);
-      getStreamOpen = true;
       Log.debug("re-opened the notification stream");
     } catch (Throwable t) {
       Log.debug("could not re-open the notification stream: " + Redact.error(t));
     }
   }
 
-  private static Optional<?> currentSessionId(Object tr) throws Throwable {
+  private Optional<?> currentSessionId(Object tr) throws Throwable {
     Object session = activeSession(tr);
     if (session == null) {
       return Optional.empty();
@@ -252,9 +261,9 @@ public final class SdkDriver implements ConnectionDriver {
    * of at their timeout), and the next connect, by the application or the agent, can take a new
    * {@code endpoint} event.
    */
-  static void replaceEndpointSink(Object tr, Throwable cause) throws Throwable {
-    Object old = SdkRefs.SSE_ENDPOINT_SINK.get(tr);
-    SdkRefs.SSE_ENDPOINT_SINK.set(tr, newSink(tr));
+  void replaceEndpointSink(Object tr, Throwable cause) throws Throwable {
+    Object old = sse().endpointSink(tr);
+    sse().endpointSink(tr, newSink(tr));
     if (old != null) {
       java.io.IOException ended =
           new java.io.IOException("SSE stream ended" + (cause == null ? "" : ": " + cause), cause);
@@ -267,19 +276,27 @@ public final class SdkDriver implements ConnectionDriver {
   }
 
   /** Legacy SSE: dispose the dead stream and accept a new {@code endpoint} event. */
-  private static void resetSseTransport(Object tr) throws Throwable {
-    Object sub = ((AtomicReference<?>) SdkRefs.SSE_SUBSCRIPTION.get(tr)).getAndSet(null);
+  private void resetSseTransport(Object tr) throws Throwable {
+    Object sub = sse().takeStream(tr);
     if (sub != null) {
       SdkRefs.DISPOSABLE_DISPOSE.invoke(sub);
     }
-    SdkRefs.SSE_ENDPOINT_SINK.set(tr, newSink(tr));
+    sse().endpointSink(tr, newSink(tr));
+  }
+
+  private void dropIdleConnections(Object tr) {
+    try {
+      access.dropIdleConnections(tr);
+    } catch (Throwable t) {
+      Log.debug("could not drop idle pooled connections: " + Redact.error(t));
+    }
   }
 
   /** Streamable HTTP: replace the transport session (closing the old one and its streams). */
   private void resetStreamableSession(Object tr) throws Throwable {
-    Object fresh = SdkRefs.HTTP_CREATE_SESSION.invoke(tr);
-    Object old = sessionRef(tr).getAndSet(fresh);
-    getStreamOpen = false;
+    Object fresh = streamable().createSession(tr);
+    Object old = streamable().sessionRef(tr).getAndSet(fresh);
+    getStreams.set(0);
     if (old != null) {
       SdkRefs.TRANSPORT_SESSION_CLOSE.invoke(old);
     }
@@ -291,12 +308,15 @@ public final class SdkDriver implements ConnectionDriver {
   }
 
   /** Streamable HTTP: the transport's current session. */
-  static Object activeSession(Object tr) throws ReflectiveOperationException {
-    return sessionRef(tr).get();
+  Object activeSession(Object tr) throws Throwable {
+    return streamable().sessionRef(tr).get();
   }
 
-  @SuppressWarnings("unchecked")
-  private static AtomicReference<Object> sessionRef(Object tr) throws ReflectiveOperationException {
-    return (AtomicReference<Object>) SdkRefs.HTTP_ACTIVE_SESSION.get(tr);
+  private SdkTransport.Sse sse() {
+    return (SdkTransport.Sse) access;
+  }
+
+  private SdkTransport.Streamable streamable() {
+    return (SdkTransport.Streamable) access;
   }
 }

@@ -10,7 +10,6 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.WeakIdentityRegistry;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -71,31 +70,28 @@ public final class SdkHooks {
       if (transport == null || initializer == null) {
         return;
       }
-      String type = transport.getClass().getName();
-      SdkDriver.Kind kind;
-      String url;
-      if (type.equals(SdkRefs.SSE_TRANSPORT)) {
-        kind = SdkDriver.Kind.SSE;
-        url = resolve(SdkRefs.SSE_BASE_URI.get(transport), SdkRefs.SSE_ENDPOINT.get(transport));
-      } else if (type.equals(SdkRefs.STREAMABLE_TRANSPORT)) {
-        kind = SdkDriver.Kind.STREAMABLE;
-        url = resolve(SdkRefs.HTTP_BASE_URI.get(transport), SdkRefs.HTTP_ENDPOINT.get(transport));
-      } else {
+      SdkTransport access = SdkTransport.forType(transport.getClass());
+      if (access == null) {
+        String type = transport.getClass().getName();
         Log.once(
             Log.Level.INFO,
             "sdk-transport-" + type,
             "MCP client with transport "
                 + type
-                + " left alone: the agent supports HttpClientSseClientTransport and HttpClientStreamableHttpTransport");
+                + " left alone: the agent supports HttpClientSseClientTransport, HttpClientStreamableHttpTransport and, when their support is applied, WebFluxSseClientTransport and WebClientStreamableHttpTransport");
         IGNORED.put(client, Boolean.TRUE);
         return;
       }
-      SdkDriver driver = new SdkDriver(kind, client, transport, initializer);
+      String url = access.url(transport);
+      SdkDriver driver = new SdkDriver(access, client, transport, initializer);
       Connection c =
           engine.register(
               client,
-              LIBRARY + " " + McpSdkInstrumentation.INSTANCE.version().of(client.getClass()),
-              kind == SdkDriver.Kind.SSE ? "sse" : "streamable",
+              LIBRARY
+                  + " "
+                  + McpSdkInstrumentation.INSTANCE.version().of(client.getClass())
+                  + access.label(transport.getClass()),
+              access.kind() == SdkTransport.Kind.SSE ? "sse" : "streamable",
               url,
               driver);
       if (c != null) {
@@ -190,14 +186,22 @@ public final class SdkHooks {
               ? ((HttpResponse<?>) response).statusCode()
               : ((HttpResponse.ResponseInfo) SdkRefs.RESPONSE_EVENT_INFO.invoke(response))
                   .statusCode();
-      if (status == 401 || status == 403) {
-        Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
-        if (m != null) {
-          m.driver().rejected(status);
-        }
-      }
+      answered(transport, status);
     } catch (Throwable t) {
       internal("response status tracking", t);
+    }
+  }
+
+  /**
+   * Streamable HTTP: a POST of {@code transport} was answered with {@code status}; a rejection of
+   * the credentials is remembered, to be named in the failure of the ping or attempt it belongs to.
+   */
+  public static void answered(Object transport, int status) {
+    if (status == 401 || status == 403) {
+      Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
+      if (m != null) {
+        m.driver().rejected(status);
+      }
     }
   }
 
@@ -212,7 +216,7 @@ public final class SdkHooks {
       if (m != null) {
         Throwable cause = m.driver().lastStreamError;
         m.driver().lastStreamError = null;
-        SdkDriver.replaceEndpointSink(transport, cause);
+        m.driver().replaceEndpointSink(transport, cause);
         m.engine().onConnectionLost(m.connection(), cause);
       }
     } catch (Throwable t) {
@@ -226,9 +230,9 @@ public final class SdkHooks {
       Log.debug("notification stream opening");
       Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
       if (m != null) {
-        m.driver().getStreamOpen = true;
+        m.driver().getStreams.incrementAndGet();
         m.driver().getStreamOpenedAtNanos = System.nanoTime();
-        Object session = SdkDriver.activeSession(transport);
+        Object session = m.driver().activeSession(transport);
         if (session != null) {
           m.engine().alias(session, m.connection());
         }
@@ -251,11 +255,12 @@ public final class SdkHooks {
       if (tr == null) {
         return;
       }
-      if (SdkDriver.activeSession(tr) != session) {
+      if (d.activeSession(tr) != session) {
         return; // an old session's stream: already replaced
       }
-      d.getStreamOpen = false;
-      if (isCancel(signal)) {
+      if (d.getStreams.updateAndGet(n -> Math.max(0, n - 1)) > 0 || isCancel(signal)) {
+        // another stream of the session is open (the WebClient transport resumes an interrupted
+        // stream with a new GET before the old one ends), or this one was disposed locally
         return;
       }
       long lived = System.nanoTime() - d.getStreamOpenedAtNanos;
@@ -320,17 +325,6 @@ public final class SdkHooks {
    */
   private static boolean isCancel(Object signal) {
     return signal instanceof Enum && "CANCEL".equals(((Enum<?>) signal).name());
-  }
-
-  static String resolve(Object base, Object path) {
-    if (!(base instanceof URI)) {
-      return String.valueOf(base);
-    }
-    try {
-      return ((URI) base).resolve(String.valueOf(path)).toString();
-    } catch (RuntimeException e) {
-      return base.toString();
-    }
   }
 
   private static void internal(String what, Throwable t) {

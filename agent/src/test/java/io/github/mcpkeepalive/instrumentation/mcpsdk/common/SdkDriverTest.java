@@ -28,27 +28,31 @@ import reactor.core.publisher.Sinks;
 /** SdkDriver on real SDK clients, of a server that is not there. */
 class SdkDriverTest extends SdkTestBase {
 
-  private static SdkDriver driver(SdkDriver.Kind kind, McpAsyncClient client)
+  private static SdkDriver driver(SdkTransport.Kind kind, McpAsyncClient client)
       throws ReflectiveOperationException {
-    return new SdkDriver(kind, client, transportOf(client), initializerOf(client));
+    return new SdkDriver(
+        kind == SdkTransport.Kind.SSE ? HttpClientTransports.SSE : HttpClientTransports.STREAMABLE,
+        client,
+        transportOf(client),
+        initializerOf(client));
   }
 
   @Test
   void anSseDriverAlwaysSendsASessionId() throws Exception {
-    assertTrue(driver(SdkDriver.Kind.SSE, sseClient()).sessionIdSent());
+    assertTrue(driver(SdkTransport.Kind.SSE, sseClient()).sessionIdSent());
   }
 
   @Test
   void aStreamableHttpDriverSendsNoSessionIdBeforeTheServerGivesOne() throws Exception {
-    assertFalse(driver(SdkDriver.Kind.STREAMABLE, streamableClient()).sessionIdSent());
+    assertFalse(driver(SdkTransport.Kind.STREAMABLE, streamableClient()).sessionIdSent());
   }
 
   @Test
-  void aStreamableHttpDriverSendsTheSessionIdTheServerGave() throws Exception {
+  void aStreamableHttpDriverSendsTheSessionIdTheServerGave() throws Throwable {
     McpAsyncClient client = streamableClient();
-    SdkDriver driver = driver(SdkDriver.Kind.STREAMABLE, client);
+    SdkDriver driver = driver(SdkTransport.Kind.STREAMABLE, client);
 
-    ((McpTransportSession<?>) SdkDriver.activeSession(transportOf(client))).markInitialized("s-1");
+    ((McpTransportSession<?>) activeSession(transportOf(client))).markInitialized("s-1");
 
     assertTrue(driver.sessionIdSent());
   }
@@ -66,7 +70,7 @@ class SdkDriverTest extends SdkTestBase {
     subscriptionOf(transport).set(stream);
     Object endpointSink = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
 
-    driver(SdkDriver.Kind.SSE, client).reconnect(FailureKind.PEER_CLOSED);
+    driver(SdkTransport.Kind.SSE, client).reconnect(FailureKind.PEER_CLOSED);
 
     assertTrue(stream.isDisposed(), "the old stream is disposed");
     assertNotSame(stream, subscriptionOf(transport).get());
@@ -77,7 +81,7 @@ class SdkDriverTest extends SdkTestBase {
 
   @Test
   void reconnectingAnSseClientWithNoServerFails() throws Exception {
-    SdkDriver driver = driver(SdkDriver.Kind.SSE, sseClient());
+    SdkDriver driver = driver(SdkTransport.Kind.SSE, sseClient());
 
     CompletableFuture<?> attempt = driver.reconnect(FailureKind.PEER_CLOSED);
 
@@ -89,7 +93,7 @@ class SdkDriverTest extends SdkTestBase {
     Log.setLevel(Log.Level.DEBUG);
     McpAsyncClient client = sseClient();
 
-    driver(SdkDriver.Kind.SSE, client).abandon();
+    driver(SdkTransport.Kind.SSE, client).abandon();
 
     AtomicReference<?> initialization =
         (AtomicReference<?>) SdkRefs.INITIALIZATION_REF.get(initializerOf(client));
@@ -101,12 +105,13 @@ class SdkDriverTest extends SdkTestBase {
   @Test
   void replacingTheEndpointSinkFailsTheRequestsWaitingForItWithAnIoExceptionNamingTheCause()
       throws Throwable {
-    Object transport = transportOf(sseClient());
+    McpAsyncClient client = sseClient();
+    Object transport = transportOf(client);
     Sinks.One<?> endpointSink = (Sinks.One<?>) SdkRefs.SSE_ENDPOINT_SINK.get(transport);
     CompletableFuture<?> waiting = endpointSink.asMono().toFuture();
     EOFException cause = new EOFException("EOF reached while reading");
 
-    SdkDriver.replaceEndpointSink(transport, cause);
+    driver(SdkTransport.Kind.SSE, client).replaceEndpointSink(transport, cause);
 
     ExecutionException e = assertThrows(ExecutionException.class, () -> within(waiting));
     IOException failure = assertInstanceOf(IOException.class, e.getCause());
@@ -116,10 +121,11 @@ class SdkDriverTest extends SdkTestBase {
 
   @Test
   void replacingTheEndpointSinkLeavesAFreshOneForTheNextEndpointEvent() throws Throwable {
-    Object transport = transportOf(sseClient());
+    McpAsyncClient client = sseClient();
+    Object transport = transportOf(client);
     Object endpointSink = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
 
-    SdkDriver.replaceEndpointSink(transport, null);
+    driver(SdkTransport.Kind.SSE, client).replaceEndpointSink(transport, null);
 
     Object fresh = SdkRefs.SSE_ENDPOINT_SINK.get(transport);
     assertNotSame(endpointSink, fresh);
@@ -139,7 +145,7 @@ class SdkDriverTest extends SdkTestBase {
 
   @Test
   void aFailureAfterTheServerRejectedTheCredentialsNamesTheStatus() throws Exception {
-    SdkDriver driver = driver(SdkDriver.Kind.STREAMABLE, streamableClient());
+    SdkDriver driver = driver(SdkTransport.Kind.STREAMABLE, streamableClient());
     RuntimeException unnamed =
         new RuntimeException(
             "Failed to send message: AggregateResponseEvent[responseInfo=ResponseInfoImpl@1a2b]");
@@ -159,21 +165,21 @@ class SdkDriverTest extends SdkTestBase {
   }
 
   @Test
-  void aStreamableHttpAttemptAfterAnUnreadableFailureStartsAFreshSession() throws Exception {
+  void aStreamableHttpAttemptAfterAnUnreadableFailureStartsAFreshSession() throws Throwable {
     McpAsyncClient expired = streamableClient();
-    Object kept = SdkDriver.activeSession(transportOf(expired));
-    driver(SdkDriver.Kind.STREAMABLE, expired).reconnect(FailureKind.SESSION_EXPIRED);
+    Object kept = activeSession(transportOf(expired));
+    driver(SdkTransport.Kind.STREAMABLE, expired).reconnect(FailureKind.SESSION_EXPIRED);
     assertSame(
         kept,
-        SdkDriver.activeSession(transportOf(expired)),
+        activeSession(transportOf(expired)),
         "an expired session is replaced by the SDK itself");
 
     McpAsyncClient unreadable = streamableClient();
-    Object replaced = SdkDriver.activeSession(transportOf(unreadable));
-    driver(SdkDriver.Kind.STREAMABLE, unreadable).reconnect(FailureKind.OTHER);
+    Object replaced = activeSession(transportOf(unreadable));
+    driver(SdkTransport.Kind.STREAMABLE, unreadable).reconnect(FailureKind.OTHER);
     assertNotSame(
         replaced,
-        SdkDriver.activeSession(transportOf(unreadable)),
+        activeSession(transportOf(unreadable)),
         "a session that failed in an unknown way is not trusted");
   }
 }

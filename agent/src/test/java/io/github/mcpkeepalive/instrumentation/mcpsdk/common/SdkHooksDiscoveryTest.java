@@ -39,7 +39,7 @@ class SdkHooksDiscoveryTest extends SdkTestBase {
     assertEquals("sse", c.transport());
     assertEquals(NOWHERE + "/sse", c.url());
     assertEquals("mcp-java-sdk 2.1.0", c.library());
-    assertEquals(SdkDriver.Kind.SSE, driverOf(c).kind);
+    assertEquals(SdkTransport.Kind.SSE, driverOf(c).kind());
     assertTrue(log.stream().noneMatch(l -> l.contains("SECRET")), log::toString);
   }
 
@@ -50,7 +50,7 @@ class SdkHooksDiscoveryTest extends SdkTestBase {
     assertEquals("streamable", c.transport());
     assertEquals(NOWHERE + "/mcp", c.url());
     assertEquals("mcp-java-sdk 2.1.0", c.library());
-    assertEquals(SdkDriver.Kind.STREAMABLE, driverOf(c).kind);
+    assertEquals(SdkTransport.Kind.STREAMABLE, driverOf(c).kind());
     assertTrue(log.stream().noneMatch(l -> l.contains("SECRET")), log::toString);
   }
 

@@ -1,7 +1,6 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -22,7 +21,7 @@ import reactor.core.publisher.SignalType;
 class SdkHooksStreamTest extends SdkTestBase {
 
   @Test
-  void aCancelledSseStreamIsNotALostConnection() throws Exception {
+  void aCancelledSseStreamIsNotALostConnection() throws Throwable {
     McpAsyncClient client = sseClient();
     Connection c = connected(client);
     Object transport = transportOf(client);
@@ -36,7 +35,7 @@ class SdkHooksStreamTest extends SdkTestBase {
   }
 
   @Test
-  void anEndedSseStreamIsALostConnectionAndCarriesTheLastStreamError() throws Exception {
+  void anEndedSseStreamIsALostConnectionAndCarriesTheLastStreamError() throws Throwable {
     McpAsyncClient client = sseClient();
     Connection c = connected(client);
     Object transport = transportOf(client);
@@ -52,7 +51,7 @@ class SdkHooksStreamTest extends SdkTestBase {
   }
 
   @Test
-  void anSseStreamEndedWithoutAnErrorIsALostConnection() throws Exception {
+  void anSseStreamEndedWithoutAnErrorIsALostConnection() throws Throwable {
     McpAsyncClient client = sseClient();
     Connection c = connected(client);
 
@@ -64,28 +63,28 @@ class SdkHooksStreamTest extends SdkTestBase {
   }
 
   @Test
-  void anOpeningNotificationStreamMakesItsSessionFindTheConnection() throws Exception {
+  void anOpeningNotificationStreamMakesItsSessionFindTheConnection() throws Throwable {
     McpAsyncClient client = streamableClient();
     Connection c = connected(client);
     Object transport = transportOf(client);
 
     SdkHooks.getStreamOpening(transport);
 
-    assertSame(c, engine.find(SdkDriver.activeSession(transport)));
-    assertTrue(driverOf(c).getStreamOpen);
+    assertSame(c, engine.find(activeSession(transport)));
+    assertEquals(1, driverOf(c).getStreams.get());
   }
 
   @Test
-  void aCancelledNotificationStreamIsMarkedClosedWithoutAPing() throws Exception {
+  void aCancelledNotificationStreamIsMarkedClosedWithoutAPing() throws Throwable {
     McpAsyncClient client = streamableClient();
     Connection c = connected(client);
     Object transport = transportOf(client);
     SdkHooks.getStreamOpening(transport);
 
-    SdkHooks.getStreamEnded(SdkDriver.activeSession(transport), SignalType.CANCEL);
+    SdkHooks.getStreamEnded(activeSession(transport), SignalType.CANCEL);
     scheduler.runDue();
 
-    assertFalse(driverOf(c).getStreamOpen);
+    assertEquals(0, driverOf(c).getStreams.get());
     assertEquals(ConnectionState.CONNECTED, c.state());
     assertEquals(0, c.pingsSent());
   }
@@ -96,29 +95,44 @@ class SdkHooksStreamTest extends SdkTestBase {
     Connection c = connected(client);
     Object transport = transportOf(client);
     SdkHooks.getStreamOpening(transport);
-    Object oldSession = SdkDriver.activeSession(transport);
+    Object oldSession = activeSession(transport);
     replaceSession(transport);
-    assertNotSame(oldSession, SdkDriver.activeSession(transport));
+    assertNotSame(oldSession, activeSession(transport));
 
     SdkHooks.getStreamEnded(oldSession, SignalType.ON_COMPLETE);
     scheduler.runDue();
 
-    assertTrue(driverOf(c).getStreamOpen);
+    assertEquals(1, driverOf(c).getStreams.get());
     assertEquals(0, c.pingsSent());
   }
 
   @Test
-  void anEndedNotificationStreamIsCheckedWithAPingAtOnce() throws Exception {
+  void anEndedNotificationStreamIsCheckedWithAPingAtOnce() throws Throwable {
     McpAsyncClient client = streamableClient();
     Connection c = connected(client);
     Object transport = transportOf(client);
     SdkHooks.getStreamOpening(transport);
 
-    SdkHooks.getStreamEnded(SdkDriver.activeSession(transport), SignalType.ON_COMPLETE);
+    SdkHooks.getStreamEnded(activeSession(transport), SignalType.ON_COMPLETE);
     scheduler.runDue();
 
-    assertFalse(driverOf(c).getStreamOpen);
+    assertEquals(0, driverOf(c).getStreams.get());
     assertEquals(1, c.pingsSent());
+  }
+
+  @Test
+  void aStreamResumedBeforeTheOldOneEndedKeepsTheConnectionQuiet() throws Throwable {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+    SdkHooks.getStreamOpening(transport);
+    SdkHooks.getStreamOpening(transport); // the WebClient transport resumes with a new GET first
+
+    SdkHooks.getStreamEnded(activeSession(transport), SignalType.ON_COMPLETE);
+    scheduler.runDue();
+
+    assertEquals(1, driverOf(c).getStreams.get());
+    assertEquals(0, c.pingsSent());
   }
 
   /** What the SDK does when the server forgets the session: a fresh session replaces it. */

@@ -119,6 +119,11 @@ abstract class SdkTestBase {
     return assertInstanceOf(SdkDriver.class, c.driver());
   }
 
+  /** A Streamable HTTP transport's current session. */
+  static Object activeSession(Object transport) throws Throwable {
+    return HttpClientTransports.STREAMABLE.sessionRef(transport).get();
+  }
+
   static Object transportOf(Object asyncClient) throws ReflectiveOperationException {
     return SdkRefs.ASYNC_TRANSPORT.get(asyncClient);
   }
