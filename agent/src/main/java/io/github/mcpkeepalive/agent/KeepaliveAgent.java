@@ -11,6 +11,8 @@ import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
+import io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation;
+import io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation;
 import io.github.mcpkeepalive.jmx.JmxPublisher;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -71,10 +73,14 @@ public final class KeepaliveAgent {
           new KeepaliveEngine(
               settings, Ticker.SYSTEM, scheduler, () -> ThreadLocalRandom.current().nextDouble());
       List<LibraryInstrumentation> libraries =
-          List.of(McpSdkInstrumentation.INSTANCE, Langchain4jInstrumentation.INSTANCE);
+          List.of(
+              McpSdkInstrumentation.INSTANCE,
+              SdkWebFluxInstrumentation.INSTANCE,
+              SpringAiWebFluxInstrumentation.INSTANCE,
+              Langchain4jInstrumentation.INSTANCE);
       StringBuilder described = new StringBuilder();
       for (LibraryInstrumentation l : libraries) {
-        described.append(described.length() == 0 ? "" : " and ").append(l.description());
+        described.append(described.length() == 0 ? "" : "; ").append(l.description());
       }
       Weaver weaver = new Weaver(libraries);
       AgentRuntime.setEngine(engine);

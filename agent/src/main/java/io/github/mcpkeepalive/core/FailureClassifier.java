@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
 public final class FailureClassifier {
 
   private static final int MAX_DEPTH = 32;
+
+  /** Spring's WebClient: "404 Not Found from POST http://host/mcp". */
+  private static final Pattern SPRING_STATUS =
+      Pattern.compile("^([1-5][0-9]{2}) [A-Za-z][A-Za-z -]* from [A-Z]+ [a-z][a-z0-9+.-]*://");
+
   private static final Pattern STATUS =
       Pattern.compile(
           "(?i)(?:status(?: code)?|http(?: code)?|code|response|stream)[^0-9]{0,20}\\b([1-5][0-9]{2})\\b");
@@ -73,7 +78,9 @@ public final class FailureClassifier {
         || lower.contains("invalid session")) {
       return FailureKind.SESSION_EXPIRED;
     }
-    if (simple.contains("Authorization") || simple.contains("Unauthorized")) {
+    if (simple.contains("Authorization")
+        || simple.contains("Unauthorized")
+        || simple.equals("Forbidden")) {
       return FailureKind.AUTH;
     }
     int status = httpStatus(msg);
@@ -104,6 +111,7 @@ public final class FailureClassifier {
         || lower.contains("unexpected end of stream")
         || lower.contains("peer closed")
         || lower.contains("connection closed")
+        || lower.contains("prematurely closed")
         || lower.contains("stream closed")
         || lower.contains("closed before")
         || lower.contains("goaway")) {
@@ -123,6 +131,10 @@ public final class FailureClassifier {
   public static int httpStatus(String message) {
     if (message == null) {
       return -1;
+    }
+    Matcher spring = SPRING_STATUS.matcher(message);
+    if (spring.find()) {
+      return Integer.parseInt(spring.group(1));
     }
     Matcher m = STATUS.matcher(message);
     return m.find() ? Integer.parseInt(m.group(1)) : -1;

@@ -68,6 +68,31 @@ class FailureClassifierTest {
     assertEquals(-1, FailureClassifier.httpStatus("took 404 ms"), "a number that is no status");
   }
 
+  /** Spring WebClient's errors name the status first; its 403 type is {@code ...$Forbidden}. */
+  @Test
+  void springWebClientStatusesAreRead() {
+    assertEquals(
+        FailureKind.SESSION_EXPIRED,
+        kind(new RuntimeException("404 Not Found from POST http://127.0.0.1:1/mcp")));
+    assertEquals(
+        FailureKind.AUTH,
+        kind(new RuntimeException("401 Unauthorized from GET http://127.0.0.1:1/sse")));
+    assertEquals(FailureKind.AUTH, kind(new Forbidden()));
+    assertEquals(-1, FailureClassifier.httpStatus("200 requests from GET handlers took 3 s long"));
+    assertEquals(
+        FailureKind.PEER_CLOSED,
+        kind(new IOException("Connection prematurely closed DURING response")));
+  }
+
+  /** Named as Spring's {@code WebClientResponseException.Forbidden}. */
+  private static final class Forbidden extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Forbidden() {
+      super("forbidden");
+    }
+  }
+
   @Test
   void theWholeCauseChainIsWalkedAndTheMostTellingCauseWins() {
     Throwable wrapped =

@@ -1,0 +1,34 @@
+package io.github.mcpkeepalive.instrumentation.webflux;
+
+import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxInstrumentation;
+import io.github.mcpkeepalive.instrumentation.webflux.v0_16.WebFlux016Module;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The MCP Java SDK's {@code io.modelcontextprotocol.sdk:mcp-spring-webflux} (up to 0.18; SDK 1.x
+ * ships none): the WebClient transports of Spring AI 1.0.7+ and 1.1's WebFlux starter.
+ */
+public final class SdkWebFluxInstrumentation extends WebFluxInstrumentation {
+
+  private static final LibraryVersion VERSION =
+      new LibraryVersion(
+          "MCP Java SDK WebFlux transports",
+          "io.modelcontextprotocol.sdk",
+          List.of("mcp-spring-webflux"),
+          "io.modelcontextprotocol.client.transport.WebFluxSseClientTransport",
+          Pattern.compile("0\\.1[67]\\.\\d+"),
+          "0.16.x to 0.17.x");
+
+  public static final SdkWebFluxInstrumentation INSTANCE = new SdkWebFluxInstrumentation();
+
+  private SdkWebFluxInstrumentation() {
+    super(
+        VERSION,
+        "MCP Java SDK WebFlux transports (tested "
+            + VERSION.testedText()
+            + "; WebFluxSseClientTransport, WebClientStreamableHttpTransport)",
+        List.of(new WebFlux016Module()));
+  }
+}

@@ -1,0 +1,65 @@
+package io.github.mcpkeepalive.instrumentation.webflux.common;
+
+import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkAdvice;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkTransport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One range of the WebClient transports: the two classes of one package ({@link WebFluxRefs}). The
+ * Streamable HTTP transport gets the MCP Java SDK support's own advice (same shapes as the SDK's
+ * HttpClient transport); the legacy SSE transport, which has no end-of-stream handler, gets its
+ * stream wrapped and its retry handler taken over.
+ */
+public abstract class WebFluxModule extends InstrumentationModule {
+
+  private static final Map<String, WebFluxModule> BY_TRANSPORT = new ConcurrentHashMap<>();
+
+  private final WebFluxRefs refs;
+  private WebFluxTransports transports;
+
+  protected WebFluxModule(String name, WebFluxRefs refs) {
+    super(name, refs.references, List.of(refs.sseTransport, refs.streamableTransport));
+    this.refs = refs;
+    BY_TRANSPORT.put(refs.sseTransport, this);
+    BY_TRANSPORT.put(refs.streamableTransport, this);
+  }
+
+  /** The references of the range whose transport class {@code type} is, or null. */
+  static WebFluxRefs refsOf(Class<?> type) {
+    WebFluxModule m = BY_TRANSPORT.get(type.getName());
+    return m == null ? null : m.refs;
+  }
+
+  /** Called once by the library support that owns this range. */
+  final void versionedBy(LibraryVersion version) {
+    this.transports = new WebFluxTransports(refs, version);
+  }
+
+  /** How the MCP Java SDK support reaches a transport of this range, or null for another class. */
+  final SdkTransport transportFor(String typeName) {
+    if (typeName.equals(refs.sseTransport)) {
+      return transports.sse;
+    }
+    return typeName.equals(refs.streamableTransport) ? transports.streamable : null;
+  }
+
+  @Override
+  public final List<On> adviceFor(String typeName) {
+    List<On> on = new ArrayList<>();
+    if (typeName.equals(refs.sseTransport)) {
+      on.add(advice(WebFluxAdvice.SseStreamOpened.class, refs.sseEventStream.matcher()));
+      on.add(advice(WebFluxAdvice.SseStreamFailed.class, refs.sseRetryHandler.matcher()));
+    } else if (typeName.equals(refs.streamableTransport)) {
+      on.add(advice(SdkAdvice.GetStreamOpening.class, refs.httpOpenGetStream.matcher()));
+      on.add(advice(SdkAdvice.GetStreamEnded.class, refs.httpGetStreamFinally.matcher()));
+      on.add(advice(SdkAdvice.StreamError.class, refs.httpGetStreamError.matcher()));
+      on.add(advice(WebFluxAdvice.PostAnswered.class, refs.httpPostResponse.matcher()));
+    }
+    return on;
+  }
+}
