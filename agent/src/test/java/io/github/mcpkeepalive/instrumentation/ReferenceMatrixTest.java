@@ -8,6 +8,9 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation;
+import io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation;
+import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxInstrumentation;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -77,6 +80,64 @@ class ReferenceMatrixTest {
         loader("langchain4j-mcp-" + version, "okhttp"),
         expected,
         true);
+  }
+
+  /** The SDK's WebClient transports, on the Spring and Reactor Netty lines of Boot 3.5. */
+  @ParameterizedTest(name = "MCP Java SDK WebFlux transports {0}: {1}")
+  @CsvSource({
+    "0.10.0, none",
+    "0.16.0, mcp-spring-webflux-0.16",
+    "0.17.0, mcp-spring-webflux-0.16",
+    "0.18.1, mcp-spring-webflux-0.16"
+  })
+  void sdkWebFluxTransports(String version, String expected) throws IOException {
+    assertApplies(
+        SdkWebFluxInstrumentation.INSTANCE,
+        "MCP Java SDK WebFlux transports",
+        version,
+        loader("mcp-spring-webflux-" + version, "spring-6.2", "reactor-netty-1.2", "reactor"),
+        expected);
+  }
+
+  /** Spring AI's WebClient transports, on the Spring and Reactor Netty lines of Boot 4. */
+  @ParameterizedTest(name = "Spring AI WebFlux transports {0}: {1}")
+  @CsvSource({
+    "2.0.0-M3, spring-ai-mcp-spring-webflux-2.0",
+    "2.0.0, spring-ai-mcp-spring-webflux-2.0"
+  })
+  void springAiWebFluxTransports(String version, String expected) throws IOException {
+    assertApplies(
+        SpringAiWebFluxInstrumentation.INSTANCE,
+        "Spring AI WebFlux transports",
+        version,
+        loader(
+            "spring-ai-mcp-spring-webflux-" + version,
+            "spring-7.0",
+            "reactor-netty-1.3",
+            "reactor"),
+        expected);
+  }
+
+  /**
+   * Each WebFlux support refuses the other's jar, and a WebClient without Reactor Netty behind it
+   * (another connector) leaves the transports alone rather than half-managed.
+   */
+  @ParameterizedTest(name = "{0} on {1}: none")
+  @CsvSource({
+    "sdk, spring-ai-mcp-spring-webflux-2.0.0, spring-7.0, reactor-netty-1.3",
+    "spring-ai, mcp-spring-webflux-0.17.0, spring-6.2, reactor-netty-1.2",
+    "spring-ai, spring-ai-mcp-spring-webflux-2.0.0, spring-7.0, reactor"
+  })
+  void webFluxSupportsRefuseWhatIsNotTheirs(
+      String support, String jars, String spring, String netty) throws IOException {
+    WebFluxInstrumentation library =
+        support.equals("sdk")
+            ? SdkWebFluxInstrumentation.INSTANCE
+            : SpringAiWebFluxInstrumentation.INSTANCE;
+    for (InstrumentationModule m : library.modules()) {
+      References.Result r = m.references().check(loader(jars, spring, netty, "reactor"));
+      assertTrue(!r.matches(), () -> m.name() + " must not match " + jars + " on " + netty);
+    }
   }
 
   private void assertApplies(
