@@ -60,6 +60,10 @@ public final class SdkDriver implements ConnectionDriver {
     return transport.get();
   }
 
+  SdkTransport access() {
+    return access;
+  }
+
   SdkTransport.Kind kind() {
     return access.kind();
   }
