@@ -18,8 +18,8 @@ public final class SdkWebFluxInstrumentation extends WebFluxInstrumentation {
           "io.modelcontextprotocol.sdk",
           List.of("mcp-spring-webflux"),
           "io.modelcontextprotocol.client.transport.WebFluxSseClientTransport",
-          Pattern.compile("0\\.1[67]\\.\\d+"),
-          "0.16.x to 0.17.x");
+          Pattern.compile("0\\.17\\.\\d+"),
+          "0.17.x");
 
   public static final SdkWebFluxInstrumentation INSTANCE = new SdkWebFluxInstrumentation();
 
