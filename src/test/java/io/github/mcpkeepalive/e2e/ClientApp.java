@@ -53,6 +53,34 @@ enum ClientApp {
   },
 
   /**
+   * The Spring AI 2.0 application on spring-ai-starter-mcp-client-webflux 2.0.0: Spring AI's
+   * WebClient transports (mcp-spring-webflux 2.0.0, MCP Java SDK 2.0.0) over Reactor Netty.
+   */
+  SPRING_AI_WEBFLUX("mcp-java-sdk 2.0.0 with mcp-spring-webflux 2.0.0", true) {
+    @Override
+    AppProcess launch(
+        String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+        throws IOException {
+      return springAiJar(
+          "sample-spring-ai-webflux", label, agentArgs, rig, every, calls, requestTimeout);
+    }
+  },
+
+  /**
+   * The same WebFlux application on Spring Boot 3.5.7 with spring-ai-starter-mcp-client-webflux
+   * 1.1.2: the MCP Java SDK's WebClient transports (mcp-spring-webflux 0.17.0, SDK 0.17.0).
+   */
+  SPRING_AI_WEBFLUX_11("mcp-java-sdk 0.17.0 with mcp-spring-webflux 0.17.0", true) {
+    @Override
+    AppProcess launch(
+        String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
+        throws IOException {
+      return springAiJar(
+          "sample-spring-ai-webflux-1.1", label, agentArgs, rig, every, calls, requestTimeout);
+    }
+  },
+
+  /**
    * A plain Java application with langchain4j-mcp's DefaultMcpClient on both of its HTTP
    * transports.
    */
