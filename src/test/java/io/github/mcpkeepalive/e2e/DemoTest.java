@@ -6,20 +6,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The README's demo, on a shorter timeline: it runs the plain and the healed app side by side and
- * prints a table in which the agent column recovers from every fault and the plain one does not.
+ * prints a table in which the agent column recovers from every fault and the plain one does not;
+ * with {@code --webflux} the app is the Spring AI WebFlux sample.
  */
 class DemoTest {
 
   @Test
   void theDemoPrintsTheSideBySideTable() throws Exception {
+    runDemo("demo", List.of());
+  }
+
+  @Test
+  void theWebFluxDemoPrintsTheSideBySideTable() throws Exception {
+    String webflux =
+        Path.of("../sample-spring-ai-webflux/target/sample-spring-ai-webflux.jar")
+            .toAbsolutePath()
+            .normalize()
+            .toString();
+    List<String> output = runDemo("demo-webflux", List.of("--webflux", webflux));
+    assertTrue(
+        output.stream().anyMatch(l -> l.contains("(Spring AI's WebFlux MCP client")),
+        () -> "the demo ran the WebFlux app\n" + String.join("\n", output));
+  }
+
+  /** Runs the demo with {@code extra} arguments and checks its table; returns its output. */
+  private static List<String> runDemo(String label, List<String> extra) throws Exception {
     String jar =
         Path.of("../sample-app/target/sample-app.jar").toAbsolutePath().normalize().toString();
-    List<String> args =
+    List<String> args = new ArrayList<>();
+    args.addAll(extra);
+    args.addAll(
         List.of(
             "--agent",
             AppProcess.agentJar(),
@@ -34,10 +56,9 @@ class DemoTest {
             "--blackhole-at",
             "22s",
             "--blackhole-for",
-            "8s");
+            "8s"));
     try (AppProcess demo =
-        AppProcess.start(
-            "demo", null, List.of(), jar, "io.github.mcpkeepalive.sample.Demo", args)) {
+        AppProcess.start(label, null, List.of(), jar, "io.github.mcpkeepalive.sample.Demo", args)) {
       assertEquals(0, demo.awaitExit(Duration.ofSeconds(120)), demo::dump);
       String header = row(demo, "");
       assertTrue(header.contains("without agent") && header.contains("with agent"), demo::dump);
@@ -56,6 +77,7 @@ class DemoTest {
       assertTrue(
           Integer.parseInt(cells(row(demo, "sessions re-initialized by the agent"))[2]) >= 2,
           demo::dump);
+      return demo.texts();
     }
   }
 

@@ -29,10 +29,16 @@ import java.util.regex.Pattern;
  * Demo [--agent agent/target/mcp-keepalive-agent.jar] [--agent-args interval=5,ping_timeout=2]
  *      [--idle-cut 7s] [--every 8s] [--calls 9] [--restart-at 20s] [--restart-down 3s]
  *      [--blackhole-at 40s] [--blackhole-for 12s] [--server URL[,transport=sse|streamable,token=T]]
+ *      [--webflux [sample-spring-ai-webflux/target/sample-spring-ai-webflux.jar]]
  * </pre>
  *
  * With {@code --server} no embedded server or fault is used: both runs talk to that real server, so
  * the faults are whatever its path does to the application.
+ *
+ * <p>With {@code --webflux} the app of both runs is the Spring AI WebFlux sample instead ({@code
+ * sample-spring-ai-webflux}'s executable jar: Spring AI's WebClient transports over Reactor Netty),
+ * its connections {@code sse} and {@code http} pointed at the embedded server; it cannot be
+ * combined with {@code --server}.
  */
 public final class Demo {
 
@@ -51,6 +57,9 @@ public final class Demo {
   private Duration blackholeAt = Duration.ofSeconds(40);
   private Duration blackholeFor = Duration.ofSeconds(12);
   private final List<String> external = new ArrayList<>();
+  private String webfluxJar; // null: the plain SDK app
+
+  static final String WEBFLUX_JAR = "sample-spring-ai-webflux/target/sample-spring-ai-webflux.jar";
 
   private Demo() {}
 
@@ -73,6 +82,12 @@ public final class Demo {
       if (a.equals("--help") || a.equals("-h")) {
         System.out.println("see the class comment of " + Demo.class.getName() + " or the README");
         System.exit(0);
+      }
+      if (a.equals("--webflux")) {
+        // the jar's path is optional: the next argument, unless it is the next option
+        boolean path = i + 1 < args.length && !args[i + 1].startsWith("--");
+        webfluxJar = path ? args[++i] : WEBFLUX_JAR;
+        continue;
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(a + " needs a value");
@@ -98,6 +113,19 @@ public final class Demo {
               + agentJar
               + "; build it with mvn -q -DskipTests package, or pass --agent PATH");
     }
+    if (webfluxJar != null) {
+      if (!external.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--webflux runs the Spring AI sample against the embedded server only; it cannot be"
+                + " combined with --server");
+      }
+      if (!Files.isRegularFile(Path.of(webfluxJar))) {
+        throw new IllegalArgumentException(
+            "WebFlux sample jar not found at "
+                + webfluxJar
+                + "; build it with mvn -q -DskipTests package, or pass --webflux PATH");
+      }
+    }
   }
 
   /** One run of the sample app: its rig (unless external), its process and its output. */
@@ -115,12 +143,16 @@ public final class Demo {
         server = new DemoServer(0, null, 10_000);
         proxy = new FaultProxy(0, server.port(), idleCut.toMillis());
         String base = "http://127.0.0.1:" + proxy.port();
-        appArgs.addAll(
-            List.of(
-                "--server",
-                "name=sse,transport=sse,url=" + base + "/sse",
-                "--server",
-                "name=streamable,transport=streamable,url=" + base + "/mcp"));
+        if (webfluxJar != null) {
+          appArgs.add("--mcp.base-url=" + base);
+        } else {
+          appArgs.addAll(
+              List.of(
+                  "--server",
+                  "name=sse,transport=sse,url=" + base + "/sse",
+                  "--server",
+                  "name=streamable,transport=streamable,url=" + base + "/mcp"));
+        }
       } else {
         server = null;
         proxy = null;
@@ -129,14 +161,23 @@ public final class Demo {
           appArgs.add(s.contains("url=") ? s : "url=" + s);
         }
       }
-      appArgs.addAll(
-          List.of(
-              "--every",
-              every.toMillis() + "ms",
-              "--calls",
-              Integer.toString(calls),
-              "--request-timeout",
-              "5s"));
+      if (webfluxJar != null) {
+        // the Spring Boot application's own properties (sample-spring-ai's AppProperties)
+        appArgs.addAll(
+            List.of(
+                "--app.every=" + every.toMillis() + "ms",
+                "--app.calls=" + calls,
+                "--spring.ai.mcp.client.request-timeout=5s"));
+      } else {
+        appArgs.addAll(
+            List.of(
+                "--every",
+                every.toMillis() + "ms",
+                "--calls",
+                Integer.toString(calls),
+                "--request-timeout",
+                "5s"));
+      }
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       if (withAgent) {
@@ -145,7 +186,12 @@ public final class Demo {
                 + Path.of(agentJar).toAbsolutePath()
                 + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
       }
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SampleApp.class.getName()));
+      if (webfluxJar != null) {
+        cmd.addAll(List.of("-jar", Path.of(webfluxJar).toAbsolutePath().toString()));
+      } else {
+        cmd.addAll(
+            List.of("-cp", System.getProperty("java.class.path"), SampleApp.class.getName()));
+      }
       cmd.addAll(appArgs);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().keySet().removeIf(k -> k.startsWith("MCP_KEEPALIVE_"));
@@ -208,7 +254,11 @@ public final class Demo {
 
   private int run() throws Exception {
     say(
-        "demo: the same MCP client app, twice at once: plain, and with -javaagent:"
+        "demo: the same MCP client app"
+            + (webfluxJar != null
+                ? " (Spring AI's WebFlux MCP client, " + Path.of(webfluxJar).getFileName() + ")"
+                : "")
+            + ", twice at once: plain, and with -javaagent:"
             + agentJar
             + "="
             + agentArgs);
