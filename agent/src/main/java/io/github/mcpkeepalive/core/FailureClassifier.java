@@ -127,6 +127,28 @@ public final class FailureClassifier {
     return null;
   }
 
+  /**
+   * Whether a failure says that the client's own I/O resources were shut down: the application is
+   * stopping (a Spring Boot 3.5 application stops Reactor Netty's event loops before it closes its
+   * MCP clients). No reconnect can succeed then, and none should be tried. A scheduler that is
+   * merely full is no shutdown.
+   */
+  public static boolean clientShutDown(Throwable failure) {
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable t = failure;
+        t != null && seen.put(t, Boolean.TRUE) == null && seen.size() <= MAX_DEPTH;
+        t = t.getCause()) {
+      String lower = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (lower.contains("executor not accepting a task")
+          || lower.contains("event executor terminated")
+          || (t instanceof java.util.concurrent.RejectedExecutionException
+              && lower.contains("scheduler unavailable"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** An HTTP status code named in a message ("status 404", "HTTP code: 401"), or -1. */
   public static int httpStatus(String message) {
     if (message == null) {

@@ -229,6 +229,18 @@ public final class KeepaliveEngine {
     scheduler.execute(() -> close(c, "closed by the application"));
   }
 
+  private static final String SHUT_DOWN =
+      "closed by the application: its HTTP client's I/O resources were shut down";
+
+  /** A failure that proves the application is stopping ends the connection's keepalive. */
+  private boolean closedIfShutDown(Connection c, Throwable failure) {
+    if (!FailureClassifier.clientShutDown(failure)) {
+      return false;
+    }
+    close(c, SHUT_DOWN + " (" + Redact.error(failure) + ")");
+    return true;
+  }
+
   // ------------------------------------------------------------------ scheduler thread
 
   private void readWhile(Connection c, ConnectionState seen) {
@@ -260,7 +272,8 @@ public final class KeepaliveEngine {
   }
 
   private void connectionLost(Connection c, Throwable cause) {
-    if (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY) {
+    if (closedIfShutDown(c, cause)
+        || (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY)) {
       return;
     }
     FailureKind kind =
@@ -273,7 +286,8 @@ public final class KeepaliveEngine {
   }
 
   private void suspect(Connection c, String what, String action, Throwable cause) {
-    if (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY) {
+    if (closedIfShutDown(c, cause)
+        || (c.state != ConnectionState.CONNECTED && c.state != ConnectionState.UNHEALTHY)) {
       return;
     }
     c.lastError = cause == null ? what : Redact.error(cause);
@@ -350,6 +364,9 @@ public final class KeepaliveEngine {
 
   private void pingFailed(Connection c, Throwable err, long start, String after) {
     c.pingsFailed++;
+    if (closedIfShutDown(c, err)) {
+      return;
+    }
     FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
     c.lastFailure = kind;
     c.lastError = Redact.error(err);
@@ -485,6 +502,9 @@ public final class KeepaliveEngine {
 
   private void attemptFailed(Connection c, Throwable err) {
     release(c, err);
+    if (closedIfShutDown(c, err)) {
+      return;
+    }
     FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
     c.lastFailure = kind;
     c.lastError = Redact.error(err);

@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,41 @@ class KeepaliveEngineTest {
     assertEquals(ConnectionState.CONNECTED, c.state());
     assertEquals(6, driver.healthy);
     assertEquals(TimeUnit.MILLISECONDS.toNanos(50), c.lastPingRttNanos());
+  }
+
+  /**
+   * A Boot 3.5 application stops Reactor Netty's event loops before it closes its MCP clients: the
+   * streams and pings that fail then must not start reconnects during the shutdown.
+   */
+  @Test
+  void aFailureThatShowsTheClientsIoWasShutDownEndsKeepaliveInsteadOfReconnecting() {
+    connected();
+    engine.onConnectionLost(
+        c, new IllegalStateException("executor not accepting a task", new RuntimeException()));
+    time.runDue();
+
+    assertEquals(ConnectionState.CLOSED, c.state());
+    assertEquals(0, driver.reconnects.size());
+    assertTrue(
+        transitions().get(1).startsWith("CONNECTED -> CLOSED (closed by the application: its HTTP"),
+        transitions()::toString);
+
+    connected();
+    time.advanceSeconds(10);
+    failPing(new java.util.concurrent.RejectedExecutionException("event executor terminated"));
+    assertEquals(ConnectionState.CLOSED, c.state());
+    assertEquals(0, driver.reconnects.size());
+  }
+
+  @Test
+  void aFullSchedulerIsNoShutdown() {
+    assertFalse(
+        FailureClassifier.clientShutDown(
+            new java.util.concurrent.RejectedExecutionException(
+                "Task capacity of bounded elastic scheduler reached while scheduling 1 tasks")));
+    assertTrue(
+        FailureClassifier.clientShutDown(
+            new java.util.concurrent.RejectedExecutionException("Scheduler unavailable")));
   }
 
   @Test

@@ -99,12 +99,12 @@ class ReferenceMatrixTest {
         expected);
   }
 
-  /** Spring AI's WebClient transports, on the Spring and Reactor Netty lines of Boot 4. */
+  /**
+   * Spring AI's WebClient transports, on the Spring and Reactor Netty lines of Boot 4. The 2.0.0-M3
+   * milestone still read the SSE body with {@code retrieve()}: left alone.
+   */
   @ParameterizedTest(name = "Spring AI WebFlux transports {0}: {1}")
-  @CsvSource({
-    "2.0.0-M3, spring-ai-mcp-spring-webflux-2.0",
-    "2.0.0, spring-ai-mcp-spring-webflux-2.0"
-  })
+  @CsvSource({"2.0.0-M3, none", "2.0.0, spring-ai-mcp-spring-webflux-2.0"})
   void springAiWebFluxTransports(String version, String expected) throws IOException {
     assertApplies(
         SpringAiWebFluxInstrumentation.INSTANCE,
@@ -190,6 +190,7 @@ class ReferenceMatrixTest {
           line.contains("field ")
               || line.contains("method ")
               || line.contains("class ")
+              || line.contains("lambda ")
               || line.contains("constructor"),
           () -> "names the member that differs: " + line);
       assertNull(library.moduleFor(loader));

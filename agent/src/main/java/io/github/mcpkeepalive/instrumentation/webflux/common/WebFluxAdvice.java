@@ -42,7 +42,15 @@ public final class WebFluxAdvice {
   public static final class PostAnswered {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object transport, @Advice.Argument(3) Object response) {
-      WebFluxHooks.postAnswered(transport, response);
+      WebFluxHooks.answered(transport, response);
+    }
+  }
+
+  /** The legacy SSE transport's handler of the GET's {@code ClientResponse} (its only argument). */
+  public static final class SseAnswered {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object transport, @Advice.Argument(0) Object response) {
+      WebFluxHooks.answered(transport, response);
     }
   }
 }

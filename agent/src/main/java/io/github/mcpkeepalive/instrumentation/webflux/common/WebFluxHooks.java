@@ -61,8 +61,12 @@ public final class WebFluxHooks {
     }
   }
 
-  /** Streamable HTTP: a POST was answered; its status goes where the SDK support reads it. */
-  public static void postAnswered(Object transport, Object clientResponse) {
+  /**
+   * A request of the transport was answered; its status goes where the SDK support reads it (a
+   * 401/403 is named in the failure it causes: Spring AI 2.0's SSE transport fails a rejected GET
+   * with a JSON decoding error that names no status).
+   */
+  public static void answered(Object transport, Object clientResponse) {
     try {
       Object status = WebFluxRefs.CLIENT_RESPONSE_STATUS.invoke(clientResponse);
       SdkHooks.answered(transport, (Integer) WebFluxRefs.STATUS_VALUE.invoke(status));

@@ -4,6 +4,7 @@ import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkAdvice;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkTransport;
+import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,19 @@ public abstract class WebFluxModule extends InstrumentationModule {
   private static final Map<String, WebFluxModule> BY_TRANSPORT = new ConcurrentHashMap<>();
 
   private final WebFluxRefs refs;
+  private final MethodRef sseResponse;
   private WebFluxTransports transports;
 
-  protected WebFluxModule(String name, WebFluxRefs refs) {
+  /**
+   * @param refs the range's references
+   * @param sseResponse where the range's SSE transport gets the GET's {@code ClientResponse} (its
+   *     only argument), when the range reads the body itself instead of with {@code retrieve()}
+   *     (whose errors name the status): the agent reads a 401/403 there; null otherwise
+   */
+  protected WebFluxModule(String name, WebFluxRefs refs, MethodRef sseResponse) {
     super(name, refs.references, List.of(refs.sseTransport, refs.streamableTransport));
     this.refs = refs;
+    this.sseResponse = sseResponse;
     BY_TRANSPORT.put(refs.sseTransport, this);
     BY_TRANSPORT.put(refs.streamableTransport, this);
   }
@@ -54,6 +63,9 @@ public abstract class WebFluxModule extends InstrumentationModule {
     if (typeName.equals(refs.sseTransport)) {
       on.add(advice(WebFluxAdvice.SseStreamOpened.class, refs.sseEventStream.matcher()));
       on.add(advice(WebFluxAdvice.SseStreamFailed.class, refs.sseRetryHandler.matcher()));
+      if (sseResponse != null) {
+        on.add(advice(WebFluxAdvice.SseAnswered.class, sseResponse.matcher()));
+      }
     } else if (typeName.equals(refs.streamableTransport)) {
       on.add(advice(SdkAdvice.GetStreamOpening.class, refs.httpOpenGetStream.matcher()));
       on.add(advice(SdkAdvice.GetStreamEnded.class, refs.httpGetStreamFinally.matcher()));

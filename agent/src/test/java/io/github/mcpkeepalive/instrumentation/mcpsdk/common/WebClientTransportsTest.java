@@ -171,10 +171,23 @@ class WebClientTransportsTest extends SdkTestBase {
     Connection c = connected(client(transport));
     long before = System.nanoTime();
 
-    WebFluxHooks.postAnswered(transport, ClientResponse.create(HttpStatus.UNAUTHORIZED).build());
+    WebFluxHooks.answered(transport, ClientResponse.create(HttpStatus.UNAUTHORIZED).build());
 
     Throwable named = driverOf(c).withStatus(new IOException("Failed to send message"), before);
     assertEquals("server answered HTTP status 401", named.getMessage());
+    assertEquals(FailureKind.AUTH, FailureClassifier.classify(named, true));
+  }
+
+  /** Spring AI 2.0's SSE transport fails a rejected GET with a JSON error that names no status. */
+  @Test
+  void aRejectedSseStreamIsNamedInTheFailureOfTheAttemptItBelongsTo() {
+    WebFluxSseClientTransport transport = webFluxSse();
+    Connection c = connected(client(transport));
+    long before = System.nanoTime();
+
+    WebFluxHooks.answered(transport, ClientResponse.create(HttpStatus.FORBIDDEN).build());
+
+    Throwable named = driverOf(c).withStatus(new IOException("SSE stream ended"), before);
     assertEquals(FailureKind.AUTH, FailureClassifier.classify(named, true));
   }
 
