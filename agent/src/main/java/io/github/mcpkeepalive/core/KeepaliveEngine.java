@@ -226,7 +226,12 @@ public final class KeepaliveEngine {
 
   /** The application closed the client: stop all work for it. */
   public void onClosed(Connection c) {
-    scheduler.execute(() -> close(c, "closed by the application"));
+    onClosed(c, "");
+  }
+
+  /** The application closed the client, or what it runs on ({@code how}, for the log line). */
+  public void onClosed(Connection c, String how) {
+    scheduler.execute(() -> close(c, "closed by the application" + how));
   }
 
   private static final String SHUT_DOWN =

@@ -56,11 +56,13 @@ public final class SdkDriver implements ConnectionDriver {
     this.syncClient = new WeakReference<>(sync);
   }
 
-  Object transport() {
+  /** The client's transport, or null once it was garbage-collected. */
+  public Object transport() {
     return transport.get();
   }
 
-  SdkTransport access() {
+  /** How the support reaches the client's transport class. */
+  public SdkTransport access() {
     return access;
   }
 

@@ -53,4 +53,12 @@ public final class WebFluxAdvice {
       WebFluxHooks.answered(transport, response);
     }
   }
+
+  /** {@code ReactorResourceFactory.stop()}: the application stops its WebClients' event loops. */
+  public static final class ResourcesStopping {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object factory) {
+      WebFluxHooks.resourcesStopping(factory);
+    }
+  }
 }

@@ -2,6 +2,8 @@ package io.github.mcpkeepalive.instrumentation.webflux.common;
 
 import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.AgentRuntime.Managed;
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkDriver;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkHooks;
 import java.util.function.Consumer;
@@ -72,6 +74,35 @@ public final class WebFluxHooks {
       SdkHooks.answered(transport, (Integer) WebFluxRefs.STATUS_VALUE.invoke(status));
     } catch (Throwable t) {
       internal("response status tracking", t);
+    }
+  }
+
+  /**
+   * Spring's {@code ReactorResourceFactory} is stopped: the application is shutting down the event
+   * loops of its WebClients (a Boot 3.5 application does so before it closes its MCP clients).
+   * Keepalive ends for every WebClient-transport connection of that class loader: a reconnect could
+   * only fail into the stopped event loops, and the streams that die now are no lost connections.
+   */
+  public static void resourcesStopping(Object factory) {
+    try {
+      KeepaliveEngine engine = AgentRuntime.engine();
+      if (engine == null) {
+        return;
+      }
+      ClassLoader loader = factory.getClass().getClassLoader();
+      for (Connection c : engine.connections()) {
+        if (c.driver() instanceof SdkDriver) {
+          SdkDriver d = (SdkDriver) c.driver();
+          Object tr = d.transport();
+          if (d.access() instanceof WebFluxTransports.OnWebClient
+              && tr != null
+              && tr.getClass().getClassLoader() == loader) {
+            engine.onClosed(c, ": it stops the Reactor Netty resources of its WebClients");
+          }
+        }
+      }
+    } catch (Throwable t) {
+      internal("shutdown tracking", t);
     }
   }
 

@@ -29,9 +29,20 @@ public abstract class WebFluxModule extends InstrumentationModule {
    * @param sseResponse where the range's SSE transport gets the GET's {@code ClientResponse} (its
    *     only argument), when the range reads the body itself instead of with {@code retrieve()}
    *     (whose errors name the status): the agent reads a 401/403 there; null otherwise
+   * @param watchesResourceFactory whether the range's applications (Spring Boot 3.5) stop Spring's
+   *     {@code ReactorResourceFactory}, and with it the event loops of every WebClient, before they
+   *     close their MCP clients: keepalive for them ends there, instead of reconnecting into a
+   *     stopped event loop during the application's shutdown
    */
-  protected WebFluxModule(String name, WebFluxRefs refs, MethodRef sseResponse) {
-    super(name, refs.references, List.of(refs.sseTransport, refs.streamableTransport));
+  protected WebFluxModule(
+      String name, WebFluxRefs refs, MethodRef sseResponse, boolean watchesResourceFactory) {
+    super(
+        name,
+        refs.references,
+        watchesResourceFactory
+            ? List.of(
+                refs.sseTransport, refs.streamableTransport, WebFluxRefs.RESOURCE_FACTORY_CLASS)
+            : List.of(refs.sseTransport, refs.streamableTransport));
     this.refs = refs;
     this.sseResponse = sseResponse;
     BY_TRANSPORT.put(refs.sseTransport, this);
@@ -66,6 +77,10 @@ public abstract class WebFluxModule extends InstrumentationModule {
       if (sseResponse != null) {
         on.add(advice(WebFluxAdvice.SseAnswered.class, sseResponse.matcher()));
       }
+    } else if (typeName.equals(WebFluxRefs.RESOURCE_FACTORY_CLASS)) {
+      on.add(
+          advice(
+              WebFluxAdvice.ResourcesStopping.class, WebFluxRefs.RESOURCE_FACTORY_STOP.matcher()));
     } else if (typeName.equals(refs.streamableTransport)) {
       on.add(advice(SdkAdvice.GetStreamOpening.class, refs.httpOpenGetStream.matcher()));
       on.add(advice(SdkAdvice.GetStreamEnded.class, refs.httpGetStreamFinally.matcher()));

@@ -66,6 +66,14 @@ public final class WebFluxRefs {
   static final MethodRef STATUS_VALUE =
       SHARED.method("org.springframework.http.HttpStatusCode", "value").returning("int");
 
+  // Spring's holder of the Reactor Netty resources (event loops, pool) of a Boot application
+  static final String RESOURCE_FACTORY_CLASS =
+      "org.springframework.http.client.ReactorResourceFactory";
+
+  /** Stops the resources; from Spring's lifecycle, before the MCP clients are closed (Boot 3.5). */
+  static final MethodRef RESOURCE_FACTORY_STOP =
+      SHARED.method(RESOURCE_FACTORY_CLASS, "stop").isStatic(false).returning("void");
+
   // Reactor Netty: the connection pool behind the connector
   static final MethodRef NETTY_CONFIGURATION =
       SHARED.method("reactor.netty.transport.Transport", "configuration");

@@ -11,12 +11,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class WebFluxTransports {
 
+  /** Marks the transports of this support (they run on a WebClient). */
+  interface OnWebClient {}
+
   final SdkTransport.Sse sse;
   final SdkTransport.Streamable streamable;
 
   WebFluxTransports(WebFluxRefs refs, LibraryVersion version) {
     this.sse =
-        new SdkTransport.Sse() {
+        new Sse() {
           @Override
           public String url(Object tr) throws Throwable {
             return WebClients.url(refs.sseWebClient.get(tr), refs.sseEndpoint.get(tr));
@@ -55,7 +58,7 @@ final class WebFluxTransports {
           }
         };
     this.streamable =
-        new SdkTransport.Streamable() {
+        new Streamable() {
           @Override
           public String url(Object tr) throws Throwable {
             return WebClients.url(refs.httpWebClient.get(tr), refs.httpEndpoint.get(tr));
@@ -92,4 +95,8 @@ final class WebFluxTransports {
   private static String labelOf(LibraryVersion version, Class<?> type) {
     return " with mcp-spring-webflux " + version.of(type);
   }
+
+  private abstract static class Sse extends SdkTransport.Sse implements OnWebClient {}
+
+  private abstract static class Streamable extends SdkTransport.Streamable implements OnWebClient {}
 }

@@ -16,6 +16,7 @@ public final class WebFlux016Module extends WebFluxModule {
     super(
         "mcp-spring-webflux-0.16",
         new WebFluxRefs("io.modelcontextprotocol.client.transport"),
-        null); // retrieve() names the status of a rejected GET in its error
+        null, // retrieve() names the status of a rejected GET in its error
+        true); // Boot 3.5 stops Reactor Netty before it closes the MCP clients
   }
 }

@@ -27,6 +27,10 @@ public final class WebFlux20Module extends WebFluxModule {
           .returning("reactor.core.publisher.Flux");
 
   public WebFlux20Module() {
-    super("spring-ai-mcp-spring-webflux-2.0", REFS, SSE_RESPONSE);
+    super(
+        "spring-ai-mcp-spring-webflux-2.0",
+        REFS,
+        SSE_RESPONSE,
+        false); // Boot 4 closes the MCP clients first
   }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.ai.mcp.client.webflux.transport.WebClientStreamableHttpTransport;
 import org.springframework.ai.mcp.client.webflux.transport.WebFluxSseClientTransport;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -189,6 +190,29 @@ class WebClientTransportsTest extends SdkTestBase {
 
     Throwable named = driverOf(c).withStatus(new IOException("SSE stream ended"), before);
     assertEquals(FailureKind.AUTH, FailureClassifier.classify(named, true));
+  }
+
+  /**
+   * A Boot 3.5 application stops its Reactor Netty resources before it closes its MCP clients:
+   * keepalive ends for the WebClient transports of that class loader, the others keep theirs.
+   */
+  @Test
+  void stoppingTheReactorResourcesEndsKeepaliveForTheWebClientTransportsOnly() {
+    Connection onWebClient = connected(client(webClientStreamable()));
+    Connection onHttpClient = connected(streamableClient());
+
+    WebFluxHooks.resourcesStopping(new ReactorResourceFactory());
+    scheduler.runDue();
+
+    assertEquals(ConnectionState.CLOSED, onWebClient.state());
+    assertEquals(ConnectionState.CONNECTED, onHttpClient.state());
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                l ->
+                    l.contains(
+                        "-> CLOSED (closed by the application: it stops the Reactor Netty resources")),
+        log::toString);
   }
 
   @Test
