@@ -7,12 +7,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HttpClientTransports {
 
   static final SdkTransport.Sse SSE =
-      new SdkTransport.Sse() {
-        @Override
-        public String url(Object tr) throws Throwable {
-          return resolve(SdkRefs.SSE_BASE_URI.get(tr), SdkRefs.SSE_ENDPOINT.get(tr));
-        }
-
+      new SdkTransport.Sse(
+          tr -> resolve(SdkRefs.SSE_BASE_URI.get(tr), SdkRefs.SSE_ENDPOINT.get(tr))) {
         @Override
         public Object stream(Object tr) throws Throwable {
           return subscription(tr).get();
@@ -39,12 +35,8 @@ final class HttpClientTransports {
       };
 
   static final SdkTransport.Streamable STREAMABLE =
-      new SdkTransport.Streamable() {
-        @Override
-        public String url(Object tr) throws Throwable {
-          return resolve(SdkRefs.HTTP_BASE_URI.get(tr), SdkRefs.HTTP_ENDPOINT.get(tr));
-        }
-
+      new SdkTransport.Streamable(
+          tr -> resolve(SdkRefs.HTTP_BASE_URI.get(tr), SdkRefs.HTTP_ENDPOINT.get(tr))) {
         @Override
         @SuppressWarnings("unchecked")
         public AtomicReference<Object> sessionRef(Object tr) throws Throwable {

@@ -46,38 +46,60 @@ public abstract class SdkTransport {
     return null;
   }
 
-  private final Kind kind;
+  /** Where a transport sends its requests, whatever its kind. */
+  @FunctionalInterface
+  public interface Endpoint {
 
-  protected SdkTransport(Kind kind) {
+    /** The URL the transport connects to, for log lines and per-server settings. */
+    String url(Object transport) throws Throwable;
+
+    /**
+     * What the agent's "discovered" line adds after the SDK's version for a transport of another
+     * artifact (" with mcp-spring-webflux 2.0.0"); empty for the SDK's own.
+     */
+    default String label(Class<?> transportType) {
+      return "";
+    }
+
+    /**
+     * Before a reconnect after the path went silent: drop the transport's idle pooled connections
+     * to the server, which may be dead without knowing it, so that the attempt opens new ones.
+     */
+    default void dropIdleConnections(Object transport) throws Throwable {}
+  }
+
+  private final Kind kind;
+  private final Endpoint endpoint;
+
+  protected SdkTransport(Kind kind, Endpoint endpoint) {
     this.kind = kind;
+    this.endpoint = endpoint;
   }
 
   public final Kind kind() {
     return kind;
   }
 
-  /** The URL the transport connects to, for log lines and per-server settings. */
-  public abstract String url(Object transport) throws Throwable;
-
-  /**
-   * What the agent's "discovered" line adds after the SDK's version for a transport of another
-   * artifact (" with mcp-spring-webflux 2.0.0"); empty for the SDK's own.
-   */
-  public String label(Class<?> transportType) {
-    return "";
+  /** See {@link Endpoint#url}. */
+  public final String url(Object transport) throws Throwable {
+    return endpoint.url(transport);
   }
 
-  /**
-   * Before a reconnect after the path went silent: drop the transport's idle pooled connections to
-   * the server, which may be dead without knowing it, so that the attempt opens new ones.
-   */
-  public void dropIdleConnections(Object transport) throws Throwable {}
+  /** See {@link Endpoint#label}. */
+  public final String label(Class<?> transportType) {
+    return endpoint.label(transportType);
+  }
+
+  /** See {@link Endpoint#dropIdleConnections}. */
+  public final void dropIdleConnections(Object transport) throws Throwable {
+    endpoint.dropIdleConnections(transport);
+  }
 
   /** A legacy HTTP+SSE transport: its stream subscription and its message-endpoint sink. */
   public abstract static class Sse extends SdkTransport {
 
-    protected Sse() {
-      super(Kind.SSE);
+    protected Sse(Endpoint endpoint) {
+      super(Kind.SSE, endpoint);
     }
 
     /** The subscription of the SSE stream, or null. */
@@ -95,8 +117,8 @@ public abstract class SdkTransport {
   /** A Streamable HTTP transport: its session and its GET notification stream. */
   public abstract static class Streamable extends SdkTransport {
 
-    protected Streamable() {
-      super(Kind.STREAMABLE);
+    protected Streamable(Endpoint endpoint) {
+      super(Kind.STREAMABLE, endpoint);
     }
 
     /** The reference that holds the transport's current {@code McpTransportSession}. */

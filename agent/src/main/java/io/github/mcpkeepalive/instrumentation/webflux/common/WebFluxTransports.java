@@ -2,6 +2,7 @@ package io.github.mcpkeepalive.instrumentation.webflux.common;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkTransport;
+import io.github.mcpkeepalive.instrumentation.refs.FieldRef;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,85 +19,86 @@ final class WebFluxTransports {
   final SdkTransport.Streamable streamable;
 
   WebFluxTransports(WebFluxRefs refs, LibraryVersion version) {
-    this.sse =
-        new Sse() {
-          @Override
-          public String url(Object tr) throws Throwable {
-            return WebClients.url(refs.sseWebClient.get(tr), refs.sseEndpoint.get(tr));
-          }
-
-          @Override
-          public String label(Class<?> type) {
-            return labelOf(version, type);
-          }
-
-          @Override
-          public void dropIdleConnections(Object tr) throws Throwable {
-            WebClients.dropIdleConnections(refs.sseWebClient.get(tr), url(tr));
-          }
-
-          @Override
-          public Object stream(Object tr) throws Throwable {
-            return refs.sseSubscription.get(tr);
-          }
-
-          @Override
-          public Object takeStream(Object tr) throws Throwable {
-            Object sub = refs.sseSubscription.get(tr);
-            refs.sseSubscription.set(tr, null);
-            return sub;
-          }
-
-          @Override
-          public Object endpointSink(Object tr) throws Throwable {
-            return refs.sseEndpointSink.get(tr);
-          }
-
-          @Override
-          public void endpointSink(Object tr, Object sink) throws Throwable {
-            refs.sseEndpointSink.set(tr, sink);
-          }
-        };
+    this.sse = new Sse(refs, new OnClient(refs.sseWebClient, refs.sseEndpoint, version));
     this.streamable =
-        new Streamable() {
-          @Override
-          public String url(Object tr) throws Throwable {
-            return WebClients.url(refs.httpWebClient.get(tr), refs.httpEndpoint.get(tr));
-          }
-
-          @Override
-          public String label(Class<?> type) {
-            return labelOf(version, type);
-          }
-
-          @Override
-          public void dropIdleConnections(Object tr) throws Throwable {
-            WebClients.dropIdleConnections(refs.httpWebClient.get(tr), url(tr));
-          }
-
-          @Override
-          @SuppressWarnings("unchecked")
-          public AtomicReference<Object> sessionRef(Object tr) throws Throwable {
-            return (AtomicReference<Object>) refs.httpActiveSession.get(tr);
-          }
-
-          @Override
-          public Object createSession(Object tr) throws Throwable {
-            return refs.httpCreateSession.invoke(tr);
-          }
-
-          @Override
-          public Object openGetStream(Object tr) throws Throwable {
-            return refs.httpOpenGetStream.invoke(tr, new Object[] {null});
-          }
-        };
+        new Streamable(refs, new OnClient(refs.httpWebClient, refs.httpEndpoint, version));
   }
 
-  private static String labelOf(LibraryVersion version, Class<?> type) {
-    return " with mcp-spring-webflux " + version.of(type);
+  /** Where a transport sends its requests: its WebClient and the path it gives it. */
+  private record OnClient(FieldRef webClient, FieldRef path, LibraryVersion version)
+      implements SdkTransport.Endpoint {
+
+    @Override
+    public String url(Object tr) throws Throwable {
+      return WebClients.url(webClient.get(tr), path.get(tr));
+    }
+
+    @Override
+    public String label(Class<?> type) {
+      return " with mcp-spring-webflux " + version.of(type);
+    }
+
+    @Override
+    public void dropIdleConnections(Object tr) throws Throwable {
+      WebClients.dropIdleConnections(webClient.get(tr), url(tr));
+    }
   }
 
-  private abstract static class Sse extends SdkTransport.Sse implements OnWebClient {}
+  /** {@code WebFluxSseClientTransport}: a plain subscription field, the endpoint sink. */
+  private static final class Sse extends SdkTransport.Sse implements OnWebClient {
+    private final WebFluxRefs refs;
 
-  private abstract static class Streamable extends SdkTransport.Streamable implements OnWebClient {}
+    Sse(WebFluxRefs refs, OnClient endpoint) {
+      super(endpoint);
+      this.refs = refs;
+    }
+
+    @Override
+    public Object stream(Object tr) throws Throwable {
+      return refs.sseSubscription.get(tr);
+    }
+
+    @Override
+    public Object takeStream(Object tr) throws Throwable {
+      Object sub = refs.sseSubscription.get(tr);
+      refs.sseSubscription.set(tr, null);
+      return sub;
+    }
+
+    @Override
+    public Object endpointSink(Object tr) throws Throwable {
+      return refs.sseEndpointSink.get(tr);
+    }
+
+    @Override
+    public void endpointSink(Object tr, Object sink) throws Throwable {
+      refs.sseEndpointSink.set(tr, sink);
+    }
+  }
+
+  /** {@code WebClientStreamableHttpTransport}: the SDK's session shapes. */
+  private static final class Streamable extends SdkTransport.Streamable implements OnWebClient {
+    private final WebFluxRefs refs;
+
+    Streamable(WebFluxRefs refs, OnClient endpoint) {
+      super(endpoint);
+      this.refs = refs;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public AtomicReference<Object> sessionRef(Object tr) throws Throwable {
+      return (AtomicReference<Object>) refs.httpActiveSession.get(tr);
+    }
+
+    @Override
+    public Object createSession(Object tr) throws Throwable {
+      return refs.httpCreateSession.invoke(tr);
+    }
+
+    @Override
+    public Object openGetStream(Object tr) throws Throwable {
+      return refs.httpOpenGetStream.invoke(tr, new Object[] {null});
+    }
+  }
 }
