@@ -142,7 +142,8 @@ public final class FailureClassifier {
       if (lower.contains("executor not accepting a task")
           || lower.contains("event executor terminated")
           || (t instanceof java.util.concurrent.RejectedExecutionException
-              && lower.contains("scheduler unavailable"))) {
+              && lower.contains("scheduler unavailable")
+              && t.getCause() == null)) { // a disposed scheduler; a full one names its cause
         return true;
       }
     }

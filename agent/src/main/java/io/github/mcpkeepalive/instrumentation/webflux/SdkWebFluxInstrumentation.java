@@ -3,6 +3,7 @@ package io.github.mcpkeepalive.instrumentation.webflux;
 import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.v0_16.WebFlux016Module;
+import io.github.mcpkeepalive.instrumentation.webflux.v0_18.WebFlux018Module;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,6 @@ public final class SdkWebFluxInstrumentation extends WebFluxInstrumentation {
         "MCP Java SDK WebFlux transports (tested "
             + VERSION.testedText()
             + "; WebFluxSseClientTransport, WebClientStreamableHttpTransport)",
-        List.of(new WebFlux016Module()));
+        List.of(new WebFlux018Module(), new WebFlux016Module()));
   }
 }

@@ -7,7 +7,6 @@ import io.github.mcpkeepalive.core.Redact;
 import java.lang.ref.WeakReference;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -32,10 +31,14 @@ public final class SdkDriver implements ConnectionDriver {
   volatile Throwable lastStreamError;
 
   /**
-   * Streamable HTTP: how many GET notification streams of the current session are open (the
-   * WebClient transport opens the next before the last one has ended when it resumes a stream).
+   * Streamable HTTP: how many GET notification streams of {@link #countedSession} are open (the
+   * WebClient transport opens the next before the last one has ended when it resumes a stream). A
+   * count belongs to one session: the SDK replaces a session without the agent, and the ends of the
+   * old session's streams are not counted.
    */
-  final AtomicInteger getStreams = new AtomicInteger();
+  private int getStreams;
+
+  private Object countedSession;
 
   volatile long getStreamOpenedAtNanos;
 
@@ -209,7 +212,7 @@ public final class SdkDriver implements ConnectionDriver {
 
   @Override
   public void onHealthy() {
-    if (kind() == SdkTransport.Kind.STREAMABLE && getStreams.get() <= 0) {
+    if (kind() == SdkTransport.Kind.STREAMABLE && openGetStreams() <= 0) {
       reopenGetStream();
     }
   }
@@ -302,7 +305,6 @@ public final class SdkDriver implements ConnectionDriver {
   private void resetStreamableSession(Object tr) throws Throwable {
     Object fresh = streamable().createSession(tr);
     Object old = streamable().sessionRef(tr).getAndSet(fresh);
-    getStreams.set(0);
     if (old != null) {
       SdkRefs.TRANSPORT_SESSION_CLOSE.invoke(old);
     }
@@ -311,6 +313,39 @@ public final class SdkDriver implements ConnectionDriver {
   @SuppressWarnings("unchecked")
   static CompletableFuture<Object> toFuture(Object mono) throws Throwable {
     return (CompletableFuture<Object>) SdkRefs.MONO_TO_FUTURE.invoke(mono);
+  }
+
+  /** Streamable HTTP: a GET stream of {@code session} is being opened. */
+  synchronized void getStreamOpened(Object session) {
+    if (session != countedSession) {
+      countedSession = session;
+      getStreams = 0;
+    }
+    getStreams++;
+  }
+
+  /**
+   * Streamable HTTP: a GET stream of {@code session} ended; returns how many of that session's
+   * streams are still open.
+   */
+  synchronized int getStreamClosed(Object session) {
+    if (session == countedSession && getStreams > 0) {
+      getStreams--;
+    }
+    return session == countedSession ? getStreams : 0;
+  }
+
+  /** Streamable HTTP: how many GET streams of the transport's current session are open. */
+  int openGetStreams() {
+    try {
+      Object tr = transport.get();
+      Object session = tr == null ? null : activeSession(tr);
+      synchronized (this) {
+        return session != null && session == countedSession ? getStreams : 0;
+      }
+    } catch (Throwable t) {
+      return 0;
+    }
   }
 
   /** Streamable HTTP: the transport's current session. */

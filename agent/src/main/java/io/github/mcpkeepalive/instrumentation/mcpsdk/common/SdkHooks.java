@@ -230,9 +230,9 @@ public final class SdkHooks {
       Log.debug("notification stream opening");
       Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
       if (m != null) {
-        m.driver().getStreams.incrementAndGet();
-        m.driver().getStreamOpenedAtNanos = System.nanoTime();
         Object session = m.driver().activeSession(transport);
+        m.driver().getStreamOpened(session);
+        m.driver().getStreamOpenedAtNanos = System.nanoTime();
         if (session != null) {
           m.engine().alias(session, m.connection());
         }
@@ -258,7 +258,7 @@ public final class SdkHooks {
       if (d.activeSession(tr) != session) {
         return; // an old session's stream: already replaced
       }
-      if (d.getStreams.updateAndGet(n -> Math.max(0, n - 1)) > 0 || isCancel(signal)) {
+      if (d.getStreamClosed(session) > 0 || isCancel(signal)) {
         // another stream of the session is open (the WebClient transport resumes an interrupted
         // stream with a new GET before the old one ends), or this one was disposed locally
         return;

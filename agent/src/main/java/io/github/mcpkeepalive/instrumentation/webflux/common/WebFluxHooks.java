@@ -3,6 +3,7 @@ package io.github.mcpkeepalive.instrumentation.webflux.common;
 import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.AgentRuntime.Managed;
 import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.ConnectionState;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkDriver;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkHooks;
@@ -49,6 +50,7 @@ public final class WebFluxHooks {
       Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
       WebFluxRefs refs = WebFluxModule.refsOf(transport.getClass());
       if (m == null
+          || m.connection().state() == ConnectionState.NEW // the first connect: the SDK's retry
           || !m.driver().isAlive()
           || refs == null
           || Boolean.TRUE.equals(refs.sseClosing.get(transport))) {
@@ -78,16 +80,22 @@ public final class WebFluxHooks {
   }
 
   /**
-   * Spring's {@code ReactorResourceFactory} is stopped: the application is shutting down the event
-   * loops of its WebClients (a Boot 3.5 application does so before it closes its MCP clients).
-   * Keepalive ends for every WebClient-transport connection of that class loader: a reconnect could
-   * only fail into the stopped event loops, and the streams that die now are no lost connections.
+   * Spring's {@code ReactorResourceFactory} is stopped while its application context closes: the
+   * application is shutting down the event loops of its WebClients (a Boot 3.5 application does so
+   * before it closes its MCP clients). A stop for a pause (a CRaC checkpoint, {@code
+   * context.stop()}) changes nothing. Keepalive ends for every WebClient-transport connection of
+   * that class loader: a reconnect could only fail into the stopped event loops, and the streams
+   * that die now are no lost connections.
    */
   public static void resourcesStopping(Object factory) {
     try {
       KeepaliveEngine engine = AgentRuntime.engine();
       if (engine == null) {
         return;
+      }
+      Object context = WebFluxRefs.RESOURCE_FACTORY_CONTEXT.get(factory);
+      if (context == null || !Boolean.TRUE.equals(WebFluxRefs.CONTEXT_IS_CLOSED.invoke(context))) {
+        return; // stopped for a pause (a CRaC checkpoint, context.stop()): started again later
       }
       ClassLoader loader = factory.getClass().getClassLoader();
       for (Connection c : engine.connections()) {

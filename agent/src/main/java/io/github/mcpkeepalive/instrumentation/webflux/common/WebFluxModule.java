@@ -7,8 +7,6 @@ import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkTransport;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One range of the WebClient transports: the two classes of one package ({@link WebFluxRefs}). The
@@ -17,8 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * stream wrapped and its retry handler taken over.
  */
 public abstract class WebFluxModule extends InstrumentationModule {
-
-  private static final Map<String, WebFluxModule> BY_TRANSPORT = new ConcurrentHashMap<>();
 
   private final WebFluxRefs refs;
   private final MethodRef sseResponse;
@@ -45,14 +41,16 @@ public abstract class WebFluxModule extends InstrumentationModule {
             : List.of(refs.sseTransport, refs.streamableTransport));
     this.refs = refs;
     this.sseResponse = sseResponse;
-    BY_TRANSPORT.put(refs.sseTransport, this);
-    BY_TRANSPORT.put(refs.streamableTransport, this);
   }
 
-  /** The references of the range whose transport class {@code type} is, or null. */
+  /** The references of the range applied to the transport class {@code type}, or null. */
   static WebFluxRefs refsOf(Class<?> type) {
-    WebFluxModule m = BY_TRANSPORT.get(type.getName());
+    WebFluxModule m = WebFluxInstrumentation.appliedTo(type);
     return m == null ? null : m.refs;
+  }
+
+  final boolean weaves(String typeName) {
+    return typeNames().contains(typeName);
   }
 
   /** Called once by the library support that owns this range. */

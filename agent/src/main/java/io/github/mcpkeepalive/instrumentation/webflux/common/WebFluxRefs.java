@@ -74,6 +74,18 @@ public final class WebFluxRefs {
   static final MethodRef RESOURCE_FACTORY_STOP =
       SHARED.method(RESOURCE_FACTORY_CLASS, "stop").isStatic(false).returning("void");
 
+  /** The context the factory belongs to: only its close ends the clients (not a pause, CRaC). */
+  static final FieldRef RESOURCE_FACTORY_CONTEXT =
+      SHARED.field(
+          RESOURCE_FACTORY_CLASS,
+          "applicationContext",
+          "org.springframework.context.ApplicationContext");
+
+  static final MethodRef CONTEXT_IS_CLOSED =
+      SHARED
+          .method("org.springframework.context.ConfigurableApplicationContext", "isClosed")
+          .returning("boolean");
+
   // Reactor Netty: the connection pool behind the connector
   static final MethodRef NETTY_CONFIGURATION =
       SHARED.method("reactor.netty.transport.Transport", "configuration");
@@ -141,6 +153,18 @@ public final class WebFluxRefs {
 
   /** A POST's response handler: {@code (session, MonoSink, JSONRPCMessage, ClientResponse)}. */
   final MethodRef httpPostResponse;
+
+  /**
+   * Declares, in this range's references, the SSE transport's handler of the GET's response, {@code
+   * Flux (ClientResponse)} in {@code eventStream()}, where ranges that read the body themselves
+   * ({@code exchangeToFlux}) get the status.
+   */
+  public MethodRef sseResponseHandler() {
+    return references
+        .lambda(sseTransport, "eventStream", CLIENT_RESPONSE)
+        .isStatic(false)
+        .returning("reactor.core.publisher.Flux");
+  }
 
   /**
    * @param pkg the package of the two transport classes in this range

@@ -4,7 +4,7 @@ import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxModule;
 import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxRefs;
 
 /**
- * The MCP Java SDK's own {@code mcp-spring-webflux} 0.16 to 0.18 (Spring AI 1.0.7+ and 1.1.x): the
+ * The MCP Java SDK's own {@code mcp-spring-webflux} 0.16 to 0.18.1 (Spring AI 1.1.0 to 1.1.5): the
  * transports in the SDK's package. Up to 0.18.1 the SSE stream reads its body with {@code
  * retrieve()}, so a cut stream fails as a {@code WebClientResponseException} caused by Reactor
  * Netty's {@code PrematureCloseException}, and a rejected GET as "401 Unauthorized from GET …";

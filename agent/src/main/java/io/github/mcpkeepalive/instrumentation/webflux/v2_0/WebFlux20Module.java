@@ -17,14 +17,7 @@ public final class WebFlux20Module extends WebFluxModule {
       new WebFluxRefs("org.springframework.ai.mcp.client.webflux.transport");
 
   /** {@code Flux (ClientResponse)} in {@code eventStream()}. */
-  static final MethodRef SSE_RESPONSE =
-      REFS.references
-          .lambda(
-              REFS.sseTransport,
-              "eventStream",
-              "org.springframework.web.reactive.function.client.ClientResponse")
-          .isStatic(false)
-          .returning("reactor.core.publisher.Flux");
+  static final MethodRef SSE_RESPONSE = REFS.sseResponseHandler();
 
   public WebFlux20Module() {
     super(

@@ -71,7 +71,7 @@ class SdkHooksStreamTest extends SdkTestBase {
     SdkHooks.getStreamOpening(transport);
 
     assertSame(c, engine.find(activeSession(transport)));
-    assertEquals(1, driverOf(c).getStreams.get());
+    assertEquals(1, driverOf(c).openGetStreams());
   }
 
   @Test
@@ -84,7 +84,7 @@ class SdkHooksStreamTest extends SdkTestBase {
     SdkHooks.getStreamEnded(activeSession(transport), SignalType.CANCEL);
     scheduler.runDue();
 
-    assertEquals(0, driverOf(c).getStreams.get());
+    assertEquals(0, driverOf(c).openGetStreams());
     assertEquals(ConnectionState.CONNECTED, c.state());
     assertEquals(0, c.pingsSent());
   }
@@ -102,7 +102,7 @@ class SdkHooksStreamTest extends SdkTestBase {
     SdkHooks.getStreamEnded(oldSession, SignalType.ON_COMPLETE);
     scheduler.runDue();
 
-    assertEquals(1, driverOf(c).getStreams.get());
+    assertEquals(0, driverOf(c).openGetStreams(), "the new session has no stream yet");
     assertEquals(0, c.pingsSent());
   }
 
@@ -116,8 +116,30 @@ class SdkHooksStreamTest extends SdkTestBase {
     SdkHooks.getStreamEnded(activeSession(transport), SignalType.ON_COMPLETE);
     scheduler.runDue();
 
-    assertEquals(0, driverOf(c).getStreams.get());
+    assertEquals(0, driverOf(c).openGetStreams());
     assertEquals(1, c.pingsSent());
+  }
+
+  /**
+   * The SDK replaces a session by itself (a resumed stream answered 404): the old session's count
+   * must not hide the end of the new session's stream.
+   */
+  @Test
+  void theStreamsOfASessionTheSdkReplacedAreCountedAfresh() throws Throwable {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    Object transport = transportOf(client);
+    SdkHooks.getStreamOpening(transport);
+    Object oldSession = activeSession(transport);
+    replaceSession(transport);
+    SdkHooks.getStreamEnded(oldSession, SignalType.ON_COMPLETE); // ignored: an old session's
+    SdkHooks.getStreamOpening(transport);
+
+    SdkHooks.getStreamEnded(activeSession(transport), SignalType.ON_COMPLETE);
+    scheduler.runDue();
+
+    assertEquals(0, driverOf(c).openGetStreams());
+    assertEquals(1, c.pingsSent(), "the new session's stream end is checked");
   }
 
   @Test
@@ -131,7 +153,7 @@ class SdkHooksStreamTest extends SdkTestBase {
     SdkHooks.getStreamEnded(activeSession(transport), SignalType.ON_COMPLETE);
     scheduler.runDue();
 
-    assertEquals(1, driverOf(c).getStreams.get());
+    assertEquals(1, driverOf(c).openGetStreams());
     assertEquals(0, c.pingsSent());
   }
 

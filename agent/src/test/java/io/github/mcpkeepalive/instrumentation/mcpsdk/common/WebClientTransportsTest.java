@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.mcp.client.webflux.transport.WebClientStreamableHttpTransport;
 import org.springframework.ai.mcp.client.webflux.transport.WebFluxSseClientTransport;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -125,6 +126,17 @@ class WebClientTransportsTest extends SdkTestBase {
     assertFalse(takenOver.get());
   }
 
+  /** Before the client's first session the transport's own retry may still get one. */
+  @Test
+  void theRetryHandlerOfAClientStillConnectingForTheFirstTimeIsLeftToDecide() {
+    WebFluxSseClientTransport transport = webFluxSse();
+    discovered(client(transport));
+    AtomicBoolean takenOver = new AtomicBoolean();
+
+    assertThrowsIo(failingStream(transport, takenOver));
+    assertFalse(takenOver.get());
+  }
+
   @Test
   void theRetryHandlerOfAClosingTransportIsLeftToDecide() {
     WebFluxSseClientTransport transport = webFluxSse();
@@ -201,7 +213,17 @@ class WebClientTransportsTest extends SdkTestBase {
     Connection onWebClient = connected(client(webClientStreamable()));
     Connection onHttpClient = connected(streamableClient());
 
-    WebFluxHooks.resourcesStopping(new ReactorResourceFactory());
+    ReactorResourceFactory factory = new ReactorResourceFactory();
+    GenericApplicationContext context = new GenericApplicationContext();
+    context.refresh();
+    factory.setApplicationContext(context);
+
+    WebFluxHooks.resourcesStopping(factory); // a pause (CRaC, context.stop()): nothing ends
+    scheduler.runDue();
+    assertEquals(ConnectionState.CONNECTED, onWebClient.state());
+
+    context.close(); // what the application's shutdown does before it stops the factory
+    WebFluxHooks.resourcesStopping(factory);
     scheduler.runDue();
 
     assertEquals(ConnectionState.CLOSED, onWebClient.state());
