@@ -29,6 +29,18 @@ public final class Connection {
   long currentIntervalNanos;
   int consecutiveFailures;
   int reconnectAttempts;
+
+  /**
+   * The backoff step: failed attempts that found no server. An attempt answered by the server (the
+   * session is gone) does not advance it.
+   */
+  int backoffStep;
+
+  /**
+   * Whether the current attempt already re-initialized once after the server forgot the session.
+   */
+  boolean reinitializedInAttempt;
+
   long disconnectedAtNanos;
   long generation;
   boolean authReported;

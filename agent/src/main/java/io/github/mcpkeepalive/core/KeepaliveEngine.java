@@ -411,6 +411,7 @@ public final class KeepaliveEngine {
     c.lastFailure = kind;
     c.disconnectedAtNanos = ticker.nanoTime();
     c.reconnectAttempts = 0;
+    c.backoffStep = 0;
     c.consecutiveFailures = 0;
     if (kind == FailureKind.AUTH) {
       long delay = backoff.capNanos();
@@ -433,7 +434,13 @@ public final class KeepaliveEngine {
     }
     c.reconnectAttempts++;
     c.reconnectsAttempted++;
+    c.reinitializedInAttempt = false;
     transition(c, ConnectionState.RECONNECTING, "attempt " + c.reconnectAttempts, !c.authReported);
+    reconnectNow(c);
+  }
+
+  /** The driver's reconnect, awaited within the attempt timeout. */
+  private void reconnectNow(Connection c) {
     long start = ticker.nanoTime();
     String timeout =
         "reconnect attempt took longer than "
@@ -498,6 +505,7 @@ public final class KeepaliveEngine {
             + TimeUnit.NANOSECONDS.toMillis(down)
             + " ms after the failure");
     c.reconnectAttempts = 0;
+    c.backoffStep = 0;
     c.consecutiveFailures = 0;
     c.authReported = false;
     c.lastReadNanos = ticker.nanoTime();
@@ -506,11 +514,27 @@ public final class KeepaliveEngine {
   }
 
   private void attemptFailed(Connection c, Throwable err) {
+    FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
+    if (kind == FailureKind.SESSION_EXPIRED
+        && !c.reinitializedInAttempt
+        && !FailureClassifier.clientShutDown(err)) {
+      // the server answered: it is back and has forgotten the session; that is no failed attempt,
+      // the same attempt initializes a new session at once
+      c.reinitializedInAttempt = true;
+      c.lastFailure = kind;
+      c.lastError = Redact.error(err);
+      Log.info(
+          c.label()
+              + ": attempt "
+              + c.reconnectAttempts
+              + ": the server is back and no longer knows the session; initializing a new one in the same attempt");
+      reconnectNow(c);
+      return;
+    }
     release(c, err);
     if (closedIfShutDown(c, err)) {
       return;
     }
-    FailureKind kind = FailureClassifier.classify(err, c.driver.sessionIdSent());
     c.lastFailure = kind;
     c.lastError = Redact.error(err);
     String reason =
@@ -527,10 +551,10 @@ public final class KeepaliveEngine {
       return;
     }
     c.authReported = false;
-    long delay =
-        kind == FailureKind.SESSION_EXPIRED && c.reconnectAttempts == 1
-            ? 0
-            : backoff.delayNanos(c.reconnectAttempts);
+    if (kind != FailureKind.SESSION_EXPIRED) {
+      c.backoffStep++; // no server answered: the next attempt waits longer
+    }
+    long delay = backoff.delayNanos(Math.max(1, c.backoffStep));
     transition(
         c,
         ConnectionState.DISCONNECTED,

@@ -320,6 +320,51 @@ class KeepaliveEngineTest {
         2, driver.reconnects.size(), "a second try right away when the session is still gone");
   }
 
+  /**
+   * A 404 during an attempt proves the server is back: the same attempt initializes a new session
+   * at once; it is no failed attempt and does not advance the backoff.
+   */
+  @Test
+  void aForgottenSessionDuringAnAttemptIsReinitializedInTheSameAttemptWithoutBackoff() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    failReconnect(new ConnectException("Connection refused")); // attempt 1: the server is down
+    time.advanceSeconds(1.1);
+    assertEquals(2, driver.reconnects.size(), "attempt 2 after the first backoff step");
+
+    failReconnect(new RuntimeException("HTTP 404 Not Found")); // the server is back
+
+    assertEquals(3, driver.reconnects.size(), "re-initialized in the same attempt, at once");
+    assertEquals(ConnectionState.RECONNECTING, c.state());
+    assertEquals(FailureKind.SESSION_EXPIRED, driver.reconnectCauses.get(2));
+    assertTrue(
+        transitions().stream().noneMatch(t -> t.contains("attempt 2 failed")), log::toString);
+    driver.lastReconnect().complete("ok");
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    assertTrue(
+        transitions().get(transitions().size() - 1).contains("after 2 attempt(s)"),
+        transitions()::toString);
+  }
+
+  /** A server that forgets every new session too: the attempt fails, at the base step only. */
+  @Test
+  void aServerThatAnswersEveryAttemptWithAForgottenSessionKeepsTheBaseStep() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    for (int attempt = 1; attempt <= 4; attempt++) {
+      failReconnect(new RuntimeException("HTTP 404 Not Found"));
+      failReconnect(new RuntimeException("HTTP 404 Not Found"));
+      assertEquals(ConnectionState.DISCONNECTED, c.state());
+      time.advanceSeconds(0.85);
+      assertEquals(2 * attempt, driver.reconnects.size(), "no attempt before the base step");
+      time.advanceSeconds(0.3);
+      assertEquals(2 * attempt + 1, driver.reconnects.size(), "the next one after about 1 s");
+    }
+  }
+
   @Test
   void theApplicationsOwnTrafficDuringABackoffTriggersAnAttemptAtOnce() {
     connected();
