@@ -224,6 +224,32 @@ public final class KeepaliveEngine {
     return done;
   }
 
+  /**
+   * The application makes a request while the connection waits in backoff or reconnects: the next
+   * attempt starts now instead of at its scheduled time (the application's own call is as good a
+   * reason to try as the schedule, and the server may be back), and the future completes with that
+   * attempt: normally once the session is back, exceptionally with the attempt's failure. The
+   * attempt counts as one of the schedule. A connection in any other state, or one whose server
+   * rejects the credentials (an attempt per call would hammer it), completes at once: the request
+   * goes out as it is.
+   */
+  public CompletableFuture<Void> onDemand(Connection c) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.execute(
+        () -> {
+          if (c.state == ConnectionState.DISCONNECTED && c.lastFailure != FailureKind.AUTH) {
+            c.waiters.add(done);
+            Log.debug(c.label() + ": a request of the application starts the next attempt now");
+            setPending(c, () -> attempt(c), 0);
+          } else if (c.state == ConnectionState.RECONNECTING) {
+            c.waiters.add(done);
+          } else {
+            done.complete(null);
+          }
+        });
+    return done;
+  }
+
   /** The application closed the client: stop all work for it. */
   public void onClosed(Connection c) {
     onClosed(c, "");

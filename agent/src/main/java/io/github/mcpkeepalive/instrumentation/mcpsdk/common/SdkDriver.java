@@ -20,6 +20,12 @@ public final class SdkDriver implements ConnectionDriver {
 
   private static final Consumer<Object> IGNORE = x -> {};
 
+  /**
+   * Set while the agent builds its own request (a ping, a reconnect attempt): such a request must
+   * not wait for an attempt, which would be waiting for it.
+   */
+  static final ThreadLocal<Boolean> AGENT_REQUEST = new ThreadLocal<>();
+
   private final SdkTransport access;
   private final WeakReference<Object> asyncClient;
   private final WeakReference<Object> transport;
@@ -87,7 +93,13 @@ public final class SdkDriver implements ConnectionDriver {
         return CompletableFuture.failedFuture(
             new IllegalStateException("client was garbage-collected"));
       }
-      Object mono = SdkRefs.ASYNC_PING.invoke(client);
+      Object mono;
+      AGENT_REQUEST.set(Boolean.TRUE); // the agent's own request: never waits for an attempt
+      try {
+        mono = SdkRefs.ASYNC_PING.invoke(client);
+      } finally {
+        AGENT_REQUEST.remove();
+      }
       WeakReference<Object> syncRef = syncClient;
       Object sync = syncRef == null ? null : syncRef.get();
       if (sync != null) {

@@ -3,6 +3,7 @@ package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.AgentRuntime.Managed;
 import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.ConnectionState;
 import io.github.mcpkeepalive.core.FailureClassifier;
 import io.github.mcpkeepalive.core.FailureKind;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
@@ -12,8 +13,10 @@ import io.github.mcpkeepalive.core.WeakIdentityRegistry;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Entry points called by the advice woven into the MCP Java SDK. Every method catches everything:
@@ -286,7 +289,8 @@ public final class SdkHooks {
         return null;
       }
       KeepaliveEngine engine = AgentRuntime.engine();
-      if (engine == null || engine.find(initializer) == null) {
+      Connection c = engine == null ? null : engine.find(initializer);
+      if (c == null) {
         return mono;
       }
       boolean joins = SdkDriver.initializationInFlight(initializer);
@@ -300,11 +304,54 @@ public final class SdkHooks {
                 spec(loader, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY));
         retry = h;
       }
-      return SdkRefs.MONO_RETRY_WHEN.invoke(mono, joins ? h.joined : h.plain);
+      Object request = SdkRefs.MONO_RETRY_WHEN.invoke(mono, joins ? h.joined : h.plain);
+      ConnectionState state = c.state();
+      if ((state == ConnectionState.DISCONNECTED || state == ConnectionState.RECONNECTING)
+          && SdkDriver.AGENT_REQUEST.get() == null) {
+        request = afterAttempt(engine, c, initializer, loader, request);
+      }
+      return request;
     } catch (Throwable t) {
       internal("request wrapping", t);
       return mono;
     }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
+  }
+
+  /**
+   * On-demand recovery: a request of the application made while its connection is down waits for an
+   * attempt started now (or the one under way), within the application's initialization timeout,
+   * and then goes out in the restored session. When the attempt fails the request fails once,
+   * saying why; it is never sent to a connection known to be down.
+   */
+  private static Object afterAttempt(
+      KeepaliveEngine engine, Connection c, Object initializer, ClassLoader loader, Object request)
+      throws Throwable {
+    Object timeout = SdkRefs.INITIALIZATION_TIMEOUT.get(initializer);
+    long waitNanos = timeout instanceof Duration ? ((Duration) timeout).toNanos() : 0;
+    Supplier<CompletableFuture<Void>> attempt =
+        () -> {
+          CompletableFuture<Void> done = engine.onDemand(c);
+          if (waitNanos > 0) {
+            done = done.orTimeout(waitNanos, TimeUnit.NANOSECONDS);
+          }
+          return done.exceptionallyCompose(
+              err ->
+                  CompletableFuture.failedFuture(
+                      new java.io.IOException(
+                          "the connection to the MCP server is down and the reconnect attempt made for this request "
+                              + (unwrap(err) instanceof java.util.concurrent.TimeoutException
+                                  ? "did not finish within the initialization timeout"
+                                  : "failed: " + Redact.error(unwrap(err))),
+                          unwrap(err))));
+        };
+    Object waiting = SdkRefs.MONO_FROM_FUTURE.invokeStatic(loader, attempt);
+    return SdkRefs.MONO_THEN.invoke(waiting, request);
   }
 
   /**

@@ -66,6 +66,11 @@ public final class SdkRefs {
           .returning(MONO);
   public static final FieldRef INITIALIZATION_REF =
       COMMON.field(INITIALIZER, "initializationRef", ATOMIC_REFERENCE);
+
+  /** The application's initialization timeout: how long a request waits for a session. */
+  public static final FieldRef INITIALIZATION_TIMEOUT =
+      COMMON.field(INITIALIZER, "initializationTimeout", "java.time.Duration");
+
   public static final FieldRef INITIALIZATION_RESULT =
       COMMON.field(INITIALIZATION, "result", ATOMIC_REFERENCE);
   public static final MethodRef INITIALIZATION_CLOSE = COMMON.method(INITIALIZATION, "close");
@@ -133,6 +138,9 @@ public final class SdkRefs {
           MONO, "subscribe", "java.util.function.Consumer", "java.util.function.Consumer");
   public static final MethodRef MONO_TO_FUTURE = COMMON.method(MONO, "toFuture");
   public static final MethodRef MONO_RETRY_WHEN = COMMON.method(MONO, "retryWhen", RETRY);
+  public static final MethodRef MONO_FROM_FUTURE =
+      COMMON.method(MONO, "fromFuture", "java.util.function.Supplier").isStatic(true);
+  public static final MethodRef MONO_THEN = COMMON.method(MONO, "then", MONO).returning(MONO);
   public static final MethodRef RETRY_MAX = COMMON.method(RETRY, "max", "long").isStatic(true);
   public static final MethodRef RETRY_FIXED_DELAY =
       COMMON.method(RETRY, "fixedDelay", "long", "java.time.Duration").isStatic(true);

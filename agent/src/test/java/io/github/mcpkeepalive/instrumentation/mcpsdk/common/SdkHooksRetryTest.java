@@ -1,12 +1,18 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.ConnectionState;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -70,6 +76,78 @@ class SdkHooksRetryTest extends SdkTestBase {
         assertThrows(IllegalStateException.class, () -> wrapped.block(DEADLINE));
     assertEquals("tool failed", failure.getMessage());
     assertEquals(1, sent.get());
+  }
+
+  /** A connection the server was lost for, waiting in backoff (its first attempt failed). */
+  private Connection waitingInBackoff(McpAsyncClient client) throws Exception {
+    Connection c = connected(client);
+    engine.onConnectionLost(c, new java.io.EOFException("EOF reached while reading"));
+    scheduler.runDue(); // DISCONNECTED, attempt 1 due now
+    scheduler.runDue(); // attempt 1: a ping to a server that is not there
+    scheduler.runDueWhenHandedOver(DEADLINE);
+    assertEquals(ConnectionState.DISCONNECTED, c.state(), "attempt 1 failed, backing off");
+    return c;
+  }
+
+  /**
+   * On-demand recovery: a request made while the connection waits in backoff starts an attempt at
+   * once instead of failing on the dead connection, waits for it, and fails once, saying why, when
+   * the attempt fails too; it is not sent to the connection known to be down.
+   */
+  @Test
+  void aRequestDuringABackoffStartsAnAttemptAtOnceAndFailsOnceSayingWhy() throws Exception {
+    McpAsyncClient client = streamableClient();
+    Connection c = waitingInBackoff(client);
+    long attempts = c.reconnectsAttempted();
+
+    Mono<?> wrapped =
+        assertInstanceOf(
+            Mono.class, SdkHooks.retryOnExpiredSession(initializerOf(client), request("answer")));
+    CompletableFuture<?> call = wrapped.toFuture();
+    scheduler.runDueWhenHandedOver(DEADLINE); // the request hands its wait to the engine
+    scheduler.runDue(); // the attempt it started, without waiting for the backoff
+    scheduler.runDueWhenHandedOver(DEADLINE); // its outcome
+
+    assertEquals(attempts + 1, c.reconnectsAttempted(), "the request started an attempt");
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> call.get(DEADLINE.toSeconds(), SECONDS));
+    assertTrue(
+        e.getCause()
+            .getMessage()
+            .startsWith(
+                "the connection to the MCP server is down and the reconnect attempt made for this request failed: "),
+        e.getCause()::toString);
+    assertEquals(0, sent.get(), "never sent to the connection known to be down");
+    assertEquals(ConnectionState.DISCONNECTED, c.state(), "the schedule goes on");
+  }
+
+  @Test
+  void theAgentsOwnPingDuringABackoffDoesNotWaitForItself() throws Exception {
+    McpAsyncClient client = streamableClient();
+    waitingInBackoff(client);
+    Mono<String> request = request("answer");
+
+    SdkDriver.AGENT_REQUEST.set(Boolean.TRUE);
+    try {
+      Mono<?> wrapped =
+          assertInstanceOf(
+              Mono.class, SdkHooks.retryOnExpiredSession(initializerOf(client), request));
+      assertEquals("answer", wrapped.block(DEADLINE));
+    } finally {
+      SdkDriver.AGENT_REQUEST.remove();
+    }
+  }
+
+  @Test
+  void aRequestOfAConnectedClientGoesOutAtOnce() throws Exception {
+    McpAsyncClient client = streamableClient();
+    connected(client);
+
+    Mono<?> wrapped =
+        assertInstanceOf(
+            Mono.class, SdkHooks.retryOnExpiredSession(initializerOf(client), request("answer")));
+
+    assertEquals("answer", wrapped.block(DEADLINE)); // no engine step needed
   }
 
   @Test
