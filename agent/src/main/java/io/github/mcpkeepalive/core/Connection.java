@@ -55,6 +55,12 @@ public final class Connection {
   /** Requests of the application waiting for the connection to be re-established. */
   final List<CompletableFuture<Void>> waiters = new ArrayList<>();
 
+  /**
+   * Requests of the application that arrived while an attempt was under way: when that attempt
+   * fails they get an attempt of their own at once (the server may have come back since it began).
+   */
+  final List<CompletableFuture<Void>> lateWaiters = new ArrayList<>();
+
   FailureKind lastFailure;
   volatile String lastError;
 

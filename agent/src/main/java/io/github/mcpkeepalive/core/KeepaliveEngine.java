@@ -228,10 +228,11 @@ public final class KeepaliveEngine {
    * The application makes a request while the connection waits in backoff or reconnects: the next
    * attempt starts now instead of at its scheduled time (the application's own call is as good a
    * reason to try as the schedule, and the server may be back), and the future completes with that
-   * attempt: normally once the session is back, exceptionally with the attempt's failure. The
-   * attempt counts as one of the schedule. A connection in any other state, or one whose server
-   * rejects the credentials (an attempt per call would hammer it), completes at once: the request
-   * goes out as it is.
+   * attempt: normally once the session is back, exceptionally with the attempt's failure. A request
+   * that arrives during an attempt gets one of its own right after, if that one fails: it began
+   * before the request, perhaps before the server came back. The attempt counts as one of the
+   * schedule. A connection in any other state, or one whose server rejects the credentials (an
+   * attempt per call would hammer it), completes at once: the request goes out as it is.
    */
   public CompletableFuture<Void> onDemand(Connection c) {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -242,7 +243,7 @@ public final class KeepaliveEngine {
             Log.debug(c.label() + ": a request of the application starts the next attempt now");
             setPending(c, () -> attempt(c), 0);
           } else if (c.state == ConnectionState.RECONNECTING) {
-            c.waiters.add(done);
+            c.lateWaiters.add(done);
           } else {
             done.complete(null);
           }
@@ -557,7 +558,7 @@ public final class KeepaliveEngine {
       reconnectNow(c);
       return;
     }
-    release(c, err);
+    failWaiters(c.waiters, err);
     if (closedIfShutDown(c, err)) {
       return;
     }
@@ -566,6 +567,7 @@ public final class KeepaliveEngine {
     String reason =
         "attempt " + c.reconnectAttempts + " failed: " + kind.label() + " (" + c.lastError + ")";
     if (kind == FailureKind.AUTH) {
+      failWaiters(c.lateWaiters, err);
       long delay = backoff.capNanos();
       transition(
           c,
@@ -581,6 +583,12 @@ public final class KeepaliveEngine {
       c.backoffStep++; // no server answered: the next attempt waits longer
     }
     long delay = backoff.delayNanos(Math.max(1, c.backoffStep));
+    if (!c.lateWaiters.isEmpty()) {
+      c.waiters.addAll(c.lateWaiters); // requests that came during this attempt: one of their own
+      c.lateWaiters.clear();
+      delay = 0;
+      reason += "; requests of the application arrived during it";
+    }
     transition(
         c,
         ConnectionState.DISCONNECTED,
@@ -731,13 +739,19 @@ public final class KeepaliveEngine {
     }
   }
 
-  /** Lets the requests waiting for a reconnect go on: resent when {@code failure} is null. */
+  /** Lets every request waiting for a reconnect go on: resent when {@code failure} is null. */
   private static void release(Connection c, Throwable failure) {
-    if (c.waiters.isEmpty()) {
+    failWaiters(c.waiters, failure);
+    failWaiters(c.lateWaiters, failure);
+  }
+
+  /** Completes {@code waiters} (normally when {@code failure} is null) and empties the list. */
+  private static void failWaiters(List<CompletableFuture<Void>> waiters, Throwable failure) {
+    if (waiters.isEmpty()) {
       return;
     }
-    List<CompletableFuture<Void>> waiting = new ArrayList<>(c.waiters);
-    c.waiters.clear();
+    List<CompletableFuture<Void>> waiting = new ArrayList<>(waiters);
+    waiters.clear();
     for (CompletableFuture<Void> w : waiting) {
       if (failure == null) {
         w.complete(null);

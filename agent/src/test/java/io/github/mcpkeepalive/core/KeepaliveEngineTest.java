@@ -366,6 +366,61 @@ class KeepaliveEngineTest {
   }
 
   @Test
+  void aRequestDuringABackoffStartsTheNextAttemptAtOnceAndGoesOnWhenItSucceeds() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    failReconnect(new ConnectException("refused")); // backing off 1 s
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+
+    CompletableFuture<Void> request = engine.onDemand(c);
+    time.runDue();
+
+    assertEquals(2, driver.reconnects.size(), "the request started attempt 2 without waiting");
+    assertFalse(request.isDone());
+    driver.lastReconnect().complete("ok");
+    time.runDue();
+    assertTrue(request.isDone() && !request.isCompletedExceptionally());
+  }
+
+  /**
+   * A request that arrives during an attempt gets one of its own when that attempt fails: the
+   * attempt began before the request, perhaps before the server came back.
+   */
+  @Test
+  void aRequestThatArrivesDuringAFailingAttemptGetsAnAttemptOfItsOwn() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    assertEquals(ConnectionState.RECONNECTING, c.state());
+    CompletableFuture<Void> request = engine.onDemand(c);
+    time.runDue();
+
+    failReconnect(new ConnectException("refused"));
+    assertEquals(2, driver.reconnects.size(), "attempt 2 at once, for the request");
+    assertFalse(request.isDone());
+    failReconnect(new ConnectException("refused"));
+
+    assertTrue(request.isCompletedExceptionally(), "its own attempt failed: the request fails");
+    time.advanceSeconds(1.5);
+    assertEquals(2, driver.reconnects.size(), "then the schedule goes on: 2 s after attempt 2");
+  }
+
+  @Test
+  void aRequestToAServerThatRejectsTheCredentialsGoesOutAsItIs() {
+    connected();
+    time.advanceSeconds(10);
+    failPing(new RuntimeException("Server returned HTTP status 401 Unauthorized"));
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+
+    CompletableFuture<Void> request = engine.onDemand(c);
+    time.runDue();
+
+    assertTrue(request.isDone() && !request.isCompletedExceptionally());
+    assertEquals(0, driver.reconnects.size(), "no attempt per request against a 401");
+  }
+
+  @Test
   void theApplicationsOwnTrafficDuringABackoffTriggersAnAttemptAtOnce() {
     connected();
     engine.onConnectionLost(c, null);
