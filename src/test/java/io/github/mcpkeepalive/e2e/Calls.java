@@ -55,6 +55,31 @@ final class Calls {
     }
   }
 
+  /**
+   * For the e2e log: per server, how many calls failed, why, and whether any started after {@code
+   * t} (the instant a path to the server existed again).
+   */
+  static String failures(AppProcess app, Instant t) {
+    StringBuilder b = new StringBuilder("failed calls:");
+    for (String server : new String[] {"sse", "http"}) {
+      List<Call> failed =
+          of(app, server).stream().filter(c -> !c.ok()).collect(Collectors.toList());
+      b.append(' ')
+          .append(server)
+          .append(' ')
+          .append(failed.size())
+          .append(' ')
+          .append(
+              failed.stream()
+                  .collect(
+                      Collectors.groupingBy(c -> String.valueOf(c.error()), Collectors.counting())))
+          .append(", ")
+          .append(failed.stream().filter(c -> c.start().isAfter(t)).count())
+          .append(" after the path returned;");
+    }
+    return b.toString();
+  }
+
   static List<Call> of(AppProcess app, String server) {
     return app.texts().stream()
         .map(CALL::matcher)

@@ -73,7 +73,10 @@ interface RecoveryScenarios {
       }
 
       app.awaitExit(Duration.ofSeconds(90));
-      Calls.assertAllOkAfter(app, recovered);
+      // every call the application made once the server was back succeeds, even while the agent
+      // was still waiting in backoff: such a call starts an attempt of its own
+      Calls.assertAllOkAfter(app, back);
+      report("OUTAGE", Calls.failures(app, back));
       Secrets.assertNoneIn(app);
     }
   }
@@ -143,6 +146,7 @@ interface RecoveryScenarios {
 
       app.awaitExit(Duration.ofSeconds(90));
       Calls.assertAllOkAfter(app, recovered);
+      report("BLACKHOLE", Calls.failures(app, recovered));
       for (String server : SERVERS) {
         List<Calls.Call> during =
             Calls.of(app, server).stream()

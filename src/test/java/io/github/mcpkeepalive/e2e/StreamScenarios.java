@@ -92,6 +92,7 @@ interface StreamScenarios {
             failed,
             () -> server + ": every call after the server is back succeeds\n" + app.dump());
       }
+      System.out.println("RESTART " + app() + ": " + Calls.failures(app, back));
       for (String transport : RecoveryScenarios.TRANSPORTS) {
         assertFalse(
             app.matching(" " + transport + " http").stream()

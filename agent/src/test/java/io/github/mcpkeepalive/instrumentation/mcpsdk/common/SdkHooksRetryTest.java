@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -65,6 +67,33 @@ class SdkHooksRetryTest extends SdkTestBase {
     assertInstanceOf(
         McpTransportSessionNotFoundException.class, failure.getCause(), failure::toString);
     assertEquals(2, sent.get());
+  }
+
+  /**
+   * The resend rule: a request that may have been processed (cut after it was sent, cut in the
+   * middle of its response, timed out) is never sent twice; it fails with the library's error.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "java.io.EOFException: EOF reached while reading",
+        "java.io.IOException: chunked transfer encoding, state: READING_LENGTH",
+        "java.io.IOException: Connection prematurely closed DURING response",
+        "java.util.concurrent.TimeoutException: Did not observe any item or terminal signal within 3000ms"
+      })
+  void aRequestThatMayHaveBeenProcessedIsNeverSentTwice(String failure) throws Exception {
+    String type = failure.substring(0, failure.indexOf(':'));
+    Exception cause =
+        (Exception)
+            Class.forName(type)
+                .getConstructor(String.class)
+                .newInstance(failure.substring(failure.indexOf(':') + 2));
+    Mono<?> wrapped =
+        wrappedForManagedClient(request(new RuntimeException(cause), "second answer"));
+
+    RuntimeException e = assertThrows(RuntimeException.class, () -> wrapped.block(DEADLINE));
+    assertSame(cause, e.getCause());
+    assertEquals(1, sent.get(), "sent once only");
   }
 
   @Test
