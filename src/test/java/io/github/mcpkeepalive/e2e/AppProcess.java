@@ -38,6 +38,7 @@ final class AppProcess implements AutoCloseable {
   private final String logPrefix = testClassPrefix();
 
   private AppProcess(String label, List<String> command) throws IOException {
+    HostLoad.ensure();
     this.label = label;
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("MCP_KEEPALIVE_"));

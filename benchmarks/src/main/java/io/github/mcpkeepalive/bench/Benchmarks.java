@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * ratio, the target, and whether it is met.
  *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar [--only startup,calls,traffic,scale,recovery]
+ * java -jar benchmarks/target/benchmarks.jar [--only startup,calls,traffic,scale,recovery,storm]
  * </pre>
  *
  * Run from the repository root after {@code mvn -DskipTests package}; it needs the packaged agent
@@ -30,7 +30,8 @@ public final class Benchmarks {
   record Row(
       String figure, String with, String without, String ratio, String target, boolean pass) {}
 
-  static final List<String> SECTIONS = List.of("startup", "calls", "traffic", "scale", "recovery");
+  static final List<String> SECTIONS =
+      List.of("startup", "calls", "traffic", "scale", "recovery", "storm");
 
   private Benchmarks() {}
 
@@ -62,6 +63,7 @@ public final class Benchmarks {
         case "traffic" -> rows.addAll(Traffic.run(repo));
         case "scale" -> rows.addAll(Scale.run(repo));
         case "recovery" -> rows.addAll(Recovery.run(repo));
+        case "storm" -> rows.addAll(Storm.run(repo));
         default -> throw new IllegalArgumentException(section);
       }
       System.out.printf(
