@@ -16,6 +16,10 @@ public final class Connection {
   final String library;
   final String transport;
   final String url;
+
+  /** The server of {@link #url}: scheme, host and port. */
+  final String server;
+
   final long intervalNanos;
   final ConnectionDriver driver;
 
@@ -40,6 +44,9 @@ public final class Connection {
    * Whether the current attempt already re-initialized once after the server forgot the session.
    */
   boolean reinitializedInAttempt;
+
+  /** Whether an attempt the pacer let start is under way. */
+  boolean attemptAdmitted;
 
   long disconnectedAtNanos;
   long generation;
@@ -85,6 +92,7 @@ public final class Connection {
     this.library = library;
     this.transport = transport;
     this.url = url;
+    this.server = Pacer.serverOf(url);
     this.intervalNanos = intervalNanos;
     this.driver = driver;
     this.stateSinceNanos = now;

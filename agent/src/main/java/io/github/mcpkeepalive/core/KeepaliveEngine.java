@@ -28,6 +28,14 @@ public final class KeepaliveEngine {
   private final Ticker ticker;
   private final TaskScheduler scheduler;
   private final Backoff backoff;
+  private final DoubleSupplier random;
+
+  /**
+   * At most 6 reconnect attempts to one server start in any 100 ms, and at most 4 are under way at
+   * once: a restart storm reaches the server as a ramp.
+   */
+  private final Pacer pacer = new Pacer(6, TimeUnit.MILLISECONDS.toNanos(100), 4);
+
   private final AtomicLong ids = new AtomicLong();
   private final WeakIdentityRegistry<Connection> byObject = new WeakIdentityRegistry<>();
   private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
@@ -38,6 +46,7 @@ public final class KeepaliveEngine {
     this.settings = settings;
     this.ticker = ticker;
     this.scheduler = scheduler;
+    this.random = random;
     this.backoff =
         new Backoff(
             settings.backoffInitialNanos, settings.backoffMaxNanos, settings.jitter, random);
@@ -459,6 +468,13 @@ public final class KeepaliveEngine {
       close(c, "client garbage-collected");
       return;
     }
+    long wait = pacer.admit(c.server, ticker.nanoTime(), random.getAsDouble());
+    if (wait > 0) {
+      Log.debug(c.label() + ": attempt paced by " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
+      setPending(c, () -> attempt(c), wait); // many connections to this server are reconnecting
+      return;
+    }
+    c.attemptAdmitted = true;
     c.reconnectAttempts++;
     c.reconnectsAttempted++;
     c.reinitializedInAttempt = false;
@@ -518,7 +534,16 @@ public final class KeepaliveEngine {
                 }));
   }
 
+  /** The attempt under way ended: the pacer lets the next one to its server start. */
+  private void attemptEnded(Connection c) {
+    if (c.attemptAdmitted) {
+      c.attemptAdmitted = false;
+      pacer.done(c.server);
+    }
+  }
+
   private void reconnected(Connection c, long took) {
+    attemptEnded(c);
     c.reconnectsSucceeded++;
     long down = ticker.nanoTime() - c.disconnectedAtNanos;
     transition(
@@ -558,6 +583,7 @@ public final class KeepaliveEngine {
       reconnectNow(c);
       return;
     }
+    attemptEnded(c);
     failWaiters(c.waiters, err);
     if (closedIfShutDown(c, err)) {
       return;
@@ -627,6 +653,7 @@ public final class KeepaliveEngine {
     if (c.state == ConnectionState.CLOSED) {
       return;
     }
+    attemptEnded(c);
     cancelPending(c);
     transition(c, ConnectionState.CLOSED, reason);
     live.remove(c.id);
@@ -671,6 +698,7 @@ public final class KeepaliveEngine {
 
   private void sweep() {
     try {
+      pacer.trim(ticker.nanoTime());
       List<Connection> gone = new ArrayList<>();
       for (Connection c : live.values()) {
         if (!c.driver.isAlive()) {
