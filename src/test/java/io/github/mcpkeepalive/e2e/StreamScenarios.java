@@ -79,6 +79,7 @@ interface StreamScenarios {
       Instant back = Instant.now();
 
       app.awaitExit(Duration.ofSeconds(90));
+      System.out.println("RESTART " + app() + ": " + Calls.failures(app, back));
       for (String server : RecoveryScenarios.SERVERS) {
         List<Calls.Call> after =
             Calls.of(app, server).stream()
@@ -92,7 +93,6 @@ interface StreamScenarios {
             failed,
             () -> server + ": every call after the server is back succeeds\n" + app.dump());
       }
-      System.out.println("RESTART " + app() + ": " + Calls.failures(app, back));
       for (String transport : RecoveryScenarios.TRANSPORTS) {
         assertFalse(
             app.matching(" " + transport + " http").stream()

@@ -2,7 +2,9 @@ package io.github.mcpkeepalive.core;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -226,8 +228,13 @@ public final class KeepaliveEngine {
               c.waiters.add(done);
               setPending(c, () -> attempt(c), 0); // the server answers again: try now
               return;
+            case RECONNECTING:
+              // the server answered the request, so it is back; the attempt under way may have
+              // begun before that: if it fails, the request gets an attempt of its own
+              c.lateWaiters.add(done);
+              return;
             default:
-              c.waiters.add(done); // NEW or RECONNECTING: an initialization is under way
+              c.waiters.add(done); // NEW: the application's initialization is under way
           }
         });
     return done;
@@ -699,6 +706,13 @@ public final class KeepaliveEngine {
   private void sweep() {
     try {
       pacer.trim(ticker.nanoTime());
+      Map<String, Integer> underWay = new HashMap<>();
+      for (Connection c : live.values()) {
+        if (c.attemptAdmitted) {
+          underWay.merge(c.server, 1, Integer::sum);
+        }
+      }
+      pacer.recount(underWay); // a slot lost to a path not foreseen is never lost for good
       List<Connection> gone = new ArrayList<>();
       for (Connection c : live.values()) {
         if (!c.driver.isAlive()) {

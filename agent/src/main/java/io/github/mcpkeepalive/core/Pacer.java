@@ -56,6 +56,12 @@ final class Pacer {
     inFlight.computeIfPresent(server, (k, n) -> n <= 1 ? null : n - 1);
   }
 
+  /** Replaces the counts of attempts under way with {@code underWay}, counted afresh. */
+  void recount(Map<String, Integer> underWay) {
+    inFlight.clear();
+    inFlight.putAll(underWay);
+  }
+
   /** Forgets servers with no attempt in the last window (called now and then). */
   void trim(long now) {
     starts

@@ -336,18 +336,19 @@ public final class SdkHooks {
     long waitNanos = timeout instanceof Duration ? ((Duration) timeout).toNanos() : 0;
     Supplier<CompletableFuture<Void>> attempt =
         () -> {
-          CompletableFuture<Void> done = engine.onDemand(c);
-          if (waitNanos > 0) {
-            done = done.orTimeout(waitNanos, TimeUnit.NANOSECONDS);
-          }
+          CompletableFuture<Void> engineDone = engine.onDemand(c);
+          CompletableFuture<Void> done =
+              waitNanos > 0
+                  ? engineDone.copy().orTimeout(waitNanos, TimeUnit.NANOSECONDS)
+                  : engineDone;
           return done.exceptionallyCompose(
               err ->
                   CompletableFuture.failedFuture(
                       new java.io.IOException(
                           "the connection to the MCP server is down and the reconnect attempt made for this request "
-                              + (unwrap(err) instanceof java.util.concurrent.TimeoutException
-                                  ? "did not finish within the initialization timeout"
-                                  : "failed: " + Redact.error(unwrap(err))),
+                              + (engineDone.isDone()
+                                  ? "failed: " + Redact.error(unwrap(err))
+                                  : "did not finish within the initialization timeout"),
                           unwrap(err))));
         };
     Object waiting = SdkRefs.MONO_FROM_FUTURE.invokeStatic(loader, attempt);
