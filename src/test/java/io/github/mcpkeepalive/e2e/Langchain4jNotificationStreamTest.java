@@ -179,8 +179,10 @@ class Langchain4jNotificationStreamTest {
           "without agent: longest time without a notification before the restart "
               + plainGap
               + " ms");
+      // the server notifies every 10 s: a gap past 15 s means one was lost (it reads about 20 s,
+      // less the scheduling of both ends; a CI run saw 18.8 s)
       assertTrue(
-          plainNotified.size() >= 2 && plainGap >= 19_000,
+          plainNotified.size() >= 2 && plainGap >= 15_000,
           () -> "the library alone loses the notification after a cut\n" + without.dump());
       assertTrue(
           plain.server.getStreamsOpened() > healed.server.getStreamsOpened() + 2,
