@@ -228,13 +228,8 @@ public final class KeepaliveEngine {
               c.waiters.add(done);
               setPending(c, () -> attempt(c), 0); // the server answers again: try now
               return;
-            case RECONNECTING:
-              // the server answered the request, so it is back; the attempt under way may have
-              // begun before that: if it fails, the request gets an attempt of its own
-              c.lateWaiters.add(done);
-              return;
             default:
-              c.waiters.add(done); // NEW: the application's initialization is under way
+              c.waiters.add(done); // NEW or RECONNECTING: an initialization is under way
           }
         });
     return done;
@@ -258,8 +253,8 @@ public final class KeepaliveEngine {
             c.waiters.add(done);
             Log.debug(c.label() + ": a request of the application starts the next attempt now");
             setPending(c, () -> attempt(c), 0);
-          } else if (c.state == ConnectionState.RECONNECTING) {
-            c.lateWaiters.add(done);
+          } else if (c.state == ConnectionState.RECONNECTING && !c.authReported) {
+            c.lateWaiters.add(done); // not while the server rejects the credentials
           } else {
             done.complete(null);
           }

@@ -406,29 +406,6 @@ class KeepaliveEngineTest {
     assertEquals(2, driver.reconnects.size(), "then the schedule goes on: 2 s after attempt 2");
   }
 
-  /**
-   * A request answered "session gone" proves the server back: an older attempt's failure is not
-   * its.
-   */
-  @Test
-  void aRequestThatFoundTheSessionGoneDuringAnAttemptGetsOneOfItsOwnIfThatFails() {
-    connected();
-    engine.onConnectionLost(c, null);
-    time.runDue();
-    assertEquals(ConnectionState.RECONNECTING, c.state());
-    CompletableFuture<Void> request =
-        engine.onSessionLost(c, new RuntimeException("HTTP 404 Not Found"), time.nanoTime());
-    time.runDue();
-
-    failReconnect(new ConnectException("refused")); // the attempt began before the server was back
-
-    assertFalse(request.isDone(), "not failed with an attempt older than its answer");
-    assertEquals(2, driver.reconnects.size());
-    driver.lastReconnect().complete("ok");
-    time.runDue();
-    assertTrue(request.isDone() && !request.isCompletedExceptionally());
-  }
-
   @Test
   void aRequestToAServerThatRejectsTheCredentialsGoesOutAsItIs() {
     connected();
