@@ -96,6 +96,11 @@ final class AppProcess implements AutoCloseable {
     return cmd;
   }
 
+  /** Any command, its output recorded like an application's. */
+  static AppProcess command(String label, List<String> command) throws IOException {
+    return new AppProcess(label, new ArrayList<>(command));
+  }
+
   /** {@code java -jar jar args…}: the agent's command line, say. */
   static AppProcess startJar(String label, String jar, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();

@@ -37,10 +37,9 @@ interface StreamScenarios {
             Duration.ofSeconds(60),
             transport + " discovered as " + app().library);
       }
-      assertEquals(
-          0,
-          app.awaitExit(Duration.ofSeconds(120)),
-          () -> "every call succeeds with the agent\n" + app.dump());
+      int exit = app.awaitExit(Duration.ofSeconds(120));
+      System.out.println("IDLE_CUT " + app() + ": " + Calls.failures(app, Instant.MIN));
+      assertEquals(0, exit, () -> "every call succeeds with the agent\n" + app.dump());
       for (String server : RecoveryScenarios.SERVERS) {
         Calls.Summary s = Calls.summary(app, server);
         assertEquals(4, s.ok(), () -> server + ": every call succeeds\n" + app.dump());

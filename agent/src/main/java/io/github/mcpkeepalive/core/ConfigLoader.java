@@ -28,6 +28,7 @@ public final class ConfigLoader {
           "backoff_initial",
           "backoff_max",
           "jitter",
+          "backoff_jitter",
           "log_level",
           "config");
 
@@ -132,6 +133,16 @@ public final class ConfigLoader {
         seconds(values.get("backoff_initial"), "backoff_initial", 0.1, 300, d.backoffInitialNanos);
     long backoffMax = seconds(values.get("backoff_max"), "backoff_max", 1, 3600, d.backoffMaxNanos);
     double jitter = decimal(values.get("jitter"), "jitter", 0, 0.5, d.jitter);
+    Backoff.Jitter backoffJitter = d.backoffJitter;
+    Value bj = values.get("backoff_jitter");
+    if (bj != null) {
+      Backoff.Jitter parsed = Backoff.Jitter.parse(bj.text);
+      if (parsed == null) {
+        invalid("backoff_jitter", bj, "one of proportional, full, decorrelated");
+      } else {
+        backoffJitter = parsed;
+      }
+    }
     Log.Level level = d.logLevel;
     Value lv = values.get("log_level");
     if (lv != null) {
@@ -162,6 +173,7 @@ public final class ConfigLoader {
             backoffInitial,
             backoffMax,
             jitter,
+            backoffJitter,
             level,
             servers);
     return new Result(s, errors, warnings);

@@ -40,6 +40,8 @@ public final class Connection {
    */
   int backoffStep;
 
+  long lastBackoffNanos; // the delay before the latest attempt (decorrelated jitter)
+
   /**
    * Whether the current attempt already re-initialized once after the server forgot the session.
    */

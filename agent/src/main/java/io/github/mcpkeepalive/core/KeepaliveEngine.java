@@ -49,14 +49,17 @@ public final class KeepaliveEngine {
     this.ticker = ticker;
     this.scheduler = scheduler;
     this.random = random;
-    this.backoff =
-        new Backoff(
-            settings.backoffInitialNanos, settings.backoffMaxNanos, settings.jitter, random);
+    this.backoff = Backoff.of(settings, random);
     scheduler.schedule(this::sweep, SWEEP_NANOS);
   }
 
   public Settings settings() {
     return settings;
+  }
+
+  /** The agent's scheduler thread, for the delayed work of a library support. */
+  public TaskScheduler scheduler() {
+    return scheduler;
   }
 
   public Ticker ticker() {
@@ -450,6 +453,7 @@ public final class KeepaliveEngine {
     c.disconnectedAtNanos = ticker.nanoTime();
     c.reconnectAttempts = 0;
     c.backoffStep = 0;
+    c.lastBackoffNanos = 0;
     c.consecutiveFailures = 0;
     if (kind == FailureKind.AUTH) {
       long delay = backoff.capNanos();
@@ -560,6 +564,7 @@ public final class KeepaliveEngine {
             + " ms after the failure");
     c.reconnectAttempts = 0;
     c.backoffStep = 0;
+    c.lastBackoffNanos = 0;
     c.consecutiveFailures = 0;
     c.authReported = false;
     c.lastReadNanos = ticker.nanoTime();
@@ -610,7 +615,8 @@ public final class KeepaliveEngine {
     if (kind != FailureKind.SESSION_EXPIRED) {
       c.backoffStep++; // no server answered: the next attempt waits longer
     }
-    long delay = backoff.delayNanos(Math.max(1, c.backoffStep));
+    long delay = backoff.delayNanos(Math.max(1, c.backoffStep), c.lastBackoffNanos);
+    c.lastBackoffNanos = delay;
     if (!c.lateWaiters.isEmpty()) {
       c.waiters.addAll(c.lateWaiters); // requests that came during this attempt: one of their own
       c.lateWaiters.clear();

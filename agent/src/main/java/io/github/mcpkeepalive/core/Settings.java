@@ -12,6 +12,7 @@ public final class Settings {
   public static final double DEFAULT_BACKOFF_INITIAL_S = 1;
   public static final double DEFAULT_BACKOFF_MAX_S = 300;
   public static final double DEFAULT_JITTER = 0.1;
+  public static final Backoff.Jitter DEFAULT_BACKOFF_JITTER = Backoff.Jitter.PROPORTIONAL;
 
   public final boolean enabled;
   public final long intervalNanos;
@@ -20,6 +21,7 @@ public final class Settings {
   public final long backoffInitialNanos;
   public final long backoffMaxNanos;
   public final double jitter;
+  public final Backoff.Jitter backoffJitter;
   public final Log.Level logLevel;
   public final List<ServerEntry> servers;
 
@@ -33,6 +35,30 @@ public final class Settings {
       double jitter,
       Log.Level logLevel,
       List<ServerEntry> servers) {
+    this(
+        enabled,
+        intervalNanos,
+        pingTimeoutNanos,
+        failureThreshold,
+        backoffInitialNanos,
+        backoffMaxNanos,
+        jitter,
+        DEFAULT_BACKOFF_JITTER,
+        logLevel,
+        servers);
+  }
+
+  public Settings(
+      boolean enabled,
+      long intervalNanos,
+      long pingTimeoutNanos,
+      int failureThreshold,
+      long backoffInitialNanos,
+      long backoffMaxNanos,
+      double jitter,
+      Backoff.Jitter backoffJitter,
+      Log.Level logLevel,
+      List<ServerEntry> servers) {
     this.enabled = enabled;
     this.intervalNanos = intervalNanos;
     this.pingTimeoutNanos = pingTimeoutNanos;
@@ -40,6 +66,7 @@ public final class Settings {
     this.backoffInitialNanos = backoffInitialNanos;
     this.backoffMaxNanos = backoffMaxNanos;
     this.jitter = jitter;
+    this.backoffJitter = backoffJitter;
     this.logLevel = logLevel;
     this.servers = List.copyOf(servers);
   }
@@ -80,13 +107,14 @@ public final class Settings {
   public String summary() {
     return String.format(
         java.util.Locale.ROOT,
-        "interval=%ss ping_timeout=%ss failure_threshold=%d backoff=%ss..%ss jitter=%.2f servers=%d",
+        "interval=%ss ping_timeout=%ss failure_threshold=%d backoff=%ss..%ss jitter=%.2f%s servers=%d",
         seconds(intervalNanos),
         seconds(pingTimeoutNanos),
         failureThreshold,
         seconds(backoffInitialNanos),
         seconds(backoffMaxNanos),
         jitter,
+        backoffJitter == DEFAULT_BACKOFF_JITTER ? "" : " backoff_jitter=" + backoffJitter.label(),
         servers.size());
   }
 

@@ -88,6 +88,12 @@ class ConfigLoaderTest {
     assertTrue(load("ping_timeout=0").errors.get(0).contains("1 to 120"));
     assertTrue(load("failure_threshold=0").errors.get(0).contains("a whole number from 1 to 100"));
     assertTrue(load("jitter=0.9").errors.get(0).contains("a number from 0 to 0.5"));
+    assertEquals(
+        List.of(
+            "invalid value for 'backoff_jitter' (from agent argument): 'equal', accepted: one of proportional, full, decorrelated"),
+        load("backoff_jitter=equal").errors);
+    assertEquals(Backoff.Jitter.FULL, load("backoff_jitter=full").settings.backoffJitter);
+    assertEquals(Backoff.Jitter.PROPORTIONAL, load("").settings.backoffJitter, "the default");
     assertTrue(
         load("log_level=loud").errors.get(0).contains("one of debug, info, warn, error, off"));
     assertTrue(load("enabled=maybe").errors.get(0).contains("true or false"));

@@ -66,6 +66,7 @@ final class NotificationStream implements SessionListener {
   private boolean retryPending;
   private long retryGeneration;
   private int failures;
+  private long lastDelayNanos; // before the latest re-open (decorrelated jitter)
   private boolean closed;
   private int replaced;
   private final Set<Object> superseded = Collections.newSetFromMap(new WeakHashMap<>());
@@ -168,6 +169,7 @@ final class NotificationStream implements SessionListener {
       lived = ticker.nanoTime() - openedAtNanos;
       if (lived >= QUICK_END_NANOS) {
         failures = 0;
+        lastDelayNanos = 0;
       }
     }
     if (lived < QUICK_END_NANOS) {
@@ -263,7 +265,8 @@ final class NotificationStream implements SessionListener {
         return;
       }
       n = ++failures;
-      delay = backoff.delayNanos(n);
+      delay = backoff.delayNanos(n, lastDelayNanos);
+      lastDelayNanos = delay;
       retryPending = true;
       generation = ++retryGeneration;
     }

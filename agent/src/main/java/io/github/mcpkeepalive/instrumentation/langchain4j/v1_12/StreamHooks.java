@@ -66,12 +66,7 @@ public final class StreamHooks {
       return null;
     }
     Settings settings = engine.settings();
-    Backoff backoff =
-        new Backoff(
-            settings.backoffInitialNanos,
-            settings.backoffMaxNanos,
-            settings.jitter,
-            () -> ThreadLocalRandom.current().nextDouble());
+    Backoff backoff = Backoff.of(settings, () -> ThreadLocalRandom.current().nextDouble());
     NotificationStream stream =
         new NotificationStream(
             new LibraryStream(transport),

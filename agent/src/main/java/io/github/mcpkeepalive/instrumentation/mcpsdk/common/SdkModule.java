@@ -81,12 +81,17 @@ public abstract class SdkModule extends InstrumentationModule {
         on.add(advice(SdkAdvice.GetStreamOpening.class, SdkRefs.HTTP_OPEN_GET_STREAM.matcher()));
         on.add(advice(SdkAdvice.GetStreamEnded.class, SdkRefs.HTTP_GET_STREAM_FINALLY.matcher()));
         on.add(advice(SdkAdvice.StreamError.class, SdkRefs.HTTP_GET_STREAM_ERROR.matcher()));
-        on.add(advice(SdkAdvice.PostAnswered.class, postResponseHandler.matcher()));
+        on.add(advice(postResponseAdvice(), postResponseHandler.matcher()));
         break;
       default:
         break;
     }
     return on;
+  }
+
+  /** The advice on the POST response handler: by default, its status is read. */
+  protected Class<?> postResponseAdvice() {
+    return SdkAdvice.PostAnswered.class;
   }
 
   /**

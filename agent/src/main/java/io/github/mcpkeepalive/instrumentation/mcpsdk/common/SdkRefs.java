@@ -136,6 +136,12 @@ public final class SdkRefs {
   public static final MethodRef MONO_SUBSCRIBE =
       COMMON.method(
           MONO, "subscribe", "java.util.function.Consumer", "java.util.function.Consumer");
+  public static final MethodRef MONO_CONTEXT_WRITE =
+      COMMON.method(MONO, "contextWrite", "reactor.util.context.ContextView").returning(MONO);
+  public static final MethodRef SINK_CONTEXT_VIEW =
+      COMMON
+          .method("reactor.core.publisher.MonoSink", "contextView")
+          .returning("reactor.util.context.ContextView");
   public static final MethodRef MONO_TO_FUTURE = COMMON.method(MONO, "toFuture");
   public static final MethodRef MONO_RETRY_WHEN = COMMON.method(MONO, "retryWhen", RETRY);
   public static final MethodRef MONO_FROM_FUTURE =

@@ -2,15 +2,23 @@ package io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1;
 
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkModule;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkRefs;
+import io.github.mcpkeepalive.instrumentation.refs.FieldRef;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
 
 /**
  * MCP Java SDK 2.1 and later: the legacy SSE stream is read through {@code ResponseBodyHandlers}
  * and its error predicate is {@code (Throwable)}; the POST response handler gets the {@code
- * HttpResponse} itself.
+ * HttpResponse} itself, which lets the agent resume a response stream the server ended early
+ * ({@link ResumableResponses}).
  */
 public final class Sdk21Module extends SdkModule {
+
+  static final String JSONRPC_REQUEST = "io.modelcontextprotocol.spec.McpSchema$JSONRPCRequest";
+  static final String JSONRPC_RESPONSE = "io.modelcontextprotocol.spec.McpSchema$JSONRPCResponse";
+  private static final String TRANSPORT_STREAM =
+      "io.modelcontextprotocol.spec.DefaultMcpTransportStream";
+  private static final String FLUX = "reactor.core.publisher.Flux";
 
   private static final References REFERENCES = new References().include(SdkRefs.COMMON);
 
@@ -30,9 +38,29 @@ public final class Sdk21Module extends SdkModule {
               "reactor.core.publisher.MonoSink",
               "io.modelcontextprotocol.spec.McpSchema$JSONRPCMessage",
               "java.net.http.HttpResponse")
-          .isStatic(false);
+          .isStatic(false)
+          .returning("org.reactivestreams.Publisher");
+
+  // resumption of a response stream (ResumableResponses)
+  static final FieldRef RESUMABLE_STREAMS =
+      REFERENCES.field(SdkRefs.STREAMABLE_TRANSPORT, "resumableStreams", "boolean");
+  static final MethodRef REQUEST_ID = REFERENCES.method(JSONRPC_REQUEST, "id");
+  static final MethodRef RESPONSE_ID = REFERENCES.method(JSONRPC_RESPONSE, "id");
+  static final MethodRef TRANSPORT_STREAM_NEW =
+      REFERENCES.constructor(TRANSPORT_STREAM, "boolean", "java.util.function.Function");
+  static final FieldRef TRANSPORT_STREAM_LAST_ID =
+      REFERENCES.field(TRANSPORT_STREAM, "lastId", "java.util.concurrent.atomic.AtomicReference");
+  static final MethodRef FLUX_DO_ON_NEXT =
+      REFERENCES.method(FLUX, "doOnNext", "java.util.function.Consumer").returning(FLUX);
+  static final MethodRef FLUX_DO_ON_COMPLETE =
+      REFERENCES.method(FLUX, "doOnComplete", "java.lang.Runnable").returning(FLUX);
 
   public Sdk21Module() {
     super("mcp-java-sdk-2.1", REFERENCES, SSE_STREAM_ERROR, POST_RESPONSE);
+  }
+
+  @Override
+  protected Class<?> postResponseAdvice() {
+    return Sdk21Advice.PostResponse.class;
   }
 }

@@ -79,7 +79,12 @@ class NotificationStreamTest {
   void setUp() {
     Log.setSink(log::add);
     Backoff backoff =
-        new Backoff(TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(8), 0.0, () -> 0.5);
+        new Backoff(
+            TimeUnit.SECONDS.toNanos(1),
+            TimeUnit.SECONDS.toNanos(8),
+            0.0,
+            Backoff.Jitter.PROPORTIONAL,
+            () -> 0.5);
     stream =
         new NotificationStream(
             library,

@@ -1,0 +1,88 @@
+package io.github.mcpkeepalive.core;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads, beside the library's own parser, the two fields of a server-sent event stream that a
+ * resumption needs and that the MCP Java SDK's parser drops or skips: the last event {@code id}
+ * (also of events with no data, the "priming" events of MCP 2025-11-25) and the {@code retry}
+ * delay. Bytes are read with absolute gets, so the buffers the library reads are untouched; lines
+ * longer than {@value #MAX_LINE} bytes are not fields this reader keeps. Fed by one thread at a
+ * time (a response body's subscriber); read from any.
+ */
+public final class SseFields {
+
+  static final int MAX_LINE = 512;
+
+  private final byte[] line = new byte[MAX_LINE];
+  private int length;
+  private boolean overlong;
+  private boolean afterCr;
+  private volatile String lastId;
+  private volatile long retryMillis = -1;
+
+  /** Reads the readable bytes of {@code buffer} without moving its position. */
+  public void feed(ByteBuffer buffer) {
+    for (int i = buffer.position(), end = buffer.limit(); i < end; i++) {
+      byte b = buffer.get(i);
+      if (b == '\n' && afterCr) {
+        afterCr = false; // the \n of a \r\n
+        continue;
+      }
+      afterCr = b == '\r';
+      if (b == '\n' || b == '\r') {
+        endOfLine();
+      } else if (length < MAX_LINE) {
+        line[length++] = b;
+      } else {
+        overlong = true;
+      }
+    }
+  }
+
+  private void endOfLine() {
+    if (!overlong) {
+      if (startsWith("id:")) {
+        String id = value(3);
+        if (id.indexOf('\0') < 0) {
+          lastId = id; // per the SSE specification an id with NUL is ignored
+        }
+      } else if (startsWith("retry:")) {
+        String v = value(6);
+        if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(Character::isDigit)) {
+          retryMillis = Long.parseLong(v);
+        }
+      }
+    }
+    length = 0;
+    overlong = false;
+  }
+
+  private boolean startsWith(String field) {
+    if (length < field.length()) {
+      return false;
+    }
+    for (int i = 0; i < field.length(); i++) {
+      if (line[i] != field.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String value(int from) {
+    int start = from < length && line[from] == ' ' ? from + 1 : from; // one leading space only
+    return new String(line, start, length - start, StandardCharsets.UTF_8);
+  }
+
+  /** The id of the last {@code id:} line read, or null. */
+  public String lastId() {
+    return lastId;
+  }
+
+  /** The last {@code retry:} value read in milliseconds, or -1. */
+  public long retryMillis() {
+    return retryMillis;
+  }
+}
