@@ -133,26 +133,20 @@ public final class ConfigLoader {
         seconds(values.get("backoff_initial"), "backoff_initial", 0.1, 300, d.backoffInitialNanos);
     long backoffMax = seconds(values.get("backoff_max"), "backoff_max", 1, 3600, d.backoffMaxNanos);
     double jitter = decimal(values.get("jitter"), "jitter", 0, 0.5, d.jitter);
-    Backoff.Jitter backoffJitter = d.backoffJitter;
-    Value bj = values.get("backoff_jitter");
-    if (bj != null) {
-      Backoff.Jitter parsed = Backoff.Jitter.parse(bj.text);
-      if (parsed == null) {
-        invalid("backoff_jitter", bj, "one of proportional, full, decorrelated");
-      } else {
-        backoffJitter = parsed;
-      }
-    }
-    Log.Level level = d.logLevel;
-    Value lv = values.get("log_level");
-    if (lv != null) {
-      Log.Level parsed = Log.Level.parse(lv.text);
-      if (parsed == null) {
-        invalid("log_level", lv, "one of debug, info, warn, error, off");
-      } else {
-        level = parsed;
-      }
-    }
+    Backoff.Jitter backoffJitter =
+        choice(
+            values.get("backoff_jitter"),
+            "backoff_jitter",
+            Backoff.Jitter::parse,
+            "one of proportional, full, decorrelated",
+            d.backoffJitter);
+    Log.Level level =
+        choice(
+            values.get("log_level"),
+            "log_level",
+            Log.Level::parse,
+            "one of debug, info, warn, error, off",
+            d.logLevel);
     if (backoffMax < backoffInitial && values.containsKey("backoff_max")) {
       invalid(
           "backoff_max",
@@ -385,6 +379,20 @@ public final class ConfigLoader {
     Object name = m.get("name");
     return new ServerEntry(
         name == null ? null : String.valueOf(name), ((String) url).trim(), type, interval, enabled);
+  }
+
+  /** One of a fixed set of names, parsed by {@code parse} (null for none of them). */
+  private <T> T choice(
+      Value v, String key, java.util.function.Function<String, T> parse, String accepted, T dflt) {
+    if (v == null) {
+      return dflt;
+    }
+    T parsed = parse.apply(v.text);
+    if (parsed == null) {
+      invalid(key, v, accepted);
+      return dflt;
+    }
+    return parsed;
   }
 
   private void invalid(String key, Value v, String accepted) {

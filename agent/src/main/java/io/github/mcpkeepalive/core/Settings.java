@@ -33,29 +33,6 @@ public final class Settings {
       long backoffInitialNanos,
       long backoffMaxNanos,
       double jitter,
-      Log.Level logLevel,
-      List<ServerEntry> servers) {
-    this(
-        enabled,
-        intervalNanos,
-        pingTimeoutNanos,
-        failureThreshold,
-        backoffInitialNanos,
-        backoffMaxNanos,
-        jitter,
-        DEFAULT_BACKOFF_JITTER,
-        logLevel,
-        servers);
-  }
-
-  public Settings(
-      boolean enabled,
-      long intervalNanos,
-      long pingTimeoutNanos,
-      int failureThreshold,
-      long backoffInitialNanos,
-      long backoffMaxNanos,
-      double jitter,
       Backoff.Jitter backoffJitter,
       Log.Level logLevel,
       List<ServerEntry> servers) {
@@ -80,6 +57,7 @@ public final class Settings {
         (long) (DEFAULT_BACKOFF_INITIAL_S * 1e9),
         (long) (DEFAULT_BACKOFF_MAX_S * 1e9),
         DEFAULT_JITTER,
+        DEFAULT_BACKOFF_JITTER,
         Log.Level.INFO,
         List.of());
   }

@@ -190,7 +190,18 @@ class ConfigLoaderTest {
         new ServerEntry("host", "https://a.example.com", null, FakeTime.secs(60), true);
     ServerEntry path =
         new ServerEntry("path", "https://a.example.com/team/mcp", null, FakeTime.secs(30), true);
-    Settings s = new Settings(true, 1, 1, 1, 1, 1, 0, Log.Level.INFO, List.of(host, path));
+    Settings s =
+        new Settings(
+            true,
+            1,
+            1,
+            1,
+            1,
+            1,
+            0,
+            Settings.DEFAULT_BACKOFF_JITTER,
+            Log.Level.INFO,
+            List.of(host, path));
     assertEquals(path, s.serverFor("https://a.example.com/team/mcp/", "sse"));
     assertEquals(host, s.serverFor("https://a.example.com/other", "sse"));
     assertNull(

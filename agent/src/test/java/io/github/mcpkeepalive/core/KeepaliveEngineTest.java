@@ -42,7 +42,17 @@ class KeepaliveEngineTest {
   }
 
   Settings settings(List<ServerEntry> servers) {
-    return new Settings(true, secs(10), secs(2), 3, secs(1), secs(8), 0.1, Log.Level.INFO, servers);
+    return new Settings(
+        true,
+        secs(10),
+        secs(2),
+        3,
+        secs(1),
+        secs(8),
+        0.1,
+        Settings.DEFAULT_BACKOFF_JITTER,
+        Log.Level.INFO,
+        servers);
   }
 
   static long secs(double s) {

@@ -88,6 +88,7 @@ class JmxPublisherTest {
             1_000_000_000L,
             60_000_000_000L,
             0.1,
+            Settings.DEFAULT_BACKOFF_JITTER,
             Log.Level.INFO,
             List.of());
     KeepaliveEngine engine = new KeepaliveEngine(settings, () -> now, scheduler, () -> 0.5);

@@ -53,6 +53,7 @@ public class HookBenchmark {
             TimeUnit.SECONDS.toNanos(1),
             TimeUnit.SECONDS.toNanos(300),
             0.1,
+            Settings.DEFAULT_BACKOFF_JITTER,
             Log.Level.WARN,
             List.of());
     KeepaliveEngine engine =

@@ -61,6 +61,7 @@ public class RegistryBenchmark {
             TimeUnit.SECONDS.toNanos(1),
             TimeUnit.SECONDS.toNanos(300),
             0.1,
+            Settings.DEFAULT_BACKOFF_JITTER,
             Log.Level.WARN,
             List.of());
     engine = new KeepaliveEngine(settings, Ticker.SYSTEM, new InlineScheduler(), () -> 0.5);

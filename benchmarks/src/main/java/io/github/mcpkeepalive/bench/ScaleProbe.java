@@ -77,6 +77,7 @@ public final class ScaleProbe {
             TimeUnit.SECONDS.toNanos(1),
             TimeUnit.SECONDS.toNanos(300),
             0.1,
+            Settings.DEFAULT_BACKOFF_JITTER,
             Log.Level.WARN,
             List.of());
     KeepaliveEngine engine =

@@ -288,6 +288,7 @@ class L4jHooksDiscoveryTest extends L4jTestBase {
         d.backoffInitialNanos,
         d.backoffMaxNanos,
         d.jitter,
+        Settings.DEFAULT_BACKOFF_JITTER,
         d.logLevel,
         List.of(entry));
   }
