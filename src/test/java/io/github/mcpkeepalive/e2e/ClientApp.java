@@ -108,14 +108,6 @@ enum ClientApp {
    */
   final boolean seesNotifications;
 
-  /**
-   * Whether a request made while the connection is down starts an attempt and waits for it
-   * (on-demand recovery): the MCP Java SDK's clients, not yet langchain4j-mcp's.
-   */
-  boolean recoversOnDemand() {
-    return this != LANGCHAIN4J;
-  }
-
   ClientApp(String library, boolean seesNotifications) {
     this.library = library;
     this.seesNotifications = seesNotifications;

@@ -41,6 +41,9 @@ public final class Connection {
   int backoffStep;
 
   long lastBackoffNanos; // the delay before the latest attempt (decorrelated jitter)
+  long attemptStartedNanos; // when the attempt under way began
+  Runnable abortAttempt; // gives the attempt under way up, as its timeout would; null: none
+  boolean attemptRescued; // a request of the application gave an attempt up in this episode
 
   /**
    * Whether the current attempt already re-initialized once after the server forgot the session.

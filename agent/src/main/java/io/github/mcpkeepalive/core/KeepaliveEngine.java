@@ -36,6 +36,9 @@ public final class KeepaliveEngine {
    * At most 6 reconnect attempts to one server start in any 100 ms, and at most 4 are under way at
    * once: a restart storm reaches the server as a ramp.
    */
+  /** An attempt under way this long is given up for a request of the application (once). */
+  static final long STALE_ATTEMPT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final Pacer pacer = new Pacer(6, TimeUnit.MILLISECONDS.toNanos(100), 4);
 
   private final AtomicLong ids = new AtomicLong();
@@ -258,6 +261,18 @@ public final class KeepaliveEngine {
             setPending(c, () -> attempt(c), 0);
           } else if (c.state == ConnectionState.RECONNECTING && !c.authReported) {
             c.lateWaiters.add(done); // not while the server rejects the credentials
+            if (c.abortAttempt != null
+                && !c.attemptRescued
+                && ticker.nanoTime() - c.attemptStartedNanos >= STALE_ATTEMPT_NANOS) {
+              // an attempt this old has most likely met a dead path (begun before the server or
+              // the path came back): the request gets a fresh attempt now instead of waiting for
+              // its timeout; once per episode, so that requests cannot keep a slow server from
+              // ever finishing one
+              c.attemptRescued = true;
+              Log.debug(
+                  c.label() + ": a request of the application gives up the attempt under way");
+              c.abortAttempt.run();
+            }
           } else {
             done.complete(null);
           }
@@ -454,6 +469,7 @@ public final class KeepaliveEngine {
     c.reconnectAttempts = 0;
     c.backoffStep = 0;
     c.lastBackoffNanos = 0;
+    c.attemptRescued = false;
     c.consecutiveFailures = 0;
     if (kind == FailureKind.AUTH) {
       long delay = backoff.capNanos();
@@ -495,13 +511,31 @@ public final class KeepaliveEngine {
         "reconnect attempt took longer than "
             + Settings.seconds(settings.reconnectTimeoutNanos())
             + " s";
-    await(
-        c,
-        invoke(c, false),
-        settings.reconnectTimeoutNanos(),
-        timeout,
-        () -> reconnected(c, ticker.nanoTime() - start),
-        err -> attemptFailed(c, err));
+    CompletableFuture<?> f = invoke(c, false);
+    long g =
+        await(
+            c,
+            f,
+            settings.reconnectTimeoutNanos(),
+            timeout,
+            () -> reconnected(c, ticker.nanoTime() - start),
+            err -> attemptFailed(c, err));
+    c.attemptStartedNanos = start;
+    c.abortAttempt =
+        () -> {
+          if (c.generation == g && c.state == ConnectionState.RECONNECTING) {
+            f.cancel(true);
+            abandon(c);
+            c.lateWaiters.addAll(c.waiters); // all who waited for it wait for the fresh one
+            c.waiters.clear();
+            attemptFailed(
+                c,
+                new TimeoutException(
+                    "no answer after "
+                        + TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start)
+                        + " ms, given up for a request of the application"));
+          }
+        };
   }
 
   /**
@@ -509,7 +543,7 @@ public final class KeepaliveEngine {
    * timeout (then it is cancelled and the driver told to clean up), whichever comes first; a late
    * outcome of a superseded operation is ignored.
    */
-  private void await(
+  private long await(
       Connection c,
       CompletableFuture<?> f,
       long timeoutNanos,
@@ -538,10 +572,12 @@ public final class KeepaliveEngine {
                     failed.accept(err);
                   }
                 }));
+    return g;
   }
 
   /** The attempt under way ended: the pacer lets the next one to its server start. */
   private void attemptEnded(Connection c) {
+    c.abortAttempt = null;
     if (c.attemptAdmitted) {
       c.attemptAdmitted = false;
       pacer.done(c.server);
@@ -565,6 +601,7 @@ public final class KeepaliveEngine {
     c.reconnectAttempts = 0;
     c.backoffStep = 0;
     c.lastBackoffNanos = 0;
+    c.attemptRescued = false;
     c.consecutiveFailures = 0;
     c.authReported = false;
     c.lastReadNanos = ticker.nanoTime();

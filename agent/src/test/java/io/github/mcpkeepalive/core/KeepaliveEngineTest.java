@@ -416,6 +416,45 @@ class KeepaliveEngineTest {
     assertEquals(2, driver.reconnects.size(), "then the schedule goes on: 2 s after attempt 2");
   }
 
+  /**
+   * An attempt that has had no answer for a second most likely met a dead path: a request of the
+   * application gives it up and gets a fresh attempt at once (instead of waiting for the attempt's
+   * timeout, longer than many calls'), but only once per episode: requests arriving faster than a
+   * slow server answers must not keep any attempt from finishing.
+   */
+  @Test
+  void aRequestGivesUpAnAttemptWithoutAnswerForASecondOnce() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    failReconnect(new ConnectException("refused")); // backing off 1 s
+    CompletableFuture<Void> first = engine.onDemand(c); // starts attempt 2 and waits for it
+    time.runDue();
+    time.advanceSeconds(0.5);
+    CompletableFuture<Void> early = engine.onDemand(c);
+    time.runDue();
+    assertEquals(2, driver.reconnects.size(), "a young attempt is waited for");
+
+    time.advanceSeconds(0.6);
+    CompletableFuture<Void> request = engine.onDemand(c);
+    time.runDue();
+
+    assertTrue(driver.reconnects.get(1).isCancelled(), "the old attempt is given up");
+    assertFalse(first.isDone(), "the request that started it waits for the fresh one");
+    assertEquals(3, driver.reconnects.size(), "a fresh attempt at once");
+    assertEquals(ConnectionState.RECONNECTING, c.state());
+    time.advanceSeconds(1.5);
+    engine.onDemand(c);
+    time.runDue();
+    assertEquals(3, driver.reconnects.size(), "not again in the same episode");
+    driver.lastReconnect().complete("ok");
+    time.runDue();
+    assertTrue(request.isDone() && !request.isCompletedExceptionally());
+    assertTrue(early.isDone() && !early.isCompletedExceptionally(), "the earlier request too");
+    assertTrue(first.isDone() && !first.isCompletedExceptionally(), "and the first");
+    assertEquals(ConnectionState.CONNECTED, c.state());
+  }
+
   @Test
   void aRequestToAServerThatRejectsTheCredentialsGoesOutAsItIs() {
     connected();

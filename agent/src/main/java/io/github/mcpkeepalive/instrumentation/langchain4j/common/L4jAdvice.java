@@ -91,18 +91,22 @@ public final class L4jAdvice {
    * application.
    */
   public static final class RequestSent {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter() {
-      return System.nanoTime();
+    /** A future that stands for the request when its connection is down (the call is skipped). */
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+    static Object enter(@Advice.This Object transport, @Advice.Argument(0) Object context) {
+      return L4jHooks.requestStarting(transport, context);
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(
         @Advice.This Object transport,
         @Advice.Argument(0) Object context,
-        @Advice.Enter long sentAtNanos,
+        @Advice.Enter Object takenOver,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object answer) {
-      answer = L4jHooks.requestSent(transport, context, sentAtNanos, answer);
+      answer =
+          takenOver != null
+              ? takenOver
+              : L4jHooks.requestSent(transport, context, System.nanoTime(), answer);
     }
   }
 

@@ -11,9 +11,12 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.ServerEntry;
 import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
+import io.github.mcpkeepalive.instrumentation.refs.FieldRef;
+import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Entry points called by the advice woven into langchain4j-mcp. Every method catches everything:
@@ -196,6 +199,98 @@ public final class L4jHooks {
   }
 
   /**
+   * On-demand recovery: a request of the application made while its connection is down (waiting in
+   * backoff, or reconnecting) is not sent to the dead session: it starts the next attempt now (or
+   * waits for the one under way) and goes out once the session is back. The wait is bounded by the
+   * shortest of the client's own request timeouts, measured from now, and a request whose wait used
+   * it up is not sent at all (the application has given up on it): it fails, like one whose attempt
+   * failed, with an error that says why. Null (the request goes out as usual) for a connection that
+   * is up, for the agent's own pings and initializations, and on any surprise.
+   */
+  /** Set while a request held by {@link #requestStarting} is sent. */
+  private static final ThreadLocal<Boolean> RELEASING = new ThreadLocal<>();
+
+  public static Object requestStarting(Object transport, Object context) {
+    try {
+      Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
+      if (m == null) {
+        return null;
+      }
+      ConnectionState state = m.connection().state();
+      if ((state != ConnectionState.DISCONNECTED && state != ConnectionState.RECONNECTING)
+          || L4jDriver.reconnecting()
+          || RELEASING.get() != null) {
+        return null;
+      }
+      Object message = L4jRefs.CONTEXT_MESSAGE.invoke(context);
+      String type = message == null ? "" : message.getClass().getName();
+      Object client = m.driver().client();
+      if (client == null
+          || type.equals(L4jRefs.PING_REQUEST)
+          || type.equals(L4jRefs.INITIALIZE_REQUEST)) {
+        return null;
+      }
+      long limitNanos = shortestTimeout(client);
+      long start = System.nanoTime();
+      CompletableFuture<Void> attempt = m.engine().onDemand(m.connection());
+      return attempt
+          .copy()
+          .orTimeout(limitNanos, TimeUnit.NANOSECONDS)
+          .handleAsync(
+              (ok, err) -> {
+                if (err != null) {
+                  return CompletableFuture.<Object>failedFuture(
+                      new IOException(
+                          "the connection to the MCP server is down and the reconnect attempt made for this request "
+                              + (attempt.isDone()
+                                  ? "failed: " + Redact.error(unwrap(err))
+                                  : "did not finish within the client's timeout")
+                              + "; the request was not sent",
+                          unwrap(err)));
+                }
+                if (System.nanoTime() - start >= limitNanos) {
+                  return CompletableFuture.<Object>failedFuture(
+                      new IOException(
+                          "the connection to the MCP server was restored after the client's timeout; the request was not sent"));
+                }
+                RELEASING.set(Boolean.TRUE); // it goes out now, whatever the state says
+                try {
+                  return resend(transport, context);
+                } finally {
+                  RELEASING.remove();
+                }
+              },
+              L4jDriver.WORKERS)
+          .thenCompose(f -> f);
+    } catch (Throwable t) {
+      internal("on-demand recovery", t);
+      return null;
+    }
+  }
+
+  private static long shortestTimeout(Object client) throws ReflectiveOperationException {
+    long shortest = Long.MAX_VALUE;
+    for (FieldRef f :
+        new FieldRef[] {
+          L4jRefs.CLIENT_TOOL_TIMEOUT,
+          L4jRefs.CLIENT_RESOURCES_TIMEOUT,
+          L4jRefs.CLIENT_PROMPTS_TIMEOUT
+        }) {
+      Object d = f.get(client);
+      if (d instanceof java.time.Duration && !((java.time.Duration) d).isNegative()) {
+        shortest = Math.min(shortest, ((java.time.Duration) d).toNanos());
+      }
+    }
+    return shortest == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(60) : shortest;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
+  }
+
+  /**
    * A request of the application was sent; {@code answer} is its future. When it fails because the
    * connection broke (closed, reset, refused), the agent checks the connection with a ping at once.
    * When a legacy SSE request finds the session gone (the server restarted: HTTP 404 or 400 on the
@@ -248,7 +343,11 @@ public final class L4jHooks {
   @SuppressWarnings("unchecked")
   private static CompletableFuture<Object> resend(Object transport, Object context) {
     try {
-      return (CompletableFuture<Object>) L4jRefs.SSE_REQUEST.invoke(transport, context);
+      MethodRef request =
+          transport.getClass().getName().equals(L4jRefs.SSE_TRANSPORT)
+              ? L4jRefs.SSE_REQUEST
+              : L4jRefs.HTTP_REQUEST;
+      return (CompletableFuture<Object>) request.invoke(transport, context);
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }

@@ -62,6 +62,12 @@ public final class L4jRefs {
       COMMON.field(CLIENT, "initializationLock", "java.util.concurrent.locks.ReentrantLock");
   public static final FieldRef CLIENT_MESSAGE_HANDLER =
       COMMON.field(CLIENT, "messageHandler", OPERATION_HANDLER);
+  public static final FieldRef CLIENT_TOOL_TIMEOUT =
+      COMMON.field(CLIENT, "toolExecutionTimeout", "java.time.Duration");
+  public static final FieldRef CLIENT_RESOURCES_TIMEOUT =
+      COMMON.field(CLIENT, "resourcesTimeout", "java.time.Duration");
+  public static final FieldRef CLIENT_PROMPTS_TIMEOUT =
+      COMMON.field(CLIENT, "promptsTimeout", "java.time.Duration");
   public static final FieldRef CLIENT_HEALTH_CHECKER =
       COMMON.field(CLIENT, "healthCheckScheduler", "java.util.concurrent.ScheduledExecutorService");
 

@@ -136,6 +136,67 @@ class L4jHooksRequestTest extends L4jTestBase {
     assertTrue(again.path().endsWith("sessionId=sse-2"), again::toString);
   }
 
+  // ------------------------------------------------------------------ requestStarting
+
+  @Test
+  void aRequestOnAConnectionThatIsUpGoesOutAsUsual() throws Exception {
+    Object transport = transportOf(streamableClientConnected());
+
+    assertEquals(null, L4jHooks.requestStarting(transport, context(new McpListToolsRequest(9L))));
+  }
+
+  @Test
+  void aRequestWhileTheConnectionIsDownWaitsForAnAttemptAndGoesOutInTheNewSession()
+      throws Exception {
+    DefaultMcpClient client = sseClient();
+    Connection c = connected(client);
+    McpTransport transport = (McpTransport) transportOf(client);
+    server.forgetSessions(); // the server restarted; the agent found out with a ping
+    engine.onSessionLost(c, new java.io.IOException("session gone"), scheduler.nanoTime());
+    scheduler.runDueWhenHandedOver(DEADLINE);
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+    McpCallContext request = context(new McpListToolsRequest(100L));
+
+    Object ping = L4jHooks.requestStarting(transport, context(new McpPingRequest(7L)));
+    Object takenOver = L4jHooks.requestStarting(transport, request);
+
+    assertEquals(null, ping, "the agent's own requests are never held");
+    scheduler.runDue(); // the attempt runs the client's initialize on a worker thread
+    scheduler.runDueWhenHandedOver(DEADLINE); // connected: the request goes out
+    JsonNode answer = assertInstanceOf(JsonNode.class, within(takenOver));
+    assertEquals(100L, answer.get("id").asLong());
+    assertEquals(ConnectionState.CONNECTED, c.state());
+    Received sent = server.takeRequest("tools/list", DEADLINE);
+    assertTrue(sent.path().endsWith("sessionId=sse-2"), "sent once, in the new session: " + sent);
+  }
+
+  @Test
+  void aRequestWhoseAttemptFailsFailsOnceSayingWhyAndIsNeverSent() throws Exception {
+    DefaultMcpClient client = sseClient();
+    Connection c = connected(client);
+    McpTransport transport = (McpTransport) transportOf(client);
+    engine.onSessionLost(c, new java.io.IOException("session gone"), scheduler.nanoTime());
+    scheduler.runDueWhenHandedOver(DEADLINE);
+    server.close(); // the server is gone for good: the attempt fails
+
+    Object takenOver = L4jHooks.requestStarting(transport, context(new McpListToolsRequest(100L)));
+    scheduler.runDue();
+    while (!((CompletableFuture<?>) takenOver).isDone()) { // the stream's end, then the attempt's
+      scheduler.runDueWhenHandedOver(DEADLINE);
+    }
+
+    Throwable failure = failureOf(takenOver);
+    assertInstanceOf(java.io.IOException.class, failure);
+    assertTrue(
+        failure
+            .getMessage()
+            .startsWith(
+                "the connection to the MCP server is down and the reconnect attempt made for this request failed"),
+        failure::toString);
+    assertTrue(failure.getMessage().endsWith("the request was not sent"), failure::toString);
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+  }
+
   // ------------------------------------------------------------------ responseStatus
 
   @Test
