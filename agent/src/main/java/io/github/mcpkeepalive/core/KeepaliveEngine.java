@@ -209,6 +209,32 @@ public final class KeepaliveEngine {
    */
   public CompletableFuture<Void> onSessionLost(
       Connection c, Throwable cause, long requestStartNanos) {
+    return requestFailed(
+        c,
+        cause,
+        requestStartNanos,
+        FailureKind.SESSION_EXPIRED,
+        "a request of the application found the session gone");
+  }
+
+  /**
+   * A request of the application could not even connect (refused, no route, unknown host) while the
+   * connection was believed up: it never reached the server. As {@link #onSessionLost}, the
+   * connection is declared down and an attempt starts now; the future completes with it, so that
+   * the request can go out once the connection is back.
+   */
+  public CompletableFuture<Void> onRequestRefused(
+      Connection c, Throwable cause, long requestStartNanos) {
+    return requestFailed(
+        c,
+        cause,
+        requestStartNanos,
+        FailureKind.UNREACHABLE,
+        "a request of the application could not connect");
+  }
+
+  private CompletableFuture<Void> requestFailed(
+      Connection c, Throwable cause, long requestStartNanos, FailureKind kind, String what) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     scheduler.execute(
         () -> {
@@ -225,14 +251,11 @@ public final class KeepaliveEngine {
               }
               c.waiters.add(done);
               c.lastError = Redact.error(cause);
-              disconnect(
-                  c,
-                  FailureKind.SESSION_EXPIRED,
-                  "a request of the application found the session gone (" + c.lastError + ")");
+              disconnect(c, kind, what + " (" + c.lastError + ")");
               return;
             case DISCONNECTED:
               c.waiters.add(done);
-              setPending(c, () -> attempt(c), 0); // the server answers again: try now
+              setPending(c, () -> attempt(c), 0); // the application wants it now: try now
               return;
             default:
               c.waiters.add(done); // NEW or RECONNECTING: an initialization is under way

@@ -83,6 +83,30 @@ public final class ManualScheduler implements Ticker, TaskScheduler {
     runDue();
   }
 
+  /**
+   * Runs the tasks due, again as other threads hand more over, until {@code done} holds (checked at
+   * least every 20 ms: it may turn true on another thread), {@code deadline} at most.
+   */
+  public void runUntil(java.util.function.BooleanSupplier done, Duration deadline)
+      throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      runDue();
+      if (done.getAsBoolean()) {
+        return;
+      }
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("not done within " + deadline);
+      }
+      synchronized (this) {
+        if (tasks.stream().noneMatch(t -> t.due <= NOW && !t.cancelled)) {
+          TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));
+        }
+      }
+    }
+  }
+
   private synchronized List<Task> takeDue() {
     List<Task> due = new ArrayList<>();
     tasks.removeIf(t -> t.cancelled);

@@ -230,42 +230,59 @@ public final class L4jHooks {
           || type.equals(L4jRefs.INITIALIZE_REQUEST)) {
         return null;
       }
-      long limitNanos = shortestTimeout(client);
-      long start = System.nanoTime();
-      CompletableFuture<Void> attempt = m.engine().onDemand(m.connection());
-      return attempt
-          .copy()
-          .orTimeout(limitNanos, TimeUnit.NANOSECONDS)
-          .handleAsync(
-              (ok, err) -> {
-                if (err != null) {
-                  return CompletableFuture.<Object>failedFuture(
-                      new IOException(
-                          "the connection to the MCP server is down and the reconnect attempt made for this request "
-                              + (attempt.isDone()
-                                  ? "failed: " + Redact.error(unwrap(err))
-                                  : "did not finish within the client's timeout")
-                              + "; the request was not sent",
-                          unwrap(err)));
-                }
-                if (System.nanoTime() - start >= limitNanos) {
-                  return CompletableFuture.<Object>failedFuture(
-                      new IOException(
-                          "the connection to the MCP server was restored after the client's timeout; the request was not sent"));
-                }
-                RELEASING.set(Boolean.TRUE); // it goes out now, whatever the state says
-                try {
-                  return resend(transport, context);
-                } finally {
-                  RELEASING.remove();
-                }
-              },
-              L4jDriver.WORKERS)
-          .thenCompose(f -> f);
+      return afterAttempt(
+          transport,
+          context,
+          m.engine().onDemand(m.connection()),
+          System.nanoTime(),
+          shortestTimeout(client));
     } catch (Throwable t) {
       internal("on-demand recovery", t);
       return null;
     }
+  }
+
+  /**
+   * The request, sent once {@code attempt} restored the connection, unless the wait reached {@code
+   * limitNanos} after {@code startNanos} (the application gave up on it); if the attempt fails, a
+   * failure that says why. Never sent to a connection known to be down.
+   */
+  private static CompletableFuture<Object> afterAttempt(
+      Object transport,
+      Object context,
+      CompletableFuture<Void> attempt,
+      long startNanos,
+      long limitNanos) {
+    long left = Math.max(1, limitNanos - (System.nanoTime() - startNanos));
+    return attempt
+        .copy()
+        .orTimeout(left, TimeUnit.NANOSECONDS)
+        .handleAsync(
+            (ok, err) -> {
+              if (err != null) {
+                return CompletableFuture.<Object>failedFuture(
+                    new IOException(
+                        "the connection to the MCP server is down and the reconnect attempt made for this request "
+                            + (attempt.isDone()
+                                ? "failed: " + Redact.error(unwrap(err))
+                                : "did not finish within the client's timeout")
+                            + "; the request was not sent",
+                        unwrap(err)));
+              }
+              if (System.nanoTime() - startNanos >= limitNanos) {
+                return CompletableFuture.<Object>failedFuture(
+                    new IOException(
+                        "the connection to the MCP server was restored after the client's timeout; the request was not sent"));
+              }
+              RELEASING.set(Boolean.TRUE); // it goes out now, whatever the state says
+              try {
+                return resend(transport, context);
+              } finally {
+                RELEASING.remove();
+              }
+            },
+            L4jDriver.WORKERS)
+        .thenCompose(f -> f);
   }
 
   private static long shortestTimeout(Object client) throws ReflectiveOperationException {
@@ -312,6 +329,7 @@ public final class L4jHooks {
       L4jDriver d = m.driver();
       KeepaliveEngine engine = m.engine();
       Connection c = m.connection();
+      long sentAt = System.nanoTime(); // the client's timeout runs on the real clock
       @SuppressWarnings("unchecked")
       CompletableFuture<Object> sent = (CompletableFuture<Object>) answer;
       return sent.exceptionallyCompose(
@@ -322,6 +340,21 @@ public final class L4jHooks {
                   .onSessionLost(c, err, sentAtNanos)
                   .thenCompose(x -> resend(transport, context))
                   .exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
+            }
+            if (kind == FailureKind.UNREACHABLE && RELEASING.get() == null) {
+              // it could not even connect, so it never reached the server: it goes out again once
+              // the reconnect that this starts has restored the connection
+              try {
+                return afterAttempt(
+                    transport,
+                    context,
+                    engine.onRequestRefused(c, err, sentAtNanos),
+                    sentAt,
+                    shortestTimeout(d.client()));
+              } catch (Throwable t) {
+                internal("refused request", t);
+                return CompletableFuture.failedFuture(err);
+              }
             }
             if (kind == FailureKind.PEER_CLOSED
                 || kind == FailureKind.RESET

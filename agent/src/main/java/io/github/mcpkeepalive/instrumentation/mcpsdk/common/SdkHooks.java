@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -31,6 +32,10 @@ public final class SdkHooks {
       t -> FailureClassifier.classify(t, true) == FailureKind.SESSION_EXPIRED;
 
   private static final Duration JOINED_RETRY_DELAY = Duration.ofMillis(100);
+
+  /** A failure to connect at all (refused, no route, unknown host): the request was not sent. */
+  private static final Predicate<Throwable> NEVER_SENT =
+      t -> FailureClassifier.classify(t, true) == FailureKind.UNREACHABLE;
 
   private static final Predicate<Throwable> SESSION_GONE_OR_JOINED_INIT_FAILED =
       t ->
@@ -305,16 +310,42 @@ public final class SdkHooks {
         retry = h;
       }
       Object request = SdkRefs.MONO_RETRY_WHEN.invoke(mono, joins ? h.joined : h.plain);
-      ConnectionState state = c.state();
-      if ((state == ConnectionState.DISCONNECTED || state == ConnectionState.RECONNECTING)
-          && SdkDriver.AGENT_REQUEST.get() == null) {
-        request = afterAttempt(engine, c, initializer, loader, request);
+      if (SdkDriver.AGENT_REQUEST.get() != null) {
+        return request;
       }
-      return request;
+      ConnectionState state = c.state();
+      if (state == ConnectionState.DISCONNECTED || state == ConnectionState.RECONNECTING) {
+        return afterAttempt(engine, c, initializer, loader, request, engine::onDemand);
+      }
+      // a request refused at connect never reached the server: it waits for the reconnect that
+      // the refusal starts, and goes out once more in the restored session
+      long start = engine.ticker().nanoTime();
+      Object retried = request;
+      Function<Throwable, Object> afterRefusal =
+          err -> {
+            try {
+              return afterAttempt(
+                  engine,
+                  c,
+                  initializer,
+                  loader,
+                  retried,
+                  x -> engine.onRequestRefused(x, err, start));
+            } catch (Throwable t) {
+              internal("refused request", t);
+              throw SdkHooks.<RuntimeException>rethrow(err); // Reactor passes it on, as it was
+            }
+          };
+      return SdkRefs.MONO_ON_ERROR_RESUME.invoke(request, NEVER_SENT, afterRefusal);
     } catch (Throwable t) {
       internal("request wrapping", t);
       return mono;
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T rethrow(Throwable t) throws T {
+    throw (T) t;
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -330,13 +361,18 @@ public final class SdkHooks {
    * saying why; it is never sent to a connection known to be down.
    */
   private static Object afterAttempt(
-      KeepaliveEngine engine, Connection c, Object initializer, ClassLoader loader, Object request)
+      KeepaliveEngine engine,
+      Connection c,
+      Object initializer,
+      ClassLoader loader,
+      Object request,
+      Function<Connection, CompletableFuture<Void>> restored)
       throws Throwable {
     Object timeout = SdkRefs.INITIALIZATION_TIMEOUT.get(initializer);
     long waitNanos = timeout instanceof Duration ? ((Duration) timeout).toNanos() : 0;
     Supplier<CompletableFuture<Void>> attempt =
         () -> {
-          CompletableFuture<Void> engineDone = engine.onDemand(c);
+          CompletableFuture<Void> engineDone = restored.apply(c);
           CompletableFuture<Void> done =
               waitNanos > 0
                   ? engineDone.copy().orTimeout(waitNanos, TimeUnit.NANOSECONDS)

@@ -136,6 +136,11 @@ public final class SdkRefs {
   public static final MethodRef MONO_SUBSCRIBE =
       COMMON.method(
           MONO, "subscribe", "java.util.function.Consumer", "java.util.function.Consumer");
+  public static final MethodRef MONO_ON_ERROR_RESUME =
+      COMMON
+          .method(
+              MONO, "onErrorResume", "java.util.function.Predicate", "java.util.function.Function")
+          .returning(MONO);
   public static final MethodRef MONO_CONTEXT_WRITE =
       COMMON.method(MONO, "contextWrite", "reactor.util.context.ContextView").returning(MONO);
   public static final MethodRef SINK_CONTEXT_VIEW =

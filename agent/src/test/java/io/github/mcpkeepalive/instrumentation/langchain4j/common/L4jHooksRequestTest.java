@@ -136,6 +136,29 @@ class L4jHooksRequestTest extends L4jTestBase {
     assertTrue(again.path().endsWith("sessionId=sse-2"), again::toString);
   }
 
+  /**
+   * The resend rule: a request refused at connect never reached the server; the refusal starts a
+   * reconnect at once and the request goes out once more in the restored session.
+   */
+  @Test
+  void aRequestRefusedAtConnectIsSentOnceMoreAfterTheReconnectItStarts() throws Exception {
+    DefaultMcpClient client = sseClient();
+    Connection c = connected(client);
+    McpTransport transport = (McpTransport) transportOf(client);
+    McpCallContext request = context(new McpListToolsRequest(100L));
+    CompletableFuture<Object> refused = new CompletableFuture<>();
+    refused.completeExceptionally(new java.net.ConnectException("Connection refused"));
+
+    Object watched = L4jHooks.requestSent(transport, request, scheduler.nanoTime(), refused);
+    scheduler.runUntil(((CompletableFuture<?>) watched)::isDone, DEADLINE);
+
+    JsonNode answer = assertInstanceOf(JsonNode.class, within(watched));
+    assertEquals(100L, answer.get("id").asLong());
+    assertEquals(1, c.reconnectsSucceeded(), "the refusal started a reconnect");
+    Received sent = server.takeRequest("tools/list", DEADLINE);
+    assertTrue(sent.path().endsWith("sessionId=sse-2"), "sent in the new session: " + sent);
+  }
+
   // ------------------------------------------------------------------ requestStarting
 
   @Test
@@ -181,9 +204,7 @@ class L4jHooksRequestTest extends L4jTestBase {
 
     Object takenOver = L4jHooks.requestStarting(transport, context(new McpListToolsRequest(100L)));
     scheduler.runDue();
-    while (!((CompletableFuture<?>) takenOver).isDone()) { // the stream's end, then the attempt's
-      scheduler.runDueWhenHandedOver(DEADLINE);
-    }
+    scheduler.runUntil(((CompletableFuture<?>) takenOver)::isDone, DEADLINE);
 
     Throwable failure = failureOf(takenOver);
     assertInstanceOf(java.io.IOException.class, failure);

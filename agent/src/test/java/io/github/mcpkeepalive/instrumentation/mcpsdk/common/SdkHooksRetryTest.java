@@ -150,6 +150,42 @@ class SdkHooksRetryTest extends SdkTestBase {
     assertEquals(ConnectionState.DISCONNECTED, c.state(), "the schedule goes on");
   }
 
+  /**
+   * The resend rule: a request refused at connect never reached the server. While the connection
+   * was believed up, the refusal starts a reconnect at once, the request waits for it and goes out
+   * once more in the restored session, or fails once, saying why, when the attempt fails too.
+   */
+  @Test
+  void aRequestRefusedAtConnectWaitsForTheReconnectItStartsAndFailsOnceSayingWhy()
+      throws Exception {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    long attempts = c.reconnectsAttempted();
+    RuntimeException refused =
+        new RuntimeException(new java.net.ConnectException("Connection refused"));
+
+    Mono<?> wrapped =
+        assertInstanceOf(
+            Mono.class,
+            SdkHooks.retryOnExpiredSession(initializerOf(client), request(refused, "answer")));
+    CompletableFuture<?> call = wrapped.toFuture();
+    scheduler.runDueWhenHandedOver(DEADLINE); // the refusal: disconnected, attempt now
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+    scheduler.runDue(); // the attempt, to a server that is not there
+    scheduler.runDueWhenHandedOver(DEADLINE); // its outcome
+
+    assertEquals(attempts + 1, c.reconnectsAttempted(), "the refusal started an attempt at once");
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> call.get(DEADLINE.toSeconds(), SECONDS));
+    assertTrue(
+        e.getCause()
+            .getMessage()
+            .startsWith(
+                "the connection to the MCP server is down and the reconnect attempt made for this request failed: "),
+        e.getCause()::toString);
+    assertEquals(1, sent.get(), "not sent again while the server is not there");
+  }
+
   @Test
   void theAgentsOwnPingDuringABackoffDoesNotWaitForItself() throws Exception {
     McpAsyncClient client = streamableClient();
