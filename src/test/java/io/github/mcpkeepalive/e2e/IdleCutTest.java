@@ -34,6 +34,7 @@ class IdleCutTest {
           withAgent.awaitExit(Duration.ofSeconds(90)),
           () -> "app with agent had failures\n" + withAgent.dump());
       without.awaitExit(Duration.ofSeconds(90));
+      System.out.println("IDLE_CUT MCP_SDK: " + Calls.failures(withAgent, java.time.Instant.MIN));
 
       for (String server : new String[] {"sse", "http"}) {
         Calls.Summary s = Calls.summary(withAgent, server);

@@ -41,7 +41,6 @@ interface RecoveryScenarios {
       rig.server.start();
       Instant back = Instant.now();
 
-      Instant recovered = back;
       for (String transport : TRANSPORTS) {
         AppProcess.Line line = app.awaitReconnected(back, transport, Duration.ofSeconds(15));
         long ms = Duration.between(back, line.at()).toMillis();
@@ -49,7 +48,6 @@ interface RecoveryScenarios {
         assertTrue(
             ms <= 5_500 + HostLoad.slack().toMillis(),
             () -> transport + ": recovery within one capped step\n" + app.dump());
-        recovered = line.at().isAfter(recovered) ? line.at() : recovered;
 
         List<Double> steps = new ArrayList<>();
         int onDemand = 0;
@@ -170,7 +168,6 @@ interface RecoveryScenarios {
       rig.proxy.setBlackhole(false);
       Instant back = Instant.now();
 
-      Instant recovered = back;
       for (String transport : TRANSPORTS) {
         AppProcess.Line line = app.awaitReconnected(back, transport, Duration.ofSeconds(30));
         report(
@@ -179,7 +176,6 @@ interface RecoveryScenarios {
                 + " reconnected "
                 + Duration.between(back, line.at()).toMillis()
                 + " ms after the path returned");
-        recovered = line.at().isAfter(recovered) ? line.at() : recovered;
       }
 
       app.awaitExit(Duration.ofSeconds(90));
@@ -231,7 +227,6 @@ interface RecoveryScenarios {
       rig.server.setRejectAll(false);
       Instant accepted = Instant.now();
 
-      Instant recovered = accepted;
       for (String transport : TRANSPORTS) {
         AppProcess.Line line = app.awaitReconnected(accepted, transport, Duration.ofSeconds(15));
         Duration after = Duration.between(accepted, line.at());
@@ -244,7 +239,6 @@ interface RecoveryScenarios {
         assertTrue(
             after.toMillis() <= capSeconds * 1.1 * 1000 + HostLoad.slack().toMillis(),
             () -> transport + ": recovery waits at most one capped step\n" + app.dump());
-        recovered = line.at().isAfter(recovered) ? line.at() : recovered;
 
         List<Instant> attempts =
             app.lines().stream()
@@ -282,7 +276,9 @@ interface RecoveryScenarios {
 
       app.awaitExit(Duration.ofSeconds(90));
       report("AUTH", Calls.failures(app, accepted));
-      Calls.assertAllOkAfter(app, recovered);
+      // a call made once the server accepts the token again succeeds, also before the agent's
+      // next attempt: it goes out and meets the forgotten session, which is re-initialized
+      Calls.assertAllOkAfter(app, accepted);
       Secrets.assertNoneIn(app);
     }
   }

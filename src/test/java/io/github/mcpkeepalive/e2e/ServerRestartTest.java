@@ -39,6 +39,7 @@ class ServerRestartTest {
 
       withAgent.awaitExit(Duration.ofSeconds(90));
       without.awaitExit(Duration.ofSeconds(90));
+      System.out.println("RESTART MCP_SDK: " + Calls.failures(withAgent, back));
 
       for (String server : new String[] {"sse", "http"}) {
         List<Calls.Call> after =

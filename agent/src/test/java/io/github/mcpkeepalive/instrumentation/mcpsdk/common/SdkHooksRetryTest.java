@@ -107,6 +107,17 @@ class SdkHooksRetryTest extends SdkTestBase {
     assertEquals(1, sent.get());
   }
 
+  private static void assertFailsSayingTheAttemptFailed(CompletableFuture<?> call) {
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> call.get(DEADLINE.toSeconds(), SECONDS));
+    assertTrue(
+        e.getCause()
+            .getMessage()
+            .startsWith(
+                "the connection to the MCP server is down and the reconnect attempt made for this request failed: "),
+        e.getCause()::toString);
+  }
+
   /** A connection the server was lost for, waiting in backoff (its first attempt failed). */
   private Connection waitingInBackoff(McpAsyncClient client) throws Exception {
     Connection c = connected(client);
@@ -138,14 +149,7 @@ class SdkHooksRetryTest extends SdkTestBase {
     scheduler.runDueWhenHandedOver(DEADLINE); // its outcome
 
     assertEquals(attempts + 1, c.reconnectsAttempted(), "the request started an attempt");
-    ExecutionException e =
-        assertThrows(ExecutionException.class, () -> call.get(DEADLINE.toSeconds(), SECONDS));
-    assertTrue(
-        e.getCause()
-            .getMessage()
-            .startsWith(
-                "the connection to the MCP server is down and the reconnect attempt made for this request failed: "),
-        e.getCause()::toString);
+    assertFailsSayingTheAttemptFailed(call);
     assertEquals(0, sent.get(), "never sent to the connection known to be down");
     assertEquals(ConnectionState.DISCONNECTED, c.state(), "the schedule goes on");
   }
@@ -175,14 +179,7 @@ class SdkHooksRetryTest extends SdkTestBase {
     scheduler.runDueWhenHandedOver(DEADLINE); // its outcome
 
     assertEquals(attempts + 1, c.reconnectsAttempted(), "the refusal started an attempt at once");
-    ExecutionException e =
-        assertThrows(ExecutionException.class, () -> call.get(DEADLINE.toSeconds(), SECONDS));
-    assertTrue(
-        e.getCause()
-            .getMessage()
-            .startsWith(
-                "the connection to the MCP server is down and the reconnect attempt made for this request failed: "),
-        e.getCause()::toString);
+    assertFailsSayingTheAttemptFailed(call);
     assertEquals(1, sent.get(), "not sent again while the server is not there");
   }
 
