@@ -207,7 +207,10 @@ public final class L4jHooks {
    * failed, with an error that says why. Null (the request goes out as usual) for a connection that
    * is up, for the agent's own pings and initializations, and on any surprise.
    */
-  /** Set while a request held by {@link #requestStarting} is sent. */
+  /**
+   * Set while the agent sends a request: FALSE for the first sending of one it held, TRUE for one
+   * sent once more (refused, or its session lost).
+   */
   private static final ThreadLocal<Boolean> RELEASING = new ThreadLocal<>();
 
   public static Object requestStarting(Object transport, Object context) {
@@ -235,7 +238,8 @@ public final class L4jHooks {
           context,
           m.engine().onDemand(m.connection()),
           System.nanoTime(),
-          shortestTimeout(client));
+          shortestTimeout(client),
+          false);
     } catch (Throwable t) {
       internal("on-demand recovery", t);
       return null;
@@ -252,7 +256,8 @@ public final class L4jHooks {
       Object context,
       CompletableFuture<Void> attempt,
       long startNanos,
-      long limitNanos) {
+      long limitNanos,
+      boolean again) {
     long left = Math.max(1, limitNanos - (System.nanoTime() - startNanos));
     return attempt
         .copy()
@@ -274,12 +279,7 @@ public final class L4jHooks {
                     new IOException(
                         "the connection to the MCP server was restored after the client's timeout; the request was not sent"));
               }
-              RELEASING.set(Boolean.TRUE); // it goes out now, whatever the state says
-              try {
-                return resend(transport, context);
-              } finally {
-                RELEASING.remove();
-              }
+              return resend(transport, context, again);
             },
             L4jDriver.WORKERS)
         .thenCompose(f -> f);
@@ -330,18 +330,19 @@ public final class L4jHooks {
       KeepaliveEngine engine = m.engine();
       Connection c = m.connection();
       long sentAt = System.nanoTime(); // the client's timeout runs on the real clock
+      boolean sentAgain = Boolean.TRUE.equals(RELEASING.get()); // not a third time
       @SuppressWarnings("unchecked")
       CompletableFuture<Object> sent = (CompletableFuture<Object>) answer;
       return sent.exceptionallyCompose(
           err -> {
             FailureKind kind = FailureClassifier.classify(err, d.sessionIdSent());
-            if (kind == FailureKind.SESSION_EXPIRED && d.kind == L4jDriver.Kind.SSE) {
+            if (kind == FailureKind.SESSION_EXPIRED && d.kind == L4jDriver.Kind.SSE && !sentAgain) {
               return engine
                   .onSessionLost(c, err, sentAtNanos)
-                  .thenCompose(x -> resend(transport, context))
+                  .thenCompose(x -> resend(transport, context, true))
                   .exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
             }
-            if (kind == FailureKind.UNREACHABLE && RELEASING.get() == null) {
+            if (kind == FailureKind.UNREACHABLE && !sentAgain) {
               // it could not even connect, so it never reached the server: it goes out again once
               // the reconnect that this starts has restored the connection
               try {
@@ -350,7 +351,8 @@ public final class L4jHooks {
                     context,
                     engine.onRequestRefused(c, err, sentAtNanos),
                     sentAt,
-                    shortestTimeout(d.client()));
+                    shortestTimeout(d.client()),
+                    true);
               } catch (Throwable t) {
                 internal("refused request", t);
                 return CompletableFuture.failedFuture(err);
@@ -374,13 +376,22 @@ public final class L4jHooks {
   }
 
   @SuppressWarnings("unchecked")
-  private static CompletableFuture<Object> resend(Object transport, Object context) {
+  /**
+   * Sends the request now, past the hold of {@link #requestStarting}; {@code again}: it was sent
+   * before (refused, or its session lost), and is not sent a third time.
+   */
+  private static CompletableFuture<Object> resend(Object transport, Object context, boolean again) {
     try {
       MethodRef request =
           transport.getClass().getName().equals(L4jRefs.SSE_TRANSPORT)
               ? L4jRefs.SSE_REQUEST
               : L4jRefs.HTTP_REQUEST;
-      return (CompletableFuture<Object>) request.invoke(transport, context);
+      RELEASING.set(again); // it goes out now, whatever the state says
+      try {
+        return (CompletableFuture<Object>) request.invoke(transport, context);
+      } finally {
+        RELEASING.remove();
+      }
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
