@@ -8,6 +8,7 @@ import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkHooks;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
@@ -59,6 +60,8 @@ public class HookBenchmark {
     KeepaliveEngine engine =
         new KeepaliveEngine(settings, Ticker.SYSTEM, new DaemonScheduler(), Math::random);
     AgentRuntime.setEngine(engine);
+    // what the weaver does first: decide the library's version range for this class loader
+    McpSdkInstrumentation.INSTANCE.moduleFor(HookBenchmark.class.getClassLoader());
     transport =
         HttpClientStreamableHttpTransport.builder("http://127.0.0.1:9").endpoint("/mcp").build();
     client = McpClient.async((HttpClientStreamableHttpTransport) transport).build();
