@@ -270,9 +270,11 @@ public final class KeepaliveEngine {
    * reason to try as the schedule, and the server may be back), and the future completes with that
    * attempt: normally once the session is back, exceptionally with the attempt's failure. A request
    * that arrives during an attempt gets one of its own right after, if that one fails: it began
-   * before the request, perhaps before the server came back. The attempt counts as one of the
-   * schedule. A connection in any other state, or one whose server rejects the credentials (an
-   * attempt per call would hammer it), completes at once: the request goes out as it is.
+   * before the request, perhaps before the server came back; if the attempt under way has had no
+   * answer for a second ({@code STALE_ATTEMPT_NANOS}), the request gives it up and a fresh one
+   * starts at once (once per outage). The attempt counts as one of the schedule. A connection in
+   * any other state, or one whose server rejects the credentials (an attempt per call would hammer
+   * it), completes at once: the request goes out as it is.
    */
   public CompletableFuture<Void> onDemand(Connection c) {
     CompletableFuture<Void> done = new CompletableFuture<>();
