@@ -91,8 +91,8 @@ final class Storm {
                   + ms(l[l.length - 1]),
               "-",
               "-",
-              "lone: about 1 s (median <= 1.5 s)",
-              l[l.length / 2] <= 1_500));
+              s.equals("proportional") ? "lone: about 1 s (median <= 1.5 s)" : "(compared)",
+              !s.equals("proportional") || l[l.length / 2] <= 1_500));
     }
     return rows;
   }
