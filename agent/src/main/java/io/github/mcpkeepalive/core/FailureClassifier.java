@@ -25,6 +25,32 @@ public final class FailureClassifier {
 
   private FailureClassifier() {}
 
+  /**
+   * Whether {@code failure} proves that the request never reached the server: a link of its cause
+   * chain is a failure to connect at all (refused, no route, unknown host), and none is an answer
+   * of the server (an MCP error, whose message may quote any text). Decided by type, never by
+   * message.
+   */
+  public static boolean neverSent(Throwable failure) {
+    boolean connectFailed = false;
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    Throwable t = failure;
+    for (int depth = 0;
+        t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null;
+        depth++) {
+      if (t.getClass().getSimpleName().equals("McpError")) {
+        return false;
+      }
+      connectFailed |=
+          t instanceof java.net.ConnectException
+              || t instanceof java.net.UnknownHostException
+              || t instanceof java.net.NoRouteToHostException
+              || t instanceof java.nio.channels.UnresolvedAddressException;
+      t = t.getCause();
+    }
+    return connectFailed;
+  }
+
   /** Classifies a failure; {@code sessionIdSent} makes a 400 mean an expired session. */
   public static FailureKind classify(Throwable failure, boolean sessionIdSent) {
     if (failure == null) {

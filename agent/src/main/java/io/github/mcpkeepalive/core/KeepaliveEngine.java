@@ -238,6 +238,10 @@ public final class KeepaliveEngine {
     CompletableFuture<Void> done = new CompletableFuture<>();
     scheduler.execute(
         () -> {
+          if (c.state == ConnectionState.NEW && kind == FailureKind.UNREACHABLE) {
+            done.completeExceptionally(cause); // no session yet: nothing of the agent's to wait for
+            return;
+          }
           switch (c.state) {
             case CLOSED:
               done.completeExceptionally(cause);
@@ -548,7 +552,7 @@ public final class KeepaliveEngine {
     c.attemptStartedNanos = start;
     c.abortAttempt =
         () -> {
-          if (c.generation == g && c.state == ConnectionState.RECONNECTING) {
+          if (c.generation == g && c.state == ConnectionState.RECONNECTING && !f.isDone()) {
             f.cancel(true);
             abandon(c);
             c.lateWaiters.addAll(c.waiters); // all who waited for it wait for the fresh one

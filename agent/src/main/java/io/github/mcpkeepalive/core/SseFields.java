@@ -46,7 +46,7 @@ public final class SseFields {
       if (startsWith("id:")) {
         String id = value(3);
         if (id.indexOf('\0') < 0) {
-          lastId = id; // per the SSE specification an id with NUL is ignored
+          lastId = id.isEmpty() ? null : id; // an id with NUL is ignored; an empty one resets it
         }
       } else if (startsWith("retry:")) {
         String v = value(6);

@@ -1,6 +1,8 @@
 package io.github.mcpkeepalive.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -106,5 +108,28 @@ class FailureClassifierTest {
     RuntimeException inner = new RuntimeException("inner", loop);
     loop.initCause(inner);
     assertEquals(FailureKind.OTHER, kind(loop), "a cause cycle ends");
+  }
+
+  /** Stands for the MCP SDK's McpError: an answer of the server, whatever its message says. */
+  static final class McpError extends RuntimeException {
+    McpError(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void onlyAFailureToConnectProvesThatARequestWasNeverSent() {
+    assertTrue(
+        FailureClassifier.neverSent(
+            new RuntimeException(new java.net.ConnectException("Connection refused"))));
+    assertTrue(FailureClassifier.neverSent(new java.net.UnknownHostException("mcp.example")));
+    assertFalse(
+        FailureClassifier.neverSent(new RuntimeException("upstream: Connection refused")),
+        "a message is no proof");
+    assertFalse(
+        FailureClassifier.neverSent(
+            new RuntimeException(new McpError("database: Connection refused"))),
+        "the server answered");
+    assertFalse(FailureClassifier.neverSent(new java.io.EOFException("EOF reached")));
   }
 }

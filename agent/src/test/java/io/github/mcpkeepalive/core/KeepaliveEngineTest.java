@@ -456,6 +456,21 @@ class KeepaliveEngineTest {
   }
 
   @Test
+  void aRefusedRequestBeforeTheFirstSessionFailsAsItWould() {
+    engine = new KeepaliveEngine(settings(List.of()), time, time, () -> random);
+    driver = new FakeDriver();
+    c = engine.register(new Object(), "lib 1.0", "streamable", URL, driver); // NEW
+    java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+
+    CompletableFuture<Void> request = engine.onRequestRefused(c, refused, time.nanoTime());
+    time.runDue();
+
+    assertTrue(request.isCompletedExceptionally(), "no session of the agent's to wait for");
+    assertEquals(ConnectionState.NEW, c.state());
+    assertEquals(0, driver.reconnects.size());
+  }
+
+  @Test
   void aRequestToAServerThatRejectsTheCredentialsGoesOutAsItIs() {
     connected();
     time.advanceSeconds(10);

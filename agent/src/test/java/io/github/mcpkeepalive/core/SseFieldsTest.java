@@ -40,5 +40,7 @@ class SseFieldsTest {
     assertEquals("short", f.lastId(), "an overlong line is dropped, the next one read");
     f.feed(bytes("id: a\0b\n"));
     assertEquals("short", f.lastId(), "an id with NUL is ignored");
+    f.feed(bytes("id:\n"));
+    assertNull(f.lastId(), "an empty id resets it: nothing to resume from");
   }
 }

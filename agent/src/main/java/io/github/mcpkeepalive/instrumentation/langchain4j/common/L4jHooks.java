@@ -294,7 +294,8 @@ public final class L4jHooks {
           L4jRefs.CLIENT_PROMPTS_TIMEOUT
         }) {
       Object d = f.get(client);
-      if (d instanceof java.time.Duration && !((java.time.Duration) d).isNegative()) {
+      // langchain4j reads a zero or negative timeout as none
+      if (d instanceof java.time.Duration && ((java.time.Duration) d).toMillis() > 0) {
         shortest = Math.min(shortest, ((java.time.Duration) d).toNanos());
       }
     }
@@ -342,7 +343,7 @@ public final class L4jHooks {
                   .thenCompose(x -> resend(transport, context, true))
                   .exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
             }
-            if (kind == FailureKind.UNREACHABLE && !sentAgain) {
+            if (!sentAgain && FailureClassifier.neverSent(err)) {
               // it could not even connect, so it never reached the server: it goes out again once
               // the reconnect that this starts has restored the connection
               try {

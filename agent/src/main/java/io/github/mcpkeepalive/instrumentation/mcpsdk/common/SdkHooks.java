@@ -34,8 +34,7 @@ public final class SdkHooks {
   private static final Duration JOINED_RETRY_DELAY = Duration.ofMillis(100);
 
   /** A failure to connect at all (refused, no route, unknown host): the request was not sent. */
-  private static final Predicate<Throwable> NEVER_SENT =
-      t -> FailureClassifier.classify(t, true) == FailureKind.UNREACHABLE;
+  private static final Predicate<Throwable> NEVER_SENT = FailureClassifier::neverSent;
 
   private static final Predicate<Throwable> SESSION_GONE_OR_JOINED_INIT_FAILED =
       t ->
@@ -316,6 +315,9 @@ public final class SdkHooks {
       ConnectionState state = c.state();
       if (state == ConnectionState.DISCONNECTED || state == ConnectionState.RECONNECTING) {
         return afterAttempt(engine, c, initializer, loader, request, engine::onDemand);
+      }
+      if (state != ConnectionState.CONNECTED && state != ConnectionState.UNHEALTHY) {
+        return request; // NEW: the application's own initialization, its failure is its own
       }
       // a request refused at connect never reached the server: it waits for the reconnect that
       // the refusal starts, and goes out once more in the restored session

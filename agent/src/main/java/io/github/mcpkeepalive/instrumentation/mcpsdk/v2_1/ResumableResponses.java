@@ -2,11 +2,14 @@ package io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1;
 
 import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.AgentRuntime.Managed;
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.ConnectionState;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.SseFields;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkDriver;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkRefs;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -42,22 +45,25 @@ public final class ResumableResponses {
   /** The delay when the server sent no {@code retry:} field. */
   static final long DEFAULT_RETRY_MILLIS = 1000;
 
+  /** The longest {@code retry:} delay honoured: a request waits no longer to be resumed. */
+  static final long MAX_RETRY_MILLIS = 60_000;
+
   private static final Consumer<Object> IGNORE = x -> {};
 
   private ResumableResponses() {}
 
   /** What the agent knows of one POST's event stream. */
   static final class Tap {
-    final Object transport;
+    final WeakReference<Object> transport; // a closed client is not kept for a pending resume
     final Object context; // the reactor ContextView the POST was sent with
-    final String label;
+    final Connection connection;
     final SseFields fields = new SseFields();
     volatile boolean answered;
 
-    Tap(Object transport, Object context, String label) {
-      this.transport = transport;
+    Tap(Object transport, Object context, Connection connection) {
+      this.transport = new WeakReference<>(transport);
       this.context = context;
-      this.label = label;
+      this.connection = connection;
     }
   }
 
@@ -87,7 +93,7 @@ public final class ResumableResponses {
         return null;
       }
       Object context = SdkRefs.SINK_CONTEXT_VIEW.invoke(sink);
-      return new Tap(transport, context, m.connection().label());
+      return new Tap(transport, context, m.connection());
     } catch (Throwable t) {
       AgentRuntime.internalError("MCP Java SDK", "response stream tap", t);
       return null;
@@ -139,9 +145,9 @@ public final class ResumableResponses {
         return;
       }
       long retry = tap.fields.retryMillis();
-      long delay = retry >= 0 ? retry : DEFAULT_RETRY_MILLIS;
+      long delay = retry >= 0 ? Math.min(retry, MAX_RETRY_MILLIS) : DEFAULT_RETRY_MILLIS;
       Log.info(
-          tap.label
+          tap.connection.label()
               + ": the server ended a request's response stream before the response; resuming it in "
               + delay
               + " ms"
@@ -155,7 +161,11 @@ public final class ResumableResponses {
 
   private static void resume(Tap tap, String lastId) {
     try {
-      ClassLoader loader = tap.transport.getClass().getClassLoader();
+      Object transport = tap.transport.get();
+      if (transport == null || tap.connection.state() == ConnectionState.CLOSED) {
+        return; // the application closed the client meanwhile
+      }
+      ClassLoader loader = transport.getClass().getClassLoader();
       Function<Object, Object> again = s -> open(tap, s);
       Object stream = Sdk21Module.TRANSPORT_STREAM_NEW.construct(loader, true, again);
       @SuppressWarnings("unchecked")
@@ -166,7 +176,7 @@ public final class ResumableResponses {
       Consumer<Object> failed =
           e ->
               Log.info(
-                  tap.label
+                  tap.connection.label()
                       + ": resuming the response stream failed ("
                       + Redact.error((Throwable) e)
                       + "); the request fails at its timeout");
@@ -179,7 +189,11 @@ public final class ResumableResponses {
   /** The transport's GET from {@code stream}'s last id, in the POST's reactor context. */
   private static Object open(Tap tap, Object stream) {
     try {
-      Object mono = SdkRefs.HTTP_OPEN_GET_STREAM.invoke(tap.transport, stream);
+      Object transport = tap.transport.get();
+      if (transport == null) {
+        throw new IllegalStateException("client gone");
+      }
+      Object mono = SdkRefs.HTTP_OPEN_GET_STREAM.invoke(transport, stream);
       return tap.context == null ? mono : SdkRefs.MONO_CONTEXT_WRITE.invoke(mono, tap.context);
     } catch (Throwable t) {
       throw new IllegalStateException(t);
