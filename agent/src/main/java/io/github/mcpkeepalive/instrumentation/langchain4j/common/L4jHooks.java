@@ -6,6 +6,7 @@ import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.ConnectionState;
 import io.github.mcpkeepalive.core.FailureClassifier;
 import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.HeldRequests;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
@@ -266,13 +267,11 @@ public final class L4jHooks {
             (ok, err) -> {
               if (err != null) {
                 return CompletableFuture.<Object>failedFuture(
-                    new IOException(
-                        "the connection to the MCP server is down and the reconnect attempt made for this request "
-                            + (attempt.isDone()
-                                ? "failed: " + Redact.error(unwrap(err))
-                                : "did not finish within the client's timeout")
-                            + "; the request was not sent",
-                        unwrap(err)));
+                    HeldRequests.attemptFailed(
+                        attempt.isDone(),
+                        err,
+                        "the client's timeout",
+                        "; the request was not sent"));
               }
               if (System.nanoTime() - startNanos >= limitNanos) {
                 return CompletableFuture.<Object>failedFuture(
@@ -300,12 +299,6 @@ public final class L4jHooks {
       }
     }
     return shortest == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(60) : shortest;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
-        ? t.getCause()
-        : t;
   }
 
   /**

@@ -6,6 +6,7 @@ import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.ConnectionState;
 import io.github.mcpkeepalive.core.FailureClassifier;
 import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.HeldRequests;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
@@ -350,12 +351,6 @@ public final class SdkHooks {
     throw (T) t;
   }
 
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
-        ? t.getCause()
-        : t;
-  }
-
   /**
    * On-demand recovery: a request of the application made while its connection is down waits for an
    * attempt started now (or the one under way), within the application's initialization timeout,
@@ -382,12 +377,8 @@ public final class SdkHooks {
           return done.exceptionallyCompose(
               err ->
                   CompletableFuture.failedFuture(
-                      new java.io.IOException(
-                          "the connection to the MCP server is down and the reconnect attempt made for this request "
-                              + (engineDone.isDone()
-                                  ? "failed: " + Redact.error(unwrap(err))
-                                  : "did not finish within the initialization timeout"),
-                          unwrap(err))));
+                      HeldRequests.attemptFailed(
+                          engineDone.isDone(), err, "the initialization timeout", "")));
         };
     Object waiting = SdkRefs.MONO_FROM_FUTURE.invokeStatic(loader, attempt);
     return SdkRefs.MONO_THEN.invoke(waiting, request);
