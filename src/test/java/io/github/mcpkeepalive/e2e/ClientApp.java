@@ -133,7 +133,11 @@ enum ClientApp {
       String label, String agentArgs, Rig rig, String every, int calls, String requestTimeout)
       throws IOException;
 
-  /** A Spring AI sample app's executable jar, its settings given as Spring Boot arguments. */
+  /**
+   * A Spring AI sample app's executable jar, its settings given as Spring Boot arguments. The
+   * clients are initialized by their first request rather than during the context's start, so that
+   * a first initialization too slow for a loaded host is tried again ({@link Rig#STARTUP_RETRY}).
+   */
   private static AppProcess springAiJar(
       String module,
       String label,
@@ -150,7 +154,9 @@ enum ClientApp {
             "--app.token=" + Rig.TOKEN,
             "--app.every=" + every,
             "--app.calls=" + calls,
-            "--spring.ai.mcp.client.request-timeout=" + requestTimeout);
+            "--spring.ai.mcp.client.request-timeout=" + requestTimeout,
+            "--spring.ai.mcp.client.initialized=false",
+            "--app.startup-retry=" + Rig.STARTUP_RETRY);
     return AppProcess.startApplicationJar(label, agentArgs, jar, args);
   }
 }

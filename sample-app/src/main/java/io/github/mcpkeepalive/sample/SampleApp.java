@@ -45,7 +45,7 @@ public final class SampleApp {
     for (ServerSpec spec : a.servers) {
       sessions.add(new CallSchedule.Named(spec.name(), new SdkSession(spec, a.requestTimeout)));
     }
-    int failed = CallSchedule.run(sessions, a.every, a.calls);
+    int failed = CallSchedule.run(sessions, a.every, a.calls, a.startupRetry);
     System.exit(failed == 0 ? 0 : 1);
   }
 

@@ -51,7 +51,8 @@ public class CallLoop implements CommandLineRunner, ExitCodeGenerator {
       String name = connectionName(client);
       sessions.add(new CallSchedule.Named(name, new SpringSession(client, name)));
     }
-    exitCode = CallSchedule.run(sessions, app.every(), app.calls()) == 0 ? 0 : 1;
+    exitCode =
+        CallSchedule.run(sessions, app.every(), app.calls(), app.startupRetry()) == 0 ? 0 : 1;
   }
 
   @Override

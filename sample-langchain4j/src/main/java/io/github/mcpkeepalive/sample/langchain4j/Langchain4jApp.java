@@ -86,7 +86,7 @@ public final class Langchain4jApp {
     for (ServerSpec spec : a.servers) {
       sessions.add(new CallSchedule.Named(spec.name(), new Langchain4jSession(spec, options)));
     }
-    int failed = CallSchedule.run(sessions, a.every, a.calls);
+    int failed = CallSchedule.run(sessions, a.every, a.calls, a.startupRetry);
     System.exit(failed == 0 ? 0 : 1);
   }
 
@@ -107,7 +107,9 @@ public final class Langchain4jApp {
 
     @Override
     public int start() {
-      client = connect(spec, options, new ToolsChangeCounter(spec.name(), notifications));
+      if (client == null) {
+        client = connect(spec, options, new ToolsChangeCounter(spec.name(), notifications));
+      }
       return client.listTools().size();
     }
 

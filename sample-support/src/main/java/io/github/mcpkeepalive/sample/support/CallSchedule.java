@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls} times; print one line per event and a summary per server:
  *
  * <pre>
- * READY &lt;instant&gt; server=&lt;name&gt; tools=&lt;n&gt;            (or INIT … failed error=&lt;error&gt;)
+ * READY &lt;instant&gt; server=&lt;name&gt; tools=&lt;n&gt;            (or INIT … failed error=&lt;error&gt;, per try)
  * CALL &lt;instant&gt; server=&lt;name&gt; n=&lt;i&gt; ok latency_ms=&lt;ms&gt;  (or … failed latency_ms=&lt;ms&gt; error=&lt;error&gt;)
  * NOTIFY &lt;instant&gt; server=&lt;name&gt; tools_list_changed
  * SUMMARY server=&lt;name&gt; ok=&lt;n&gt; failed=&lt;n&gt; notifications=&lt;n&gt;
@@ -52,8 +52,12 @@ public final class CallSchedule {
 
   private CallSchedule() {}
 
-  /** Runs the schedule on every session in parallel; returns the number of failed calls. */
-  public static int run(List<Named> sessions, Duration every, int calls)
+  /**
+   * Runs the schedule on every session in parallel; returns the number of failed calls. A start
+   * that fails is tried again a second later while {@code startupRetry} has not passed since the
+   * first try (zero: one try); the calls follow either way.
+   */
+  public static int run(List<Named> sessions, Duration every, int calls, Duration startupRetry)
       throws InterruptedException {
     CountDownLatch done = new CountDownLatch(sessions.size());
     AtomicInteger totalFailed = new AtomicInteger();
@@ -63,7 +67,7 @@ public final class CallSchedule {
           new Thread(
               () -> {
                 try {
-                  int[] r = runOne(s.name(), s.session(), every, calls);
+                  int[] r = runOne(s.name(), s.session(), every, calls, startupRetry);
                   totalFailed.addAndGet(r[1]);
                   summaries.add(
                       "SUMMARY server="
@@ -86,15 +90,12 @@ public final class CallSchedule {
     return totalFailed.get();
   }
 
-  private static int[] runOne(String name, Session session, Duration every, int calls) {
+  private static int[] runOne(
+      String name, Session session, Duration every, int calls, Duration startupRetry) {
     int ok = 0;
     int failed = 0;
     try {
-      try {
-        out("READY " + Instant.now() + " server=" + name + " tools=" + session.start());
-      } catch (RuntimeException e) {
-        out("INIT " + Instant.now() + " server=" + name + " failed error=" + session.errorName(e));
-      }
+      start(name, session, startupRetry);
       long next = System.nanoTime();
       for (int i = 1; i <= calls; i++) {
         next += every.toNanos();
@@ -133,6 +134,27 @@ public final class CallSchedule {
       }
     }
     return new int[] {ok, failed};
+  }
+
+  /**
+   * Starts {@code session}, trying again every second until {@code retry} has passed (a host too
+   * busy for the first initialization to meet the request timeout).
+   */
+  private static void start(String name, Session session, Duration retry) {
+    long deadline = System.nanoTime() + retry.toNanos();
+    while (true) {
+      try {
+        out("READY " + Instant.now() + " server=" + name + " tools=" + session.start());
+        return;
+      } catch (RuntimeException e) {
+        out("INIT " + Instant.now() + " server=" + name + " failed error=" + session.errorName(e));
+      }
+      long again = System.nanoTime() + 1_000_000_000L;
+      if (again - deadline > 0) {
+        return;
+      }
+      sleepUntil(again);
+    }
   }
 
   /** Prints a {@code NOTIFY} line. */

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The command line every sample application shares: {@code --server spec} (repeatable), {@code
- * --config servers.json}, {@code --every 12s}, {@code --calls 5}, {@code --request-timeout 10s}. An
- * application adds options of its own through {@link Extra}.
+ * --config servers.json}, {@code --every 12s}, {@code --calls 5}, {@code --request-timeout 10s},
+ * {@code --startup-retry 0s} (how long a failed start is tried again). An application adds options
+ * of its own through {@link Extra}.
  */
 public final class SampleArgs {
 
@@ -29,6 +30,7 @@ public final class SampleArgs {
   public Duration every = Duration.ofSeconds(12);
   public int calls = 5;
   public Duration requestTimeout = Duration.ofSeconds(10);
+  public Duration startupRetry = Duration.ZERO;
 
   private SampleArgs() {}
 
@@ -49,6 +51,7 @@ public final class SampleArgs {
         case "--every" -> a.every = CallSchedule.duration(v);
         case "--calls" -> a.calls = Integer.parseInt(v);
         case "--request-timeout" -> a.requestTimeout = CallSchedule.duration(v);
+        case "--startup-retry" -> a.startupRetry = CallSchedule.duration(v);
         default -> {
           if (!extra.accept(option, v)) {
             fail("unknown argument: " + option);
