@@ -4,6 +4,7 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -11,38 +12,24 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import net.bytebuddy.ClassFileVersion;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.TypeInitializer;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.implementation.auxiliary.AuxiliaryType;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * The one transformer the agent registers with the JVM. Every class the JVM defines passes through
  * it; a class that is not one of the few the instrumentation names costs one hash lookup and is
  * returned untouched. When a named class loads, its library's references are checked against the
- * class loader (once per loader) and, if a version range matches, the class gets that range's
- * advice woven in by Byte Buddy's {@code Advice}, in a single ASM pass over its bytes. A class that
- * cannot be woven leaves the whole library alone in that loader.
+ * class loader (once per loader) and, if a version range matches, the class gets that range's hooks
+ * woven in by {@link ClassWeaver}, in a single ASM pass over its bytes. A class that cannot be
+ * woven leaves the whole library alone in that loader.
  *
- * <p>Byte Buddy's {@code AgentBuilder} is not used: building one generates classes at run time and
- * costs about half a second of CPU at JVM start, which an application would pay even when it never
- * loads an MCP library.
+ * <p>No bytecode library beyond ASM's core is used: Byte Buddy's {@code Advice} did this job in an
+ * earlier version, at the cost of loading and running about 600 of its classes cold when the first
+ * MCP class loaded (about 0.4 s of the application's start).
  */
 final class Weaver implements ClassFileTransformer {
 
   private final Map<String, LibraryInstrumentation> targets =
       new HashMap<>(); // by internal name: a/b/C
-  private final Map<String, AsmVisitorWrapper> wrappers = new ConcurrentHashMap<>();
   // Plain atomics: transform() runs inside the loading of any JDK class too, so the path for a
   // class that is not a target must use nothing that could itself need a class loaded (a
   // LongAdder's VarHandle did: ClassCircularityError on VarHandle$AccessDescriptor).
@@ -112,13 +99,7 @@ final class Weaver implements ClassFileTransformer {
         // weaves
       }
       long start = System.nanoTime();
-      InstrumentationModule m = range;
-      byte[] woven =
-          weave(
-              name,
-              wrappers.computeIfAbsent(m.name() + "/" + name, k -> wrapper(m.adviceFor(name))),
-              loader,
-              bytes);
+      byte[] woven = ClassWeaver.weave(bytes, range.hooksFor(name), loader);
       Log.debug("instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return woven;
     } catch (Throwable t) {
@@ -142,58 +123,5 @@ final class Weaver implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] bytes) {
     return transform(null, loader, className, redefined, domain, bytes);
-  }
-
-  /** All the advice of one class, woven in one pass. */
-  static AsmVisitorWrapper wrapper(List<InstrumentationModule.On> advice) {
-    AsmVisitorWrapper.ForDeclaredMethods methods = new AsmVisitorWrapper.ForDeclaredMethods();
-    for (InstrumentationModule.On on : advice) {
-      methods =
-          methods.invokable(
-              on.methods(),
-              on.enter() == on.exit() ? Advice.to(on.enter()) : Advice.to(on.enter(), on.exit()));
-    }
-    return methods;
-  }
-
-  /**
-   * Weaves {@code wrapper} into the class {@code name} given by {@code bytes}; returns the new
-   * bytes.
-   */
-  static byte[] weave(String name, AsmVisitorWrapper wrapper, ClassLoader loader, byte[] bytes) {
-    ClassFileLocator locator =
-        new ClassFileLocator.Compound(
-            ClassFileLocator.Simple.of(name, bytes),
-            loader == null
-                ? ClassFileLocator.ForClassLoader.ofBootLoader()
-                : ClassFileLocator.ForClassLoader.of(loader));
-    TypePool pool =
-        new TypePool.Default.WithLazyResolution(
-            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
-    TypeDescription type = pool.describe(name).resolve();
-    ClassFileVersion version = ClassFileVersion.ofClassFile(bytes);
-    int writerFlags = wrapper.mergeWriter(AsmVisitorWrapper.NO_FLAGS);
-    int readerFlags = wrapper.mergeReader(AsmVisitorWrapper.NO_FLAGS);
-    ClassReader reader = new ClassReader(bytes);
-    ClassWriter writer = new ClassWriter(reader, writerFlags);
-    Implementation.Context context =
-        Implementation.Context.Disabled.Factory.INSTANCE.make(
-            type,
-            new AuxiliaryType.NamingStrategy.Suffixing("mcpKeepalive"),
-            TypeInitializer.None.INSTANCE,
-            version,
-            version);
-    ClassVisitor visitor =
-        wrapper.wrap(
-            type,
-            writer,
-            context,
-            pool,
-            type.getDeclaredFields(),
-            type.getDeclaredMethods(),
-            writerFlags,
-            readerFlags);
-    reader.accept(visitor, readerFlags);
-    return writer.toByteArray();
   }
 }

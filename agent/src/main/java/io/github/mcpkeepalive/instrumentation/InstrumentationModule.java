@@ -1,21 +1,16 @@
 package io.github.mcpkeepalive.instrumentation;
 
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.util.List;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * The support for one version range of a library: the classes it weaves, the advice for each, and
- * every reference into the library that its advice and hooks rely on. It is applied to a class
- * loader only when all of its references match that loader's classes, and then to all of its
+ * The support for one version range of a library: the classes it weaves, the hooks woven into each
+ * ({@link On}), and every reference into the library that its hooks rely on. It is applied to a
+ * class loader only when all of its references match that loader's classes, and then to all of its
  * classes.
  */
 public abstract class InstrumentationModule {
-
-  /** Advice classes (enter and exit may be the same class) for the methods a matcher selects. */
-  public record On(
-      ElementMatcher<? super MethodDescription> methods, Class<?> enter, Class<?> exit) {}
 
   private final String name;
   private final References references;
@@ -46,19 +41,6 @@ public abstract class InstrumentationModule {
     return typeNames;
   }
 
-  /** The advice for one of {@link #typeNames()}. */
-  public abstract List<On> adviceFor(String typeName);
-
-  /** One advice class on the methods {@code methods} selects. */
-  public static On advice(Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods) {
-    return new On(methods, adviceClass, adviceClass);
-  }
-
-  /**
-   * An enter advice and an exit advice from two classes, on the methods {@code methods} selects.
-   */
-  public static On advice(
-      Class<?> enter, Class<?> exit, ElementMatcher<? super MethodDescription> methods) {
-    return new On(methods, enter, exit);
-  }
+  /** The hooks woven into one of {@link #typeNames()}. */
+  public abstract List<On> hooksFor(String typeName);
 }

@@ -4,6 +4,7 @@ import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.refs.References;
 import io.github.mcpkeepalive.instrumentation.refs.Shapes;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -25,7 +26,7 @@ public abstract class LibraryInstrumentation {
   private static final InstrumentationModule NONE =
       new InstrumentationModule("none", new References(), List.of()) {
         @Override
-        public List<On> adviceFor(String typeName) {
+        public List<On> hooksFor(String typeName) {
           return List.of();
         }
       };

@@ -11,20 +11,32 @@ import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.weave.Hook;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-// public: the advice woven into a class defined by another loader reads GREETED
+// public: the hook woven into a class defined by another loader is called there
 public class WeaverTest {
 
-  /** Counts calls seen by the advice woven into {@link Greeter}. */
-  public static final AtomicInteger GREETED = new AtomicInteger();
+  /** Counts calls seen by the hook woven into {@link Greeter}. */
+  static final AtomicInteger GREETED = new AtomicInteger();
+
+  /** The hooks class. */
+  public static final class Hooks {
+    public static void greeted(Object name) {
+      GREETED.incrementAndGet();
+    }
+  }
+
+  static final Hook GREET = Hook.onEnter(Hooks.class, "greeted", Hook.argument(0));
+
+  static final Hook BROKEN = Hook.onEnter(Hooks.class, "greeted", Hook.field("noSuchField"));
 
   /** Stands in for a library class. */
   public static final class Greeter {
@@ -36,25 +48,11 @@ public class WeaverTest {
   /** Stands in for a class of the library the agent does not instrument. */
   public static final class Other {}
 
-  static final class GreetAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(0) String name) {
-      GREETED.incrementAndGet();
-    }
-  }
-
-  static final class BrokenAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.FieldValue("noSuchField") Object value) {
-      GREETED.incrementAndGet();
-    }
-  }
-
   /**
-   * The library support under test: Greeter.greet gets {@code advice} when Greeter has a method
+   * The library support under test: Greeter.greet gets {@code hook} when Greeter has a method
    * {@code method(String)} (the reference the support declares).
    */
-  static LibraryInstrumentation library(String method, Class<?> advice) {
+  static LibraryInstrumentation library(String method, Hook hook) {
     // the version comes from META-INF/maven/…/weaver-target/pom.properties in the test resources:
     // 1.4.2
     LibraryVersion version =
@@ -70,8 +68,8 @@ public class WeaverTest {
     InstrumentationModule module =
         new InstrumentationModule("weaver-target-1.4", refs, List.of(Greeter.class.getName())) {
           @Override
-          public List<On> adviceFor(String typeName) {
-            return List.of(advice(advice, greet.matcher()));
+          public List<On> hooksFor(String typeName) {
+            return List.of(On.on(greet.matcher(), hook));
           }
         };
     return new LibraryInstrumentation(version, "weaver target", List.of(module)) {};
@@ -102,7 +100,7 @@ public class WeaverTest {
 
   @Test
   void weavesOnlyTheNamedClassesOfASupportedVersion() throws Exception {
-    Weaver weaver = new Weaver(List.of(library("greet", GreetAdvice.class)));
+    Weaver weaver = new Weaver(List.of(library("greet", GREET)));
     ClassLoader loader = WeaverTest.class.getClassLoader();
     assertNull(
         weaver.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class)),
@@ -120,12 +118,12 @@ public class WeaverTest {
         "hello ada",
         greeter.getClass().getMethod("greet", String.class).invoke(greeter, "ada"),
         "the method still does its work");
-    assertEquals(1, GREETED.get(), "and the advice ran once");
+    assertEquals(1, GREETED.get(), "and the hook ran once");
   }
 
   @Test
   void aLibraryWhoseReferencesDoNotMatchIsLeftAlone() throws Exception {
-    Weaver weaver = new Weaver(List.of(library("wave", GreetAdvice.class)));
+    Weaver weaver = new Weaver(List.of(library("wave", GREET)));
     assertNull(
         weaver.transform(
             null,
@@ -138,8 +136,8 @@ public class WeaverTest {
   }
 
   @Test
-  void adviceThatCannotBeWovenLeavesTheWholeLibraryAloneWithoutThrowing() throws Exception {
-    LibraryInstrumentation library = library("greet", BrokenAdvice.class);
+  void aHookThatCannotBeWovenLeavesTheWholeLibraryAloneWithoutThrowing() throws Exception {
+    LibraryInstrumentation library = library("greet", BROKEN);
     Weaver weaver = new Weaver(List.of(library));
     ClassLoader loader = WeaverTest.class.getClassLoader();
     assertNull(

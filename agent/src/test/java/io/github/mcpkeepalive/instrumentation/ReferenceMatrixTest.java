@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.instrumentation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +9,13 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxInstrumentation;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -29,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ranges (copied to {@code target/library-jars} by the build): inside a range exactly the expected
  * version range applies, and no other one (OpenTelemetry's {@code assertInverse}); outside, none
  * does, and the one WARN line names the library, the version and the first member that differs.
+ * Where a range applies, its hooks are woven into each of its classes from that jar.
  */
 class ReferenceMatrixTest {
 
@@ -145,7 +150,8 @@ class ReferenceMatrixTest {
       String name,
       String version,
       ClassLoader loader,
-      String expected) {
+      String expected)
+      throws IOException {
     assertApplies(library, name, version, loader, expected, false);
   }
 
@@ -159,7 +165,8 @@ class ReferenceMatrixTest {
       String version,
       ClassLoader loader,
       String expected,
-      boolean nested) {
+      boolean nested)
+      throws IOException {
     Log.setSink(logged::add);
     List<String> outcomes = new ArrayList<>();
     boolean passed = false;
@@ -198,6 +205,25 @@ class ReferenceMatrixTest {
     } else {
       assertEquals(expected, applied.name());
       assertTrue(logged.stream().noneMatch(l -> l.contains(" WARN ")), logged::toString);
+      assertWeaves(applied, loader);
+    }
+  }
+
+  /**
+   * Every class of {@code module} in those jars takes its hooks: every selector finds its method,
+   * every value and hook fits it.
+   */
+  private static void assertWeaves(InstrumentationModule module, ClassLoader jars)
+      throws IOException {
+    for (String type : module.typeNames()) {
+      byte[] bytes;
+      try (InputStream in = jars.getResourceAsStream(type.replace('.', '/') + ".class")) {
+        assertNotNull(in, type);
+        bytes = in.readAllBytes();
+      }
+      List<On> on = module.hooksFor(type);
+      byte[] woven = ClassWeaver.weave(bytes, on, ReferenceMatrixTest.class.getClassLoader());
+      assertTrue(woven.length > bytes.length, type);
     }
   }
 

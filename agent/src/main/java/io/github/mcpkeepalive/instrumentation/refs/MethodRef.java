@@ -1,23 +1,13 @@
 package io.github.mcpkeepalive.instrumentation.refs;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import io.github.mcpkeepalive.core.Reflect;
+import io.github.mcpkeepalive.instrumentation.weave.MethodMatcher;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.stream.Collectors;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
+import org.objectweb.asm.Type;
 
 /**
  * A method, constructor or lambda body of a library class that the agent hooks or calls, declared
@@ -60,27 +50,13 @@ public final class MethodRef {
     return this;
   }
 
-  /** The methods of the owner that this reference designates, for Byte Buddy's {@code Advice}. */
-  public ElementMatcher.Junction<MethodDescription> matcher() {
-    ElementMatcher.Junction<MethodDescription> m =
-        "<init>".equals(name)
-            ? isConstructor()
-            : lambda ? nameStartsWith(lambdaPrefix()) : named(name);
-    for (int i = 0; params != null && i < params.size(); i++) {
-      if (!ANY.equals(params.get(i))) {
-        m = m.and(takesArgument(i, named(params.get(i))));
-      }
-    }
-    if (params != null) {
-      m = m.and(takesArguments(params.size()));
-    }
-    if (staticness != null) {
-      m = m.and(staticness ? ElementMatchers.isStatic() : not(ElementMatchers.isStatic()));
-    }
-    if (returns != null) {
-      m = m.and(returns(named(returns)));
-    }
-    return m;
+  /**
+   * The methods of the owner that this reference designates, for the weaver: the same test the
+   * reference check applies to the class file.
+   */
+  public MethodMatcher matcher() {
+    return (access, methodName, descriptor) ->
+        matches(new ClassShape.Method(access, methodName, descriptor));
   }
 
   /**

@@ -2,7 +2,7 @@ package io.github.mcpkeepalive.instrumentation.refs;
 
 import java.util.HashMap;
 import java.util.Map;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.Type;
 
 /**
  * The class files a reference check reads through one class loader, each read and parsed once, so

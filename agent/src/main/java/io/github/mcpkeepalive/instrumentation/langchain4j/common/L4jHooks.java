@@ -158,24 +158,32 @@ public final class L4jHooks {
    * the stream's OkHttp thread, then reconnect, forever) is replaced for managed clients by the
    * agent's, which starts from {@link #sseFailed}; unmanaged clients keep the library's.
    */
-  public static Runnable wrapFailureHandler(Object transport, Runnable original) {
-    if (original == null) {
-      return null;
-    }
-    return () -> {
-      KeepaliveEngine engine = AgentRuntime.engine();
-      Connection c = engine == null ? null : engine.find(transport);
-      if (c == null || c.state() == ConnectionState.CLOSED) {
-        original.run();
+  public static Object wrapFailureHandler(Object transport, Object original) {
+    try {
+      if (!(original instanceof Runnable)) {
+        return original;
       }
-    };
+      Runnable run = (Runnable) original;
+      return (Runnable)
+          () -> {
+            KeepaliveEngine engine = AgentRuntime.engine();
+            Connection c = engine == null ? null : engine.find(transport);
+            if (c == null || c.state() == ConnectionState.CLOSED) {
+              run.run();
+            }
+          };
+    } catch (Throwable t) {
+      internal("failure handler", t);
+      return original;
+    }
   }
 
   /**
    * Legacy SSE: the current stream failed ({@code error} or a non-2xx {@code response}) or ended.
    */
-  public static void sseFailed(Object handler, Object source, Throwable error, Object response) {
+  public static void sseFailed(Object handler, Object source, Object failure, Object response) {
     try {
+      Throwable error = failure instanceof Throwable ? (Throwable) failure : null;
       Object transport = handler == null ? null : L4jRefs.HANDLER_TRANSPORT.get(handler);
       Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
       if (m == null) {
@@ -308,8 +316,17 @@ public final class L4jHooks {
    * old message endpoint), the agent reconnects now and the request is sent once more in the new
    * session; the application sees that answer. Pings and initialization are not touched.
    */
-  public static Object requestSent(
-      Object transport, Object context, long sentAtNanos, Object answer) {
+  public static Object requestSent(Object transport, Object context, Object answer) {
+    try {
+      return requestSent(transport, context, System.nanoTime(), answer);
+    } catch (Throwable t) {
+      internal("request tracking", t);
+      return answer;
+    }
+  }
+
+  /** {@link #requestSent(Object, Object, Object)} sent at {@code sentAtNanos}. */
+  static Object requestSent(Object transport, Object context, long sentAtNanos, Object answer) {
     try {
       Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
       if (m == null || !(answer instanceof CompletableFuture)) {

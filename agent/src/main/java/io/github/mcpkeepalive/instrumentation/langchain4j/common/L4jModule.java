@@ -1,9 +1,12 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j.common;
 
+import static io.github.mcpkeepalive.instrumentation.weave.On.on;
+
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,43 +35,45 @@ public abstract class L4jModule extends InstrumentationModule {
   }
 
   @Override
-  public final List<On> adviceFor(String typeName) {
+  public final List<On> hooksFor(String typeName) {
     List<On> on = new ArrayList<>();
     switch (typeName) {
       case L4jRefs.CLIENT:
         on.add(
-            advice(
-                L4jAdvice.ClientCreating.class,
-                L4jAdvice.ClientCreated.class,
-                L4jRefs.CLIENT_CONSTRUCTOR.matcher()));
-        on.add(advice(L4jAdvice.ClientClosed.class, L4jRefs.CLIENT_CLOSE.matcher()));
-        on.add(advice(L4jAdvice.LibraryReconnect.class, L4jRefs.CLIENT_RECONNECT.matcher()));
+            on(
+                L4jRefs.CLIENT_CONSTRUCTOR.matcher(),
+                L4jAdvice.CLIENT_CREATING,
+                L4jAdvice.CLIENT_CREATED));
+        on.add(on(L4jRefs.CLIENT_CLOSE.matcher(), L4jAdvice.CLIENT_CLOSED));
+        on.add(on(L4jRefs.CLIENT_RECONNECT.matcher(), L4jAdvice.LIBRARY_RECONNECT));
         break;
       case L4jRefs.OPERATION_HANDLER:
-        on.add(advice(L4jAdvice.MessageRead.class, L4jRefs.HANDLER_HANDLE.matcher()));
+        on.add(on(L4jRefs.HANDLER_HANDLE.matcher(), L4jAdvice.MESSAGE_READ));
         break;
       case L4jRefs.SSE_TRANSPORT:
-        on.add(advice(L4jAdvice.FailureHandler.class, L4jRefs.SSE_ON_FAILURE.matcher()));
-        on.add(advice(L4jAdvice.RequestSent.class, L4jRefs.SSE_REQUEST.matcher()));
+        on.add(on(L4jRefs.SSE_ON_FAILURE.matcher(), L4jAdvice.FAILURE_HANDLER));
+        on.add(
+            on(L4jRefs.SSE_REQUEST.matcher(), L4jAdvice.REQUEST_STARTING, L4jAdvice.REQUEST_SENT));
         break;
       case L4jRefs.SSE_LISTENER:
-        on.add(advice(L4jAdvice.SseFailed.class, L4jRefs.LISTENER_FAILED.matcher()));
-        on.add(advice(L4jAdvice.SseClosed.class, L4jRefs.LISTENER_CLOSED.matcher()));
+        on.add(on(L4jRefs.LISTENER_FAILED.matcher(), L4jAdvice.SSE_FAILED));
+        on.add(on(L4jRefs.LISTENER_CLOSED.matcher(), L4jAdvice.SSE_CLOSED));
         break;
       case L4jRefs.STREAMABLE_TRANSPORT:
-        on.add(advice(L4jAdvice.ResponseStatus.class, L4jRefs.HTTP_RESPONSE_STATUS.matcher()));
-        on.add(advice(L4jAdvice.RequestSent.class, L4jRefs.HTTP_REQUEST.matcher()));
-        on.add(advice(L4jAdvice.SessionInitializing.class, L4jRefs.HTTP_INITIALIZE.matcher()));
+        on.add(on(L4jRefs.HTTP_RESPONSE_STATUS.matcher(), L4jAdvice.RESPONSE_STATUS));
+        on.add(
+            on(L4jRefs.HTTP_REQUEST.matcher(), L4jAdvice.REQUEST_STARTING, L4jAdvice.REQUEST_SENT));
+        on.add(on(L4jRefs.HTTP_INITIALIZE.matcher(), L4jAdvice.SESSION_INITIALIZING));
         break;
       default:
         break;
     }
-    on.addAll(moreAdviceFor(typeName));
+    on.addAll(moreHooksFor(typeName));
     return on;
   }
 
   /** The advice this range adds for {@code typeName}. */
-  protected List<On> moreAdviceFor(String typeName) {
+  protected List<On> moreHooksFor(String typeName) {
     return List.of();
   }
 

@@ -1,11 +1,14 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j.v1_12;
 
+import static io.github.mcpkeepalive.instrumentation.weave.On.on;
+
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.KeepaliveEngine;
 import io.github.mcpkeepalive.instrumentation.langchain4j.common.L4jModule;
 import io.github.mcpkeepalive.instrumentation.langchain4j.common.L4jRefs;
 import io.github.mcpkeepalive.instrumentation.langchain4j.common.SessionListener;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.util.List;
 
 /**
@@ -24,17 +27,17 @@ public class L4j112Module extends L4jModule {
   }
 
   @Override
-  protected final List<On> moreAdviceFor(String typeName) {
+  protected final List<On> moreHooksFor(String typeName) {
     switch (typeName) {
       case L4jRefs.STREAMABLE_TRANSPORT:
         return List.of(
-            advice(StreamAdvice.Answered.class, StreamRefs.ANSWERED.matcher()),
-            advice(StreamAdvice.LibraryReopen.class, StreamRefs.LIBRARY_REOPEN.matcher()));
+            on(StreamRefs.ANSWERED.matcher(), StreamAdvice.ANSWERED),
+            on(StreamRefs.LIBRARY_REOPEN.matcher(), StreamAdvice.LIBRARY_REOPEN));
       case L4jRefs.SSE_SUBSCRIBER:
         return List.of(
-            advice(StreamAdvice.Subscribed.class, StreamRefs.ON_SUBSCRIBE.matcher()),
-            advice(StreamAdvice.Failed.class, StreamRefs.ON_ERROR.matcher()),
-            advice(StreamAdvice.Completed.class, StreamRefs.ON_COMPLETE.matcher()));
+            on(StreamRefs.ON_SUBSCRIBE.matcher(), StreamAdvice.SUBSCRIBED),
+            on(StreamRefs.ON_ERROR.matcher(), StreamAdvice.FAILED),
+            on(StreamRefs.ON_COMPLETE.matcher(), StreamAdvice.COMPLETED));
       default:
         return List.of();
     }

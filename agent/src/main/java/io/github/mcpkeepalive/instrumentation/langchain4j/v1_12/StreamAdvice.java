@@ -1,70 +1,48 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j.v1_12;
 
-import net.bytebuddy.asm.Advice;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.NULL;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.THIS;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.argument;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.field;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.onEnter;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.onExit;
+
+import io.github.mcpkeepalive.instrumentation.weave.Hook;
 
 /**
- * The advice of the notification stream's support (1.12 and later). Each body is one call into
- * {@link StreamHooks}; the fields read by name are declared in {@link StreamRefs}.
+ * The calls of the notification stream's support (1.12 and later), each into {@link StreamHooks};
+ * the fields read are declared in {@link StreamRefs}.
  */
-public final class StreamAdvice {
+final class StreamAdvice {
 
   private StreamAdvice() {}
 
   /** The response handler of the stream's GET: {@code (result, subscriber, firstAttempt, info)}. */
-  public static final class Answered {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(
-        @Advice.This Object transport,
-        @Advice.Argument(1) Object subscriber,
-        @Advice.Argument(3) Object info) {
-      StreamHooks.answered(transport, subscriber, info);
-    }
-  }
+  static final Hook ANSWERED =
+      onEnter(StreamHooks.class, "answered", THIS, argument(1), argument(3));
 
-  /**
-   * {@code scheduleSubsidiaryReconnect()}: the library's re-open after 5 s, skipped for managed
-   * clients.
-   */
-  public static final class LibraryReopen {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-    static boolean enter(@Advice.This Object transport) {
-      return StreamHooks.libraryReopen(transport);
-    }
-  }
+  /** {@code scheduleSubsidiaryReconnect()}: the library's re-open, skipped for managed clients. */
+  static final Hook LIBRARY_REOPEN =
+      onEnter(StreamHooks.class, "libraryReopen", THIS).skippingWhenTrue();
 
   /**
    * {@code SseSubscriber.onSubscribe(subscription)}, after: the stream can be ended from now on.
    */
-  public static final class Subscribed {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(
-        @Advice.This Object subscriber,
-        @Advice.FieldValue("operationHandler") Object handler,
-        @Advice.FieldValue("subsidiary") boolean stream) {
-      StreamHooks.subscribed(handler, subscriber, stream);
-    }
-  }
+  static final Hook SUBSCRIBED =
+      onExit(StreamHooks.class, "subscribed", field("operationHandler"), THIS, field("subsidiary"));
 
   /** {@code SseSubscriber.onError(error)}: the stream failed. */
-  public static final class Failed {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(
-        @Advice.This Object subscriber,
-        @Advice.FieldValue("operationHandler") Object handler,
-        @Advice.FieldValue("subsidiary") boolean stream,
-        @Advice.Argument(0) Throwable error) {
-      StreamHooks.ended(handler, subscriber, stream, error);
-    }
-  }
+  static final Hook FAILED =
+      onEnter(
+          StreamHooks.class,
+          "ended",
+          field("operationHandler"),
+          THIS,
+          field("subsidiary"),
+          argument(0));
 
   /** {@code SseSubscriber.onComplete()}: the stream ended cleanly. */
-  public static final class Completed {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(
-        @Advice.This Object subscriber,
-        @Advice.FieldValue("operationHandler") Object handler,
-        @Advice.FieldValue("subsidiary") boolean stream) {
-      StreamHooks.ended(handler, subscriber, stream, null);
-    }
-  }
+  static final Hook COMPLETED =
+      onEnter(
+          StreamHooks.class, "ended", field("operationHandler"), THIS, field("subsidiary"), NULL);
 }

@@ -135,9 +135,10 @@ public final class StreamHooks {
     }
   }
 
-  /** A subscriber's stream ended: {@code error}, or cleanly when null. */
-  public static void ended(Object handler, Object subscriber, boolean stream, Throwable error) {
+  /** A subscriber's stream ended: {@code failure}, or cleanly when null. */
+  public static void ended(Object handler, Object subscriber, boolean stream, Object failure) {
     try {
+      Throwable error = failure instanceof Throwable ? (Throwable) failure : null;
       NotificationStream s = stream ? streamOfHandler(handler) : null;
       if (s != null) {
         Log.debug(

@@ -1,104 +1,62 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.LAST_ARGUMENT;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.RETURN;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.THIS;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.argument;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.field;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.onEnter;
+import static io.github.mcpkeepalive.instrumentation.weave.Hook.onExit;
+
 import io.github.mcpkeepalive.core.AgentRuntime;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import io.github.mcpkeepalive.instrumentation.weave.Hook;
 
 /**
- * The advice woven into the MCP Java SDK. Each body is one call into {@link SdkHooks}; the code is
- * inlined into the SDK's methods and any throwable is suppressed.
+ * The calls woven into the MCP Java SDK, each into {@link SdkHooks} (the fields read are declared
+ * in {@link SdkRefs}).
  */
 public final class SdkAdvice {
 
   private SdkAdvice() {}
 
-  /** {@code McpAsyncClient.<init>}: discover the client. */
-  public static final class AsyncClientCreated {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object client) {
-      SdkHooks.asyncClientCreated(client);
-    }
-  }
+  /** {@code McpAsyncClient.<init>}, after: discover the client. */
+  public static final Hook ASYNC_CLIENT_CREATED =
+      onExit(SdkHooks.class, "asyncClientCreated", THIS);
 
   /** A request method of {@code McpAsyncClient}: discover a client that predates a late attach. */
-  public static final class AsyncClientUsed {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object client) {
-      SdkHooks.asyncClientUsed(client);
-    }
-  }
+  public static final Hook ASYNC_CLIENT_USED = onEnter(SdkHooks.class, "asyncClientUsed", THIS);
 
-  /** {@code McpSyncClient.<init>}: remember the wrapper, whose ping carries the app's context. */
-  public static final class SyncClientCreated {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object client, @Advice.FieldValue("delegate") Object delegate) {
-      SdkHooks.syncClientCreated(client, delegate);
-    }
-  }
+  /** {@code McpSyncClient.<init>}, after: remember the wrapper, whose ping carries the context. */
+  public static final Hook SYNC_CLIENT_CREATED =
+      onExit(SdkHooks.class, "syncClientCreated", THIS, field("delegate"));
 
   /** {@code McpAsyncClient.close/closeGracefully}: stop keepalive. */
-  public static final class ClientClosed {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object client) {
-      SdkHooks.clientClosed(client);
-    }
-  }
+  public static final Hook CLIENT_CLOSED = onEnter(SdkHooks.class, "clientClosed", THIS);
 
   /** {@code McpClientSession.handle(message)}: a message was read. */
-  public static final class MessageRead {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.FieldValue("transport") Object transport) {
-      AgentRuntime.messageRead(transport);
-    }
-  }
+  public static final Hook MESSAGE_READ =
+      onEnter(AgentRuntime.class, "messageRead", field("transport"));
 
   /** The onErrorComplete predicate of a transport stream (the error is its last argument). */
-  public static final class StreamError {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport, @Advice.AllArguments Object[] args) {
-      SdkHooks.streamError(transport, args[args.length - 1]);
-    }
-  }
+  public static final Hook STREAM_ERROR =
+      onEnter(SdkHooks.class, "streamError", THIS, LAST_ARGUMENT);
 
   /** The handler of a Streamable HTTP POST's response (the response is its last argument). */
-  public static final class PostAnswered {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport, @Advice.AllArguments Object[] args) {
-      SdkHooks.postAnswered(transport, args[args.length - 1]);
-    }
-  }
+  public static final Hook POST_ANSWERED =
+      onEnter(SdkHooks.class, "postAnswered", THIS, LAST_ARGUMENT);
 
   /** The doFinally handler of the legacy SSE stream. */
-  public static final class SseStreamEnded {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport, @Advice.Argument(0) Object signal) {
-      SdkHooks.sseStreamEnded(transport, signal);
-    }
-  }
+  public static final Hook SSE_STREAM_ENDED =
+      onEnter(SdkHooks.class, "sseStreamEnded", THIS, argument(0));
 
   /** {@code HttpClientStreamableHttpTransport.reconnect(stream)}: a GET stream is being opened. */
-  public static final class GetStreamOpening {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object transport) {
-      SdkHooks.getStreamOpening(transport);
-    }
-  }
+  public static final Hook GET_STREAM_OPENING = onEnter(SdkHooks.class, "getStreamOpening", THIS);
 
   /** The static doFinally handler of the Streamable HTTP GET stream: (ref, session, signal). */
-  public static final class GetStreamEnded {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(1) Object session, @Advice.Argument(2) Object signal) {
-      SdkHooks.getStreamEnded(session, signal);
-    }
-  }
+  public static final Hook GET_STREAM_ENDED =
+      onEnter(SdkHooks.class, "getStreamEnded", argument(1), argument(2));
 
-  /** {@code LifecycleInitializer.withInitialization}: retry once on an expired session. */
-  public static final class WithInitialization {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(
-        @Advice.This Object initializer,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object request) {
-      request = SdkHooks.retryOnExpiredSession(initializer, request);
-    }
-  }
+  /** {@code LifecycleInitializer.withInitialization}, after: retry once on an expired session. */
+  public static final Hook WITH_INITIALIZATION =
+      onExit(SdkHooks.class, "retryOnExpiredSession", THIS, RETURN).settingReturn();
 }

@@ -1,19 +1,16 @@
 package io.github.mcpkeepalive.instrumentation.mcpsdk.common;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static io.github.mcpkeepalive.instrumentation.weave.On.on;
 
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.weave.Hook;
+import io.github.mcpkeepalive.instrumentation.weave.MethodMatcher;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import org.objectweb.asm.Opcodes;
 
 /**
  * What every version range of the MCP Java SDK support weaves: the same hooks on the same members
@@ -50,38 +47,35 @@ public abstract class SdkModule extends InstrumentationModule {
   }
 
   @Override
-  public final List<On> adviceFor(String typeName) {
+  public final List<On> hooksFor(String typeName) {
     List<On> on = new ArrayList<>();
     switch (typeName) {
       case SdkRefs.ASYNC_CLIENT:
+        on.add(on(SdkRefs.ASYNC_CLIENT_CONSTRUCTORS.matcher(), SdkAdvice.ASYNC_CLIENT_CREATED));
+        on.add(on(requestMethod(), SdkAdvice.ASYNC_CLIENT_USED));
         on.add(
-            advice(
-                SdkAdvice.AsyncClientCreated.class, SdkRefs.ASYNC_CLIENT_CONSTRUCTORS.matcher()));
-        on.add(advice(SdkAdvice.AsyncClientUsed.class, requestMethod()));
-        on.add(
-            advice(
-                SdkAdvice.ClientClosed.class,
-                SdkRefs.ASYNC_CLOSE.matcher().or(SdkRefs.ASYNC_CLOSE_GRACEFULLY.matcher())));
+            on(
+                SdkRefs.ASYNC_CLOSE.matcher().or(SdkRefs.ASYNC_CLOSE_GRACEFULLY.matcher()),
+                SdkAdvice.CLIENT_CLOSED));
         break;
       case SdkRefs.SYNC_CLIENT:
-        on.add(
-            advice(SdkAdvice.SyncClientCreated.class, SdkRefs.SYNC_CLIENT_CONSTRUCTORS.matcher()));
+        on.add(on(SdkRefs.SYNC_CLIENT_CONSTRUCTORS.matcher(), SdkAdvice.SYNC_CLIENT_CREATED));
         break;
       case SdkRefs.INITIALIZER:
-        on.add(advice(SdkAdvice.WithInitialization.class, SdkRefs.WITH_INITIALIZATION.matcher()));
+        on.add(on(SdkRefs.WITH_INITIALIZATION.matcher(), SdkAdvice.WITH_INITIALIZATION));
         break;
       case SdkRefs.SESSION:
-        on.add(advice(SdkAdvice.MessageRead.class, SdkRefs.SESSION_HANDLE.matcher()));
+        on.add(on(SdkRefs.SESSION_HANDLE.matcher(), SdkAdvice.MESSAGE_READ));
         break;
       case SdkRefs.SSE_TRANSPORT:
-        on.add(advice(SdkAdvice.SseStreamEnded.class, SdkRefs.SSE_STREAM_FINALLY.matcher()));
-        on.add(advice(SdkAdvice.StreamError.class, sseStreamError.matcher()));
+        on.add(on(SdkRefs.SSE_STREAM_FINALLY.matcher(), SdkAdvice.SSE_STREAM_ENDED));
+        on.add(on(sseStreamError.matcher(), SdkAdvice.STREAM_ERROR));
         break;
       case SdkRefs.STREAMABLE_TRANSPORT:
-        on.add(advice(SdkAdvice.GetStreamOpening.class, SdkRefs.HTTP_OPEN_GET_STREAM.matcher()));
-        on.add(advice(SdkAdvice.GetStreamEnded.class, SdkRefs.HTTP_GET_STREAM_FINALLY.matcher()));
-        on.add(advice(SdkAdvice.StreamError.class, SdkRefs.HTTP_GET_STREAM_ERROR.matcher()));
-        on.add(advice(postResponseAdvice(), postResponseHandler.matcher()));
+        on.add(on(SdkRefs.HTTP_OPEN_GET_STREAM.matcher(), SdkAdvice.GET_STREAM_OPENING));
+        on.add(on(SdkRefs.HTTP_GET_STREAM_FINALLY.matcher(), SdkAdvice.GET_STREAM_ENDED));
+        on.add(on(SdkRefs.HTTP_GET_STREAM_ERROR.matcher(), SdkAdvice.STREAM_ERROR));
+        on.add(new On(postResponseHandler.matcher(), postResponseHooks()));
         break;
       default:
         break;
@@ -89,19 +83,19 @@ public abstract class SdkModule extends InstrumentationModule {
     return on;
   }
 
-  /** The advice on the POST response handler: by default, its status is read. */
-  protected Class<?> postResponseAdvice() {
-    return SdkAdvice.PostAnswered.class;
+  /** The hooks on the POST response handler: by default, its status is read. */
+  protected List<Hook> postResponseHooks() {
+    return List.of(SdkAdvice.POST_ANSWERED);
   }
 
   /**
    * The client's public request methods (they return a Mono), where a client created before a late
    * attach is found; {@link SdkRefs#ASYNC_PING} proves the shape.
    */
-  private static ElementMatcher.Junction<MethodDescription> requestMethod() {
-    return isPublic()
-        .and(not(isStatic()))
-        .and(returns(named("reactor.core.publisher.Mono")))
-        .and(not(nameStartsWith("close")));
+  private static MethodMatcher requestMethod() {
+    return (access, name, descriptor) ->
+        (access & (Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC)) == Opcodes.ACC_PUBLIC
+            && descriptor.endsWith(")Lreactor/core/publisher/Mono;")
+            && !name.startsWith("close");
   }
 }

@@ -8,6 +8,7 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.SseFields;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkDriver;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkHooks;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkRefs;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -68,11 +69,40 @@ public final class ResumableResponses {
   }
 
   /**
+   * Woven at the start of the POST response handler: reads the status, and answers the response the
+   * SDK is to read, tapped when it is an event stream that may need resuming.
+   */
+  public static Object responseArrived(
+      Object transport, Object sink, Object message, Object response) {
+    try {
+      SdkHooks.postAnswered(transport, response);
+      Object tap = tap(transport, sink, message, response);
+      return tap == null ? response : tapped(tap, response);
+    } catch (Throwable t) {
+      AgentRuntime.internalError("MCP Java SDK", "response stream tap", t);
+      return response;
+    }
+  }
+
+  /**
+   * Woven before the POST response handler returns {@code stream}: for a tapped response, the
+   * stream watched.
+   */
+  public static Object responseRead(Object response, Object stream) {
+    try {
+      return response instanceof TappedResponse t ? watch(t.tap, stream) : stream;
+    } catch (Throwable t) {
+      AgentRuntime.internalError("MCP Java SDK", "response stream watch", t);
+      return stream;
+    }
+  }
+
+  /**
    * The POST of {@code message} was answered with {@code response}: a tap when it is an event
    * stream that may need resuming (a request of a managed client whose transport resumes streams),
    * else null.
    */
-  public static Object tap(Object transport, Object sink, Object message, Object response) {
+  static Object tap(Object transport, Object sink, Object message, Object response) {
     try {
       if (!(response instanceof HttpResponse)
           || message == null
@@ -102,16 +132,15 @@ public final class ResumableResponses {
 
   /** The response the SDK reads instead of {@code response}: the same, its body read beside. */
   @SuppressWarnings("unchecked")
-  public static Object tapped(Object tap, Object response) {
-    return new TappedResponse(
-        (HttpResponse<Flow.Publisher<List<ByteBuffer>>>) response, ((Tap) tap).fields);
+  static Object tapped(Object tap, Object response) {
+    return new TappedResponse((HttpResponse<Flow.Publisher<List<ByteBuffer>>>) response, (Tap) tap);
   }
 
   /**
    * The POST's message stream ({@code Flux<Optional<JSONRPCMessage>>}), watched: a response read on
    * it settles the request; a clean end without one, after an event with an id, resumes it.
    */
-  public static Object watch(Object tapObject, Object flux) {
+  static Object watch(Object tapObject, Object flux) {
     if (flux == null) {
       return null;
     }
@@ -201,8 +230,7 @@ public final class ResumableResponses {
   }
 
   /** A response whose body is read by {@link SseFields} as the SDK reads it. */
-  private record TappedResponse(
-      HttpResponse<Flow.Publisher<List<ByteBuffer>>> delegate, SseFields fields)
+  private record TappedResponse(HttpResponse<Flow.Publisher<List<ByteBuffer>>> delegate, Tap tap)
       implements HttpResponse<Flow.Publisher<List<ByteBuffer>>> {
 
     @Override
@@ -228,7 +256,7 @@ public final class ResumableResponses {
     @Override
     public Flow.Publisher<List<ByteBuffer>> body() {
       Flow.Publisher<List<ByteBuffer>> body = delegate.body();
-      return body == null ? null : subscriber -> body.subscribe(new Reader(subscriber, fields));
+      return body == null ? null : subscriber -> body.subscribe(new Reader(subscriber, tap.fields));
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkRefs;
 import io.github.mcpkeepalive.instrumentation.refs.FieldRef;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
+import io.github.mcpkeepalive.instrumentation.weave.Hook;
+import java.util.List;
 
 /**
  * MCP Java SDK 2.1 and later: the legacy SSE stream is read through {@code ResponseBodyHandlers}
@@ -60,7 +62,7 @@ public final class Sdk21Module extends SdkModule {
   }
 
   @Override
-  protected Class<?> postResponseAdvice() {
-    return Sdk21Advice.PostResponse.class;
+  protected List<Hook> postResponseHooks() {
+    return Sdk21Advice.POST_RESPONSE;
   }
 }

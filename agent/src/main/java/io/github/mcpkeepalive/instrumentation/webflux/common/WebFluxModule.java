@@ -1,10 +1,13 @@
 package io.github.mcpkeepalive.instrumentation.webflux.common;
 
+import static io.github.mcpkeepalive.instrumentation.weave.On.on;
+
 import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkAdvice;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkTransport;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,23 +70,21 @@ public abstract class WebFluxModule extends InstrumentationModule {
   }
 
   @Override
-  public final List<On> adviceFor(String typeName) {
+  public final List<On> hooksFor(String typeName) {
     List<On> on = new ArrayList<>();
     if (typeName.equals(refs.sseTransport)) {
-      on.add(advice(WebFluxAdvice.SseStreamOpened.class, refs.sseEventStream.matcher()));
-      on.add(advice(WebFluxAdvice.SseStreamFailed.class, refs.sseRetryHandler.matcher()));
+      on.add(on(refs.sseEventStream.matcher(), WebFluxAdvice.SSE_STREAM_OPENED));
+      on.add(on(refs.sseRetryHandler.matcher(), WebFluxAdvice.SSE_STREAM_FAILED));
       if (sseResponse != null) {
-        on.add(advice(WebFluxAdvice.SseAnswered.class, sseResponse.matcher()));
+        on.add(on(sseResponse.matcher(), WebFluxAdvice.SSE_ANSWERED));
       }
     } else if (typeName.equals(WebFluxRefs.RESOURCE_FACTORY_CLASS)) {
-      on.add(
-          advice(
-              WebFluxAdvice.ResourcesStopping.class, WebFluxRefs.RESOURCE_FACTORY_STOP.matcher()));
+      on.add(on(WebFluxRefs.RESOURCE_FACTORY_STOP.matcher(), WebFluxAdvice.RESOURCES_STOPPING));
     } else if (typeName.equals(refs.streamableTransport)) {
-      on.add(advice(SdkAdvice.GetStreamOpening.class, refs.httpOpenGetStream.matcher()));
-      on.add(advice(SdkAdvice.GetStreamEnded.class, refs.httpGetStreamFinally.matcher()));
-      on.add(advice(SdkAdvice.StreamError.class, refs.httpGetStreamError.matcher()));
-      on.add(advice(WebFluxAdvice.PostAnswered.class, refs.httpPostResponse.matcher()));
+      on.add(on(refs.httpOpenGetStream.matcher(), SdkAdvice.GET_STREAM_OPENING));
+      on.add(on(refs.httpGetStreamFinally.matcher(), SdkAdvice.GET_STREAM_ENDED));
+      on.add(on(refs.httpGetStreamError.matcher(), SdkAdvice.STREAM_ERROR));
+      on.add(on(refs.httpPostResponse.matcher(), WebFluxAdvice.POST_ANSWERED));
     }
     return on;
   }

@@ -41,7 +41,7 @@ class L4jHooksFailureTest extends L4jTestBase {
       L4jHooks.clientClosed(wrong);
       L4jHooks.libraryReconnect(wrong);
       AgentRuntime.messageRead(wrong);
-      L4jHooks.wrapFailureHandler(wrong, () -> {});
+      L4jHooks.wrapFailureHandler(wrong, (Runnable) () -> {});
       L4jHooks.sseFailed(wrong, wrong, null, wrong);
       L4jHooks.requestSent(wrong, wrong, 0, wrong);
       L4jHooks.requestSent(streamableTransport, wrong, 0, answer);
