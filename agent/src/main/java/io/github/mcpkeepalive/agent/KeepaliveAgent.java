@@ -17,6 +17,7 @@ import io.github.mcpkeepalive.jmx.JmxPublisher;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's entry point: {@code -javaagent:mcp-keepalive-agent.jar[=key=value,…]}, or a late
@@ -34,25 +35,50 @@ public final class KeepaliveAgent {
 
   /**
    * At JVM start: the weaver is registered before any application class loads, so every client is
-   * seen from its constructor.
+   * seen from its constructor. The rest of the set-up runs on a thread of its own beside the
+   * application's start; an MCP class loaded before it is done waits for it.
    */
   public static void premain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, true);
   }
 
   /** A late attach: classes already loaded are retransformed, clients taken over when next used. */
   public static void agentmain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, false);
   }
 
-  static synchronized void start(String args, Instrumentation inst) {
+  static synchronized void start(String args, Instrumentation inst, boolean atJvmStart) {
     if (started) {
       Log.warn("agent already loaded in this JVM; second load ignored");
       return;
     }
     started = true;
     long begin = System.nanoTime();
+    Weaver weaver = new Weaver();
+    try {
+      inst.addTransformer(weaver, true);
+    } catch (Throwable t) {
+      Log.error(
+          "agent failed to start, the application runs without keepalive: " + Redact.error(t));
+      return;
+    }
+    if (!atJvmStart) {
+      setUp(args, inst, weaver, begin);
+      return;
+    }
+    Thread setUp = new Thread(() -> setUp(args, inst, weaver, begin), "mcp-keepalive-setup");
+    setUp.setDaemon(true);
+    setUp.start();
+  }
+
+  /**
+   * Reads the configuration, starts the scheduler thread, hands the libraries to the weaver and
+   * then prepares the weaving path ({@link Warmup}). Any failure leaves the application as if the
+   * agent were absent.
+   */
+  private static void setUp(String args, Instrumentation inst, Weaver weaver, long begin) {
     String version = version();
+    boolean ready = false;
     try {
       ConfigLoader.Result config = ConfigLoader.loadFromJvm(args);
       Settings settings = config.settings;
@@ -82,12 +108,13 @@ public final class KeepaliveAgent {
       for (LibraryInstrumentation l : libraries) {
         described.append(described.length() == 0 ? "" : "; ").append(l.description());
       }
-      Weaver weaver = new Weaver(libraries);
       AgentRuntime.setEngine(engine);
       engine.setListener(
           new JmxPublisher(
               engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
-      weaver.install(inst);
+      weaver.ready(libraries);
+      ready = true;
+      weaver.retransformLoaded(inst);
       System.setProperty(
           LOADED_PROPERTY,
           version); // lets the status command tell "not loaded" from "no connection yet"
@@ -101,10 +128,18 @@ public final class KeepaliveAgent {
               + "; set up in "
               + (System.nanoTime() - begin) / 1_000_000
               + " ms");
+      Warmup.run(weaver);
+      scheduler.schedule(weaver::forgetPrepared, TimeUnit.SECONDS.toNanos(60));
     } catch (Throwable t) {
-      AgentRuntime.setEngine(null);
+      if (!ready) {
+        AgentRuntime.setEngine(null);
+      }
       Log.error(
           "agent failed to start, the application runs without keepalive: " + Redact.error(t));
+    } finally {
+      if (!ready) {
+        weaver.disable();
+      }
     }
   }
 

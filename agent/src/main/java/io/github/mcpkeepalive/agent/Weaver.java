@@ -4,23 +4,34 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.TargetPackages;
 import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
+import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The one transformer the agent registers with the JVM. Every class the JVM defines passes through
- * it; a class that is not one of the few the instrumentation names costs one hash lookup and is
- * returned untouched. When a named class loads, its library's references are checked against the
- * class loader (once per loader) and, if a version range matches, the class gets that range's hooks
- * woven in by {@link ClassWeaver}, in a single ASM pass over its bytes. A class that cannot be
- * woven leaves the whole library alone in that loader.
+ * it; a class outside the few packages the instrumentation weaves ({@link TargetPackages}) costs a
+ * few prefix tests and is returned untouched. The transformer is registered first, at once; the
+ * libraries it weaves are handed to it by the agent's set-up ({@link #ready}), which runs beside
+ * the application's start, and a class to weave that comes earlier waits for it. When a named class
+ * loads, its library's references are checked against the class loader (once per loader) and, if a
+ * version range matches, the class gets that range's hooks woven in by {@link ClassWeaver}, in a
+ * single ASM pass over its bytes. A class that cannot be woven leaves the whole library alone in
+ * that loader.
  *
  * <p>No bytecode library beyond ASM's core is used: Byte Buddy's {@code Advice} did this job in an
  * earlier version, at the cost of loading and running about 600 of its classes cold when the first
@@ -28,40 +39,133 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Weaver implements ClassFileTransformer {
 
-  private final Map<String, LibraryInstrumentation> targets =
-      new HashMap<>(); // by internal name: a/b/C
+  /** How long a class to weave waits for the agent's set-up before it is left alone. */
+  static final long SET_UP_WAIT_SECONDS = 30;
+
+  // by internal name (a/b/C); null until the agent is set up
+  private volatile Map<String, LibraryInstrumentation> targets;
+  private final CountDownLatch setUp = new CountDownLatch(1);
+  private final Predicate<String> covered;
   // Plain atomics: transform() runs inside the loading of any JDK class too, so the path for a
   // class that is not a target must use nothing that could itself need a class loaded (a
   // LongAdder's VarHandle did: ClassCircularityError on VarHandle$AccessDescriptor).
   private final AtomicLong seen = new AtomicLong();
   private final AtomicLong examined = new AtomicLong();
 
-  Weaver(List<LibraryInstrumentation> libraries) {
-    for (LibraryInstrumentation library : libraries) {
-      for (String name : library.typeNames()) {
-        targets.put(name.replace('.', '/'), library);
-      }
-    }
+  /** A weaver for the classes of {@link TargetPackages}. */
+  Weaver() {
+    this(TargetPackages::covers);
   }
 
-  /** Registers the weaver, then retransforms the targeted classes already loaded (late attach). */
-  void install(Instrumentation inst) {
-    inst.addTransformer(this, true);
+  /** A weaver for the classes whose internal names {@code covered} accepts. */
+  Weaver(Predicate<String> covered) {
+    this.covered = covered;
+  }
+
+  /**
+   * The libraries are known: classes to weave are woven from now on. Called once, by the agent's
+   * set-up.
+   */
+  void ready(List<LibraryInstrumentation> libraries) {
+    Map<String, LibraryInstrumentation> byName = new HashMap<>();
+    for (LibraryInstrumentation library : libraries) {
+      for (String name : library.typeNames()) {
+        byName.put(name.replace('.', '/'), library);
+      }
+    }
+    targets = byName;
+    setUp.countDown();
+  }
+
+  /** The agent will not run: classes that wait for its set-up are left alone. */
+  void disable() {
+    targets = Map.of();
+    setUp.countDown();
+  }
+
+  /**
+   * The libraries' classes, by internal name, once the agent is set up; a class that comes before
+   * waits for it (only a class in {@link TargetPackages} ever does).
+   */
+  private Map<String, LibraryInstrumentation> targets() {
+    Map<String, LibraryInstrumentation> t = targets;
+    if (t != null) {
+      return t;
+    }
+    try {
+      if (!setUp.await(SET_UP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        Log.once(
+            Log.Level.WARN,
+            "set-up-wait",
+            "the agent's set-up took more than "
+                + SET_UP_WAIT_SECONDS
+                + " s; MCP classes loaded meanwhile are left unchanged");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    t = targets;
+    return t == null ? Map.of() : t;
+  }
+
+  /** A class woven before the JVM asked for it: used only if the JVM brings the same bytes. */
+  private record Prepared(ClassLoader loader, byte[] original, byte[] woven) {}
+
+  private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
+
+  /**
+   * Weaves ahead, on the calling thread, the classes that the version range applied to {@code
+   * loader} weaves, reading them as {@code loader} would define them; a class that cannot be woven
+   * leaves its library alone there, as it would when loaded. Returns how many were prepared.
+   */
+  int prepare(ClassLoader loader) {
+    int n = 0;
+    for (LibraryInstrumentation library : new HashSet<>(targets().values())) {
+      InstrumentationModule range = library.moduleFor(loader);
+      for (String name : range == null ? List.<String>of() : range.typeNames()) {
+        String internal = name.replace('.', '/');
+        try (InputStream in = loader.getResourceAsStream(internal + ".class")) {
+          if (in == null) {
+            continue;
+          }
+          byte[] original = in.readAllBytes();
+          prepared.put(
+              internal,
+              new Prepared(
+                  loader, original, ClassWeaver.weave(original, range.hooksFor(name), loader)));
+          n++;
+        } catch (Throwable t) {
+          library.abandon(loader, "could not instrument " + name + ": " + Redact.error(t));
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Drops what was woven ahead and not asked for (the application did not load those classes). */
+  void forgetPrepared() {
+    prepared.clear();
+  }
+
+  /** Retransforms the targeted classes already loaded (a late attach). */
+  void retransformLoaded(Instrumentation inst) {
+    Map<String, LibraryInstrumentation> t = targets();
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
-      if (targets.containsKey(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+      if (t.containsKey(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
         loaded.add(c);
       }
     }
     for (Class<?> c : loaded) {
       try {
         inst.retransformClasses(c);
-      } catch (Throwable t) {
+      } catch (Throwable t2) {
         Log.warn(
             "could not instrument the already loaded "
                 + c.getName()
                 + ", left unchanged: "
-                + Redact.error(t));
+                + Redact.error(t2));
       }
     }
   }
@@ -85,7 +189,10 @@ final class Weaver implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] bytes) {
     seen.incrementAndGet();
-    LibraryInstrumentation library = className == null ? null : targets.get(className);
+    if (className == null || !covered.test(className)) {
+      return null;
+    }
+    LibraryInstrumentation library = targets().get(className);
     if (library == null) {
       return null;
     }
@@ -97,6 +204,11 @@ final class Weaver implements ClassFileTransformer {
       if (range == null || !range.typeNames().contains(name)) {
         return null; // left alone (logged once, with why), or a class only another version range
         // weaves
+      }
+      Prepared ahead = prepared.remove(className);
+      if (ahead != null && ahead.loader() == loader && Arrays.equals(ahead.original(), bytes)) {
+        Log.debug("instrumented " + name + " (woven ahead)");
+        return ahead.woven();
       }
       long start = System.nanoTime();
       byte[] woven = ClassWeaver.weave(bytes, range.hooksFor(name), loader);

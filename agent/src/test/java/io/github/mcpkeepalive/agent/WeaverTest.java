@@ -87,6 +87,13 @@ public class WeaverTest {
     return type.getName().replace('.', '/');
   }
 
+  /** A weaver for this test's classes, set up with {@code library}. */
+  static Weaver weaver(LibraryInstrumentation library) {
+    Weaver weaver = new Weaver(name -> name.startsWith("io/github/mcpkeepalive/agent/WeaverTest$"));
+    weaver.ready(List.of(library));
+    return weaver;
+  }
+
   @BeforeEach
   void reset() {
     GREETED.set(0);
@@ -100,7 +107,7 @@ public class WeaverTest {
 
   @Test
   void weavesOnlyTheNamedClassesOfASupportedVersion() throws Exception {
-    Weaver weaver = new Weaver(List.of(library("greet", GREET)));
+    Weaver weaver = weaver(library("greet", GREET));
     ClassLoader loader = WeaverTest.class.getClassLoader();
     assertNull(
         weaver.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class)),
@@ -123,7 +130,7 @@ public class WeaverTest {
 
   @Test
   void aLibraryWhoseReferencesDoNotMatchIsLeftAlone() throws Exception {
-    Weaver weaver = new Weaver(List.of(library("wave", GREET)));
+    Weaver weaver = weaver(library("wave", GREET));
     assertNull(
         weaver.transform(
             null,
@@ -138,13 +145,49 @@ public class WeaverTest {
   @Test
   void aHookThatCannotBeWovenLeavesTheWholeLibraryAloneWithoutThrowing() throws Exception {
     LibraryInstrumentation library = library("greet", BROKEN);
-    Weaver weaver = new Weaver(List.of(library));
+    Weaver weaver = weaver(library);
     ClassLoader loader = WeaverTest.class.getClassLoader();
     assertNull(
         weaver.transform(
             null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class)));
     assertFalse(library.active(loader), "its hooks register no client in that loader");
     assertNull(library.moduleFor(loader), "and no other class of it is woven there");
+  }
+
+  @Test
+  void aClassToWeaveThatComesBeforeTheSetUpWaitsForIt() throws Exception {
+    Weaver weaver = new Weaver(name -> name.equals(internalName(Greeter.class)));
+    ClassLoader loader = WeaverTest.class.getClassLoader();
+    java.util.concurrent.CompletableFuture<byte[]> early =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return weaver.transform(
+                    null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertNull(
+        weaver.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class)),
+        "a class outside the woven packages does not wait");
+    assertFalse(early.isDone(), "the class to weave waits for the set-up");
+    weaver.ready(List.of(library("greet", GREET)));
+    assertNotNull(early.get(10, java.util.concurrent.TimeUnit.SECONDS), "and is woven after it");
+  }
+
+  @Test
+  void aClassToWeaveIsLeftAloneWhenTheAgentWillNotRun() throws Exception {
+    Weaver weaver = new Weaver(name -> name.startsWith("io/github/mcpkeepalive/agent/WeaverTest$"));
+    weaver.disable();
+    assertNull(
+        weaver.transform(
+            null,
+            WeaverTest.class.getClassLoader(),
+            internalName(Greeter.class),
+            null,
+            null,
+            bytesOf(Greeter.class)));
   }
 
   /** A loader that defines one class from the given bytes and delegates everything else. */

@@ -115,6 +115,11 @@ final class Child implements AutoCloseable {
     return process.pid();
   }
 
+  /** The CPU time the process has used so far (all its threads), or -1 when unknown. */
+  long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+  }
+
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(

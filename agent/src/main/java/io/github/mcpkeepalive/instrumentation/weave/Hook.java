@@ -36,8 +36,12 @@ public final class Hook {
     RETURN_WHEN_NOT_NULL
   }
 
-  /** A value passed to the hook. */
-  public record Value(Kind kind, int index, String name) {
+  /**
+   * A value passed to the hook. Compared by identity: a plain class rather than a record, whose
+   * generated {@code equals} would bootstrap {@code ObjectMethods} (tens of milliseconds, once) on
+   * the application's thread when the first class is woven.
+   */
+  public static final class Value {
     public enum Kind {
       THIS,
       ARGUMENT,
@@ -47,13 +51,40 @@ public final class Hook {
       NULL
     }
 
+    private final Kind kind;
+    private final int index;
+    private final String name;
+
+    Value(Kind kind, int index, String name) {
+      this.kind = kind;
+      this.index = index;
+      this.name = name;
+    }
+
+    public Kind kind() {
+      return kind;
+    }
+
+    /** The argument's index, for {@link Kind#ARGUMENT}. */
+    public int index() {
+      return index;
+    }
+
+    /** The field's name, for {@link Kind#FIELD}. */
+    public String name() {
+      return name;
+    }
+
     @Override
     public String toString() {
-      return switch (kind) {
-        case ARGUMENT -> "argument " + index;
-        case FIELD -> "field " + name;
-        default -> kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-      };
+      switch (kind) {
+        case ARGUMENT:
+          return "argument " + index;
+        case FIELD:
+          return "field " + name;
+        default:
+          return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+      }
     }
   }
 
