@@ -83,6 +83,17 @@ public class WeaverTest {
     }
   }
 
+  /** What {@code weaver} makes of {@link Greeter} defined by this test's loader. */
+  static byte[] greeter(Weaver weaver) throws Exception {
+    return weaver.transform(
+        null,
+        WeaverTest.class.getClassLoader(),
+        internalName(Greeter.class),
+        null,
+        null,
+        bytesOf(Greeter.class));
+  }
+
   static String internalName(Class<?> type) {
     return type.getName().replace('.', '/');
   }
@@ -131,14 +142,7 @@ public class WeaverTest {
   @Test
   void aLibraryWhoseReferencesDoNotMatchIsLeftAlone() throws Exception {
     Weaver weaver = weaver(library("wave", GREET));
-    assertNull(
-        weaver.transform(
-            null,
-            WeaverTest.class.getClassLoader(),
-            internalName(Greeter.class),
-            null,
-            null,
-            bytesOf(Greeter.class)));
+    assertNull(greeter(weaver));
     assertEquals(1, weaver.classesExamined());
   }
 
@@ -180,14 +184,7 @@ public class WeaverTest {
   void aClassToWeaveIsLeftAloneWhenTheAgentWillNotRun() throws Exception {
     Weaver weaver = new Weaver(name -> name.startsWith("io/github/mcpkeepalive/agent/WeaverTest$"));
     weaver.disable();
-    assertNull(
-        weaver.transform(
-            null,
-            WeaverTest.class.getClassLoader(),
-            internalName(Greeter.class),
-            null,
-            null,
-            bytesOf(Greeter.class)));
+    assertNull(greeter(weaver));
   }
 
   /** A loader that defines one class from the given bytes and delegates everything else. */
