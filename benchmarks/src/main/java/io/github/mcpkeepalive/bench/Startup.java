@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class Startup {
 
-  static final int ROUNDS = 8;
+  static final int ROUNDS = 12;
   static final int SPRING_ROUNDS = 8;
   static final int OTEL_ROUNDS = 3;
   static final String OTEL_VERSION = "2.10";
