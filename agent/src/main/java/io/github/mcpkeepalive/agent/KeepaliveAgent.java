@@ -63,20 +63,22 @@ public final class KeepaliveAgent {
       return;
     }
     if (!atJvmStart) {
-      setUp(args, inst, weaver, begin);
+      setUp(args, inst, weaver, begin, false);
       return;
     }
-    Thread setUp = new Thread(() -> setUp(args, inst, weaver, begin), "mcp-keepalive-setup");
+    Thread setUp = new Thread(() -> setUp(args, inst, weaver, begin, true), "mcp-keepalive-setup");
     setUp.setDaemon(true);
     setUp.start();
   }
 
   /**
    * Reads the configuration, starts the scheduler thread, hands the libraries to the weaver and
-   * then prepares the weaving path ({@link Warmup}). Any failure leaves the application as if the
-   * agent were absent.
+   * then prepares the weaving path ({@link Warmup}); after a late attach, retransforms the library
+   * classes already loaded. Any failure, or a disabled agent, leaves the application as if the
+   * agent were absent, the transformer removed.
    */
-  private static void setUp(String args, Instrumentation inst, Weaver weaver, long begin) {
+  private static void setUp(
+      String args, Instrumentation inst, Weaver weaver, long begin, boolean atJvmStart) {
     String version = version();
     boolean ready = false;
     try {
@@ -114,7 +116,9 @@ public final class KeepaliveAgent {
               engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
       weaver.ready(libraries);
       ready = true;
-      weaver.retransformLoaded(inst);
+      if (!atJvmStart) {
+        weaver.retransformLoaded(inst); // at JVM start no class has loaded unseen
+      }
       System.setProperty(
           LOADED_PROPERTY,
           version); // lets the status command tell "not loaded" from "no connection yet"
@@ -138,7 +142,8 @@ public final class KeepaliveAgent {
           "agent failed to start, the application runs without keepalive: " + Redact.error(t));
     } finally {
       if (!ready) {
-        weaver.disable();
+        weaver.disable(); // classes waiting for the set-up go on unchanged
+        inst.removeTransformer(weaver); // and no other class passes through it
       }
     }
   }

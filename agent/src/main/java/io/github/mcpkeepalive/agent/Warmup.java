@@ -2,11 +2,12 @@ package io.github.mcpkeepalive.agent;
 
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
+import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
 import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import io.github.mcpkeepalive.instrumentation.weave.Hook;
 import io.github.mcpkeepalive.instrumentation.weave.On;
-import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -56,18 +57,11 @@ final class Warmup {
       ClassLoader loader = Warmup.class.getClassLoader();
       References refs = new References();
       String target = Target.class.getName();
-      refs.method(target, "run");
+      MethodRef run = refs.method(target, "run");
       References.Result checked = refs.check(loader);
-      byte[] bytes;
-      try (InputStream in = loader.getResourceAsStream(target.replace('.', '/') + ".class")) {
-        bytes = in.readAllBytes();
-      }
       ClassWeaver.weave(
-          bytes,
-          List.of(
-              On.on(
-                  refs.method(target, "run").matcher(),
-                  Hook.onEnter(Hooks.class, "ran", Hook.THIS))),
+          ClassFiles.read(loader, target),
+          List.of(On.on(run.matcher(), Hook.onEnter(Hooks.class, "ran", Hook.THIS))),
           loader);
       Log.debug(
           "weaving path prepared in "

@@ -5,8 +5,8 @@ import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.TargetPackages;
+import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
 import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
-import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -123,14 +123,13 @@ final class Weaver implements ClassFileTransformer {
     for (LibraryInstrumentation library : new HashSet<>(targets().values())) {
       InstrumentationModule range = library.moduleFor(loader);
       for (String name : range == null ? List.<String>of() : range.typeNames()) {
-        String internal = name.replace('.', '/');
-        try (InputStream in = loader.getResourceAsStream(internal + ".class")) {
-          if (in == null) {
+        try {
+          byte[] original = ClassFiles.read(loader, name);
+          if (original == null) {
             continue;
           }
-          byte[] original = in.readAllBytes();
           prepared.put(
-              internal,
+              name.replace('.', '/'),
               new Prepared(
                   loader, original, ClassWeaver.weave(original, range.hooksFor(name), loader)));
           n++;

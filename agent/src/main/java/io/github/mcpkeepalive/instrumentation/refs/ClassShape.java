@@ -1,6 +1,5 @@
 package io.github.mcpkeepalive.instrumentation.refs;
 
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,12 +55,9 @@ final class ClassShape {
    * class.
    */
   static ClassShape read(ClassLoader loader, String binaryName) {
-    String resource = binaryName.replace('.', '/') + ".class";
-    try (InputStream in =
-        loader == null
-            ? ClassLoader.getSystemResourceAsStream(resource)
-            : loader.getResourceAsStream(resource)) {
-      return in == null ? null : parse(in.readAllBytes());
+    try {
+      byte[] bytes = ClassFiles.read(loader, binaryName);
+      return bytes == null ? null : parse(bytes);
     } catch (Exception e) {
       return null; // unreadable counts as absent: the check then fails and the library is left
       // alone

@@ -1,0 +1,24 @@
+package io.github.mcpkeepalive.instrumentation.refs;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Class files read as a class loader would define them, without loading the classes. */
+public final class ClassFiles {
+
+  private ClassFiles() {}
+
+  /**
+   * The class file of {@code binaryName} ({@code a.b.C}) through {@code loader} (null: the system
+   * class loader's resources), or null when it has none.
+   */
+  public static byte[] read(ClassLoader loader, String binaryName) throws IOException {
+    String resource = binaryName.replace('.', '/') + ".class";
+    try (InputStream in =
+        loader == null
+            ? ClassLoader.getSystemResourceAsStream(resource)
+            : loader.getResourceAsStream(resource)) {
+      return in == null ? null : in.readAllBytes();
+    }
+  }
+}
