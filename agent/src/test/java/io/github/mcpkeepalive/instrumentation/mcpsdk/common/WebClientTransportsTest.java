@@ -44,8 +44,10 @@ import reactor.util.retry.Retry;
  * The SDK support on Spring AI 2.0's real WebClient transports (Spring WebFlux 7, Reactor Netty
  * 1.3), decided for the test's class loader as the agent decides it: how their clients are found,
  * how their streams' ends and failures reach the connection, and the pool dropped before a
- * reconnect after a silent path.
+ * reconnect after a silent path. Spring AI 2.0 marks its legacy SSE transport for removal; the
+ * agent supports it while applications use it, so this test uses it on purpose.
  */
+@SuppressWarnings("removal")
 class WebClientTransportsTest extends SdkTestBase {
 
   /** The Reactor Netty pool behind the test's WebClients, which records what is dropped. */
