@@ -198,6 +198,86 @@ interface RecoveryScenarios {
   }
 
   /**
+   * The demo's timeline: a brief blackhole that ends while the connections are UNHEALTHY (a ping
+   * went unanswered, the failure threshold is not reached), then a call about 2 s later. Every
+   * socket the blackhole caught stays dead, and the legacy SSE stream, cut without a FIN, reads
+   * nothing ever again although the server accepts every request sent on a new connection: a call
+   * whose answer is due on that stream must not wait on it for its timeout. It succeeds, held for
+   * the ping that decides and the reconnect that follows.
+   *
+   * <p>Timeline from the SSE connection's last read (the answer to {@code tools/list}, just before
+   * its READY line): the path goes dark at once; the idle ping is due at +4.5 to +5.5 s and
+   * unanswered 4 s later (UNHEALTHY); the path returns at +10 s; the first call starts at +12 s,
+   * its timeout (3 s) ends before the third unanswered ping would reconnect (+16.5 s at the
+   * earliest).
+   */
+  @Test
+  default void briefBlackhole() throws Exception {
+    try (Rig rig = new Rig(0, 0);
+        AppProcess app =
+            app().start("brief-blackhole", "interval=5,ping_timeout=4", rig, "12s", 2, "3s")) {
+      AppProcess.Line ready =
+          app.await(
+              l -> l.startsWith("READY ") && l.contains(" server=sse "),
+              Duration.ofSeconds(90),
+              "the sse client ready");
+      rig.proxy.setBlackhole(true);
+      Instant dark = Instant.now();
+      Instant back = ready.at().plusSeconds(10);
+      Await.until(() -> !Instant.now().isBefore(back), Duration.ofSeconds(20), "the path's return");
+      rig.proxy.setBlackhole(false);
+      report(
+          "BRIEF_BLACKHOLE",
+          "dark "
+              + Duration.between(ready.at(), dark).toMillis()
+              + " ms after the sse client was ready, path back "
+              + Duration.between(dark, Instant.now()).toMillis()
+              + " ms later; sse was "
+              + stateAt(app, "sse", back)
+              + ", http "
+              + stateAt(app, "streamable", back)
+              + " when it returned");
+
+      app.awaitExit(Duration.ofSeconds(90));
+      report("BRIEF_BLACKHOLE", Calls.failures(app, back));
+      for (String server : SERVERS) {
+        List<Calls.Call> after =
+            Calls.of(app, server).stream()
+                .filter(c -> c.start().isAfter(back))
+                .collect(Collectors.toList());
+        assertTrue(
+            !after.isEmpty(), () -> server + ": calls after the path returned\n" + app.dump());
+        report(
+            "BRIEF_BLACKHOLE",
+            server
+                + " first call after the path returned took "
+                + after.get(0).latencyMs()
+                + " ms");
+        assertTrue(
+            after.stream().allMatch(Calls.Call::ok),
+            () -> server + ": every call after the path returned succeeds\n" + app.dump());
+      }
+      Secrets.assertNoneIn(app);
+    }
+  }
+
+  /** The state the agent last logged for the connection of {@code transport} before {@code t}. */
+  private static String stateAt(AppProcess app, String transport, Instant t) {
+    String state = "CONNECTED";
+    for (AppProcess.Line l : app.lines()) {
+      int arrow = l.text().indexOf(" -> ");
+      if (l.text().startsWith(AppProcess.AGENT_PREFIX)
+          && l.text().contains(" " + transport + " http")
+          && arrow > 0
+          && AppProcess.loggedAt(l).isBefore(t)) {
+        String to = l.text().substring(arrow + 4);
+        state = to.substring(0, to.indexOf(' '));
+      }
+    }
+    return state;
+  }
+
+  /**
    * The server restarts and, for a while, answers 401 to the application's token. The agent does
    * not hammer it: after the first rejection its attempts are spaced at {@code backoff_max} (here 4
    * s), it says so in exactly one WARN line per connection, and it restores the sessions once the

@@ -55,6 +55,16 @@ public final class Connection {
 
   long disconnectedAtNanos;
   long generation;
+
+  /** The {@link #generation} of the latest ping: it is under way while that is current. */
+  long pingGeneration = -1;
+
+  /**
+   * While UNHEALTHY: another connection to the same server has answered again since this one's
+   * pings went unanswered, so the path is back and silence here means this connection is broken.
+   */
+  boolean pathBack;
+
   boolean authReported;
   int suspectEvents;
 
@@ -157,6 +167,28 @@ public final class Connection {
 
   public String url() {
     return url;
+  }
+
+  /**
+   * Whether the answers to this connection's requests arrive on its long-lived stream rather than
+   * on the request's own response (legacy HTTP+SSE): a request sent while that stream is silent
+   * waits for an answer that may never come.
+   */
+  public boolean answersOnStream() {
+    return "sse".equals(transport);
+  }
+
+  /**
+   * Whether a request of the application should wait for the agent before it goes out: while the
+   * connection is down or reconnecting, or while it is UNHEALTHY and its answers would come on a
+   * stream that has read nothing since a ping went unanswered (it is reconnected for the request).
+   * See {@link KeepaliveEngine#onDemand}.
+   */
+  public boolean holdsRequests() {
+    ConnectionState s = state;
+    return s == ConnectionState.DISCONNECTED
+        || s == ConnectionState.RECONNECTING
+        || (s == ConnectionState.UNHEALTHY && answersOnStream());
   }
 
   public ConnectionState state() {

@@ -276,9 +276,18 @@ public final class KeepaliveEngine {
    * that arrives during an attempt gets one of its own right after, if that one fails: it began
    * before the request, perhaps before the server came back; if the attempt under way has had no
    * answer for a second ({@code STALE_ATTEMPT_NANOS}), the request gives it up and a fresh one
-   * starts at once (once per outage). The attempt counts as one of the schedule. A connection in
-   * any other state, or one whose server rejects the credentials (an attempt per call would hammer
-   * it), completes at once: the request goes out as it is.
+   * starts at once (once per outage). The attempt counts as one of the schedule.
+   *
+   * <p>On a connection whose answers arrive on its stream (legacy HTTP+SSE) and that is UNHEALTHY
+   * (a ping failed, nothing was read since), a request sent now would most likely wait for its
+   * whole timeout on a dead stream, and waiting for the next ping's verdict could take as long: the
+   * connection is reconnected now, without waiting for the failure threshold, and the request waits
+   * for that attempt as above. A stream cut without a FIN (a blackholed link) reads nothing ever
+   * again although the server accepts every request sent on a new connection; a reconnect takes one
+   * round of initialization when the path works.
+   *
+   * <p>A connection in any other state, or one whose server rejects the credentials (an attempt per
+   * call would hammer it), completes at once: the request goes out as it is.
    */
   public CompletableFuture<Void> onDemand(Connection c) {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -302,6 +311,13 @@ public final class KeepaliveEngine {
                   c.label() + ": a request of the application gives up the attempt under way");
               c.abortAttempt.run();
             }
+          } else if (c.state == ConnectionState.UNHEALTHY && c.answersOnStream()) {
+            c.waiters.add(done);
+            disconnect(
+                c,
+                c.lastFailure == null ? FailureKind.TIMEOUT : c.lastFailure,
+                "a request of the application came while the stream has read nothing since a ping"
+                    + " failed");
           } else {
             done.complete(null);
           }
@@ -351,6 +367,7 @@ public final class KeepaliveEngine {
         c.consecutiveFailures = 0;
         transition(c, ConnectionState.CONNECTED, "traffic received");
         scheduleCheck(c);
+        pathReturned(c);
         break;
       case DISCONNECTED:
         // the application's own traffic got through: try now instead of waiting out the backoff
@@ -395,6 +412,35 @@ public final class KeepaliveEngine {
     sendPing(c, what);
   }
 
+  /**
+   * {@code back} answers again after its pings went unanswered or its session was lost: the path to
+   * its server works. Every other connection to that server still UNHEALTHY is checked at once
+   * instead of at its next ping, and its silence now proves it broken (a legacy SSE stream cut
+   * without a FIN reads nothing ever again, though the server accepts every request sent on new
+   * connections): an unanswered ping reconnects it without waiting for the failure threshold.
+   */
+  private void pathReturned(Connection back) {
+    for (Connection x : live.values()) {
+      if (x != back
+          && x.state == ConnectionState.UNHEALTHY
+          && !x.pathBack
+          && x.server.equals(back.server)) {
+        x.pathBack = true;
+        Log.info(
+            x.label()
+                + ": "
+                + back.id()
+                + " to the same server answers again; "
+                + (pingInFlight(x)
+                    ? "the ping under way decides whether this connection must be reconnected"
+                    : "pinging now to decide whether this connection must be reconnected"));
+        if (!pingInFlight(x)) {
+          sendPing(x, null);
+        }
+      }
+    }
+  }
+
   private void scheduleCheck(Connection c) {
     c.currentIntervalNanos = backoff.spread(c.intervalNanos);
     long due = c.lastReadNanos + c.currentIntervalNanos - ticker.nanoTime();
@@ -426,13 +472,19 @@ public final class KeepaliveEngine {
     c.pingsSent++;
     String timeout =
         "no answer to ping within " + Settings.seconds(settings.pingTimeoutNanos) + " s";
-    await(
-        c,
-        invoke(c, true),
-        settings.pingTimeoutNanos,
-        timeout,
-        () -> pingOk(c, ticker.nanoTime() - start),
-        err -> pingFailed(c, err, start, after));
+    c.pingGeneration =
+        await(
+            c,
+            invoke(c, true),
+            settings.pingTimeoutNanos,
+            timeout,
+            () -> pingOk(c, ticker.nanoTime() - start),
+            err -> pingFailed(c, err, start, after));
+  }
+
+  /** Whether a ping is the operation under way (any later one supersedes it). */
+  private static boolean pingInFlight(Connection c) {
+    return c.pingGeneration == c.generation;
   }
 
   private void pingOk(Connection c, long rtt) {
@@ -440,7 +492,8 @@ public final class KeepaliveEngine {
     c.lastReadNanos =
         Math.max(c.lastReadNanos, ticker.nanoTime()); // the answer is a read, hooked or not
     c.consecutiveFailures = 0;
-    if (c.state == ConnectionState.UNHEALTHY || c.state == ConnectionState.NEW) {
+    boolean wasUnhealthy = c.state == ConnectionState.UNHEALTHY;
+    if (wasUnhealthy || c.state == ConnectionState.NEW) {
       transition(
           c,
           ConnectionState.CONNECTED,
@@ -450,6 +503,9 @@ public final class KeepaliveEngine {
     }
     healthy(c);
     scheduleCheck(c);
+    if (wasUnhealthy) {
+      pathReturned(c);
+    }
   }
 
   private void pingFailed(Connection c, Throwable err, long start, String after) {
@@ -466,6 +522,17 @@ public final class KeepaliveEngine {
     }
     if (after != null && kind != FailureKind.TIMEOUT) {
       disconnect(c, kind, after + " and ping failed: " + kind.label() + " (" + c.lastError + ")");
+      return;
+    }
+    if (c.state == ConnectionState.UNHEALTHY && c.pathBack) {
+      disconnect(
+          c,
+          kind,
+          "ping failed: "
+              + kind.label()
+              + " ("
+              + c.lastError
+              + ") although another connection to this server answers again");
       return;
     }
     c.consecutiveFailures++;
@@ -636,6 +703,7 @@ public final class KeepaliveEngine {
     c.lastReadNanos = ticker.nanoTime();
     healthy(c);
     scheduleCheck(c);
+    pathReturned(c);
   }
 
   private void attemptFailed(Connection c, Throwable err) {
@@ -838,6 +906,7 @@ public final class KeepaliveEngine {
     ConnectionState from = c.state;
     c.state = to;
     c.stateSinceNanos = ticker.nanoTime();
+    c.pathBack = false;
     Log.log(
         atInfo ? Log.Level.INFO : Log.Level.DEBUG,
         c.label() + ": " + from + " -> " + to + " (" + reason + ")");

@@ -628,4 +628,169 @@ class KeepaliveEngineTest {
         "the request fails with the attempt instead of waiting out the backoff");
     assertEquals(ConnectionState.DISCONNECTED, c.state());
   }
+
+  /** A second connection of the engine, to {@code url}, initialized by the application now. */
+  Connection another(String transport, String url, FakeDriver d) {
+    Connection x = engine.register(new Object(), "lib 1.0", transport, url, d);
+    engine.onRead(x);
+    time.runDue();
+    return x;
+  }
+
+  /** Legacy SSE: the connection of {@link #c}, its ping due at +10 s unanswered by +12 s. */
+  void sseUnhealthy() {
+    engine = new KeepaliveEngine(settings(List.of()), time, time, () -> random);
+    driver = new FakeDriver();
+    c = engine.register(new Object(), "lib 1.0", "sse", "http://mcp.example.com/sse", driver);
+    engine.onRead(c);
+    time.runDue();
+    time.advanceSeconds(12);
+    assertEquals(ConnectionState.UNHEALTHY, c.state(), transitions()::toString);
+    assertEquals(2, driver.pings.size(), "the next ping is under way");
+  }
+
+  /**
+   * Legacy SSE answers on the stream: a request sent while the stream is silent after a failed ping
+   * would wait for its whole timeout on a stream that may be dead (and the next ping's verdict can
+   * take as long). The connection is reconnected for it at once, without waiting for the failure
+   * threshold, and the request goes out in the new session.
+   */
+  @Test
+  void aRequestOnASilentSseStreamReconnectsAtOnceAndGoesOutInTheNewSession() {
+    sseUnhealthy();
+    assertTrue(c.holdsRequests());
+    time.advanceSeconds(0.5);
+    CompletableFuture<Void> request = engine.onDemand(c);
+    time.runDue();
+    assertEquals(ConnectionState.RECONNECTING, c.state(), transitions()::toString);
+    assertEquals(
+        "UNHEALTHY -> DISCONNECTED (a request of the application came while the stream has read nothing since a ping failed; reconnecting now)",
+        transitions().get(2));
+    assertEquals(List.of(FailureKind.TIMEOUT), driver.reconnectCauses);
+    assertFalse(request.isDone(), "it waits for the attempt");
+    time.advanceSeconds(2);
+    assertEquals(2, driver.pings.size(), "the superseded ping counts for nothing");
+    assertEquals(ConnectionState.RECONNECTING, c.state());
+
+    driver.lastReconnect().complete("ok");
+    time.runDue();
+    assertTrue(request.isDone() && !request.isCompletedExceptionally(), "out in the new session");
+    assertFalse(c.holdsRequests());
+  }
+
+  /** The reconnect made for the request fails (the path is still dead): the request fails once. */
+  @Test
+  void aRequestOnASilentSseStreamFailsOnceWithTheAttempt() {
+    sseUnhealthy();
+    CompletableFuture<Void> request = engine.onDemand(c);
+    time.runDue();
+    failReconnect(new ConnectException("refused"));
+    assertTrue(request.isCompletedExceptionally(), "the attempt failed: so does the request");
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+    time.advanceSeconds(0.9);
+    assertEquals(1, driver.reconnects.size());
+    time.advanceSeconds(0.2);
+    assertEquals(2, driver.reconnects.size(), "then the schedule goes on: 1 s after attempt 1");
+  }
+
+  /** Streamable HTTP answers on the request's own response: nothing to wait for while UNHEALTHY. */
+  @Test
+  void aRequestOnAnUnhealthyStreamableConnectionGoesOutAtOnce() {
+    connected();
+    time.advanceSeconds(12);
+    assertEquals(ConnectionState.UNHEALTHY, c.state());
+    assertFalse(c.holdsRequests());
+    CompletableFuture<Void> request = engine.onDemand(c);
+    time.runDue();
+    assertTrue(request.isDone() && !request.isCompletedExceptionally());
+  }
+
+  FakeDriver httpDriver;
+  Connection http;
+  FakeDriver otherDriver;
+  Connection other;
+
+  /**
+   * A path blackholed at +10 s: {@link #c} (legacy SSE) and {@link #http} (Streamable HTTP) to one
+   * server and {@link #other} (SSE) to another, all initialized at 0, all UNHEALTHY at +12 s with
+   * their second ping under way.
+   */
+  void threeUnhealthy() {
+    engine = new KeepaliveEngine(settings(List.of()), time, time, () -> random);
+    driver = new FakeDriver();
+    c = another("sse", "http://mcp.example.com/sse", driver);
+    httpDriver = new FakeDriver();
+    http = another("streamable", "http://mcp.example.com/mcp", httpDriver);
+    otherDriver = new FakeDriver();
+    other = another("sse", "http://other.example.com/sse", otherDriver);
+    time.advanceSeconds(12);
+    for (Connection x : List.of(c, http, other)) {
+      assertEquals(ConnectionState.UNHEALTHY, x.state(), x::toString);
+    }
+  }
+
+  /**
+   * The path returns: the streamable connection answers again, but the SSE stream to the same
+   * server was cut without a FIN and stays silent. The SSE connection's ping under way decides and,
+   * unanswered, reconnects it without waiting for the failure threshold; the connection to another
+   * server keeps its own schedule.
+   */
+  @Test
+  void whenAConnectionAnswersAgainTheUnansweredPingOfASiblingReconnectsIt() {
+    threeUnhealthy();
+    time.advanceSeconds(0.5);
+    httpDriver.lastPing().complete("pong");
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, http.state());
+    assertEquals(2, driver.pings.size(), "c's ping under way decides");
+    assertTrue(
+        log.stream()
+            .anyMatch(
+                l ->
+                    l.contains(
+                        c.label()
+                            + ": c2 to the same server answers again; the ping under way decides")),
+        log::toString);
+
+    time.advanceSeconds(1.5); // c's ping times out: 2 of 3, but the path is known to be back
+    assertEquals(ConnectionState.RECONNECTING, c.state(), transitions()::toString);
+    assertTrue(
+        transitions()
+            .contains(
+                "UNHEALTHY -> DISCONNECTED (ping failed: timeout (TimeoutException: no answer to ping within 2 s) although another connection to this server answers again; reconnecting now)"),
+        transitions()::toString);
+    assertEquals(ConnectionState.UNHEALTHY, other.state(), "another server: 2 of 3, unhealthy");
+  }
+
+  /** With no ping of the silent sibling under way (its last failed fast), one is sent at once. */
+  @Test
+  void whenAConnectionAnswersAgainASiblingWithNoPingUnderWayIsPingedAtOnce() {
+    threeUnhealthy();
+    time.advanceSeconds(0.2);
+    failPing(new ConnectException("refused")); // c: 2 of 3, its next check at +14 s
+    time.advanceSeconds(0.3);
+    int otherPings = otherDriver.pings.size();
+    httpDriver.lastPing().complete("pong");
+    time.runDue();
+    assertEquals(3, driver.pings.size(), "c is pinged at once");
+    assertEquals(otherPings, otherDriver.pings.size(), "another server: left alone");
+    time.advanceSeconds(2);
+    assertEquals(ConnectionState.RECONNECTING, c.state(), transitions()::toString);
+    assertEquals(1, driver.reconnects.size());
+  }
+
+  /** A reconnect of one connection proves the path as well as traffic does. */
+  @Test
+  void aReconnectedSiblingAlsoProvesThePath() {
+    threeUnhealthy();
+    engine.onConnectionLost(http, null);
+    time.runDue();
+    assertEquals(ConnectionState.RECONNECTING, http.state());
+    time.advanceSeconds(0.5);
+    httpDriver.lastReconnect().complete("ok");
+    time.runDue();
+    assertEquals(ConnectionState.CONNECTED, http.state());
+    time.advanceSeconds(1.5);
+    assertEquals(ConnectionState.RECONNECTING, c.state(), transitions()::toString);
+  }
 }

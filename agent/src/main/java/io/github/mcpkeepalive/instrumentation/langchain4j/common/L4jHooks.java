@@ -208,30 +208,29 @@ public final class L4jHooks {
   }
 
   /**
-   * On-demand recovery: a request of the application made while its connection is down (waiting in
-   * backoff, or reconnecting) is not sent to the dead session: it starts the next attempt now (or
-   * waits for the one under way) and goes out once the session is back. The wait is bounded by the
-   * shortest of the client's own request timeouts, measured from now, and a request whose wait used
-   * it up is not sent at all (the application has given up on it): it fails, like one whose attempt
-   * failed, with an error that says why. Null (the request goes out as usual) for a connection that
-   * is up, for the agent's own pings and initializations, and on any surprise.
-   */
-  /**
    * Set while the agent sends a request: FALSE for the first sending of one it held, TRUE for one
    * sent once more (refused, or its session lost).
    */
   private static final ThreadLocal<Boolean> RELEASING = new ThreadLocal<>();
 
+  /**
+   * On-demand recovery: a request of the application made while its connection is down (waiting in
+   * backoff, or reconnecting) is not sent to the dead session: it starts the next attempt now (or
+   * waits for the one under way) and goes out once the session is back. On legacy SSE, one made
+   * while the stream has read nothing since a ping failed starts a reconnect and waits for it the
+   * same way. The wait is bounded by the shortest of the client's own request timeouts, measured
+   * from now, and a request whose wait used it up is not sent at all (the application has given up
+   * on it): it fails, like one whose attempt failed, with an error that says why. Null (the request
+   * goes out as usual) for a connection that is up, for the agent's own pings and initializations,
+   * and on any surprise.
+   */
   public static Object requestStarting(Object transport, Object context) {
     try {
       Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
       if (m == null) {
         return null;
       }
-      ConnectionState state = m.connection().state();
-      if ((state != ConnectionState.DISCONNECTED && state != ConnectionState.RECONNECTING)
-          || L4jDriver.reconnecting()
-          || RELEASING.get() != null) {
+      if (!m.connection().holdsRequests() || L4jDriver.reconnecting() || RELEASING.get() != null) {
         return null;
       }
       Object message = L4jRefs.CONTEXT_MESSAGE.invoke(context);

@@ -339,7 +339,13 @@ public final class SdkHooks {
               throw SdkHooks.<RuntimeException>rethrow(err); // Reactor passes it on, as it was
             }
           };
-      return SdkRefs.MONO_ON_ERROR_RESUME.invoke(request, NEVER_SENT, afterRefusal);
+      Object guarded = SdkRefs.MONO_ON_ERROR_RESUME.invoke(request, NEVER_SENT, afterRefusal);
+      if (state == ConnectionState.UNHEALTHY && c.answersOnStream()) {
+        // its answer would come on a stream silent since a ping failed: it waits for the
+        // reconnect it starts instead of for its timeout on a dead stream
+        return afterAttempt(engine, c, initializer, loader, guarded, engine::onDemand);
+      }
+      return guarded;
     } catch (Throwable t) {
       internal("request wrapping", t);
       return mono;
