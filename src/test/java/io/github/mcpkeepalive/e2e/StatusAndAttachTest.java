@@ -89,7 +89,9 @@ class StatusAndAttachTest {
         for (String transport : new String[] {"sse", "streamable"}) {
           Map<String, Object> m = jmx.connection(transport);
           assertTrue(List.of("DISCONNECTED", "RECONNECTING").contains(m.get("State")), m::toString);
-          assertTrue((Long) m.get("PingsFailed") >= 3, m::toString);
+          // three on a silent connection; one when a call of the application meets the legacy
+          // SSE connection UNHEALTHY (it is reconnected for the call)
+          assertTrue((Long) m.get("PingsFailed") >= 1, m::toString);
           assertTrue((Long) m.get("ReconnectAttempts") >= 1, m::toString);
           assertEquals("TimeoutException", m.get("LastErrorClass"), m::toString);
         }
