@@ -6,7 +6,6 @@ import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.TargetPackages;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
-import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -29,9 +28,10 @@ import java.util.function.Predicate;
  * libraries it weaves are handed to it by the agent's set-up ({@link #ready}), which runs beside
  * the application's start, and a class to weave that comes earlier waits for it. When a named class
  * loads, its library's references are checked against the class loader (once per loader) and, if a
- * version range matches, the class gets that range's hooks woven in by {@link ClassWeaver}, in a
- * single ASM pass over its bytes. A class that cannot be woven leaves the whole library alone in
- * that loader.
+ * version range matches, the class gets that range's hooks woven in: as the build already wove
+ * these very bytes ({@link io.github.mcpkeepalive.instrumentation.Prebuilt}), or by {@link
+ * io.github.mcpkeepalive.instrumentation.weave.ClassWeaver} in a single ASM pass over its bytes. A
+ * class that cannot be woven leaves the whole library alone in that loader.
  *
  * <p>No bytecode library beyond ASM's core is used: Byte Buddy's {@code Advice} did this job in an
  * earlier version, at the cost of loading and running about 600 of its classes cold when the first
@@ -131,7 +131,7 @@ final class Weaver implements ClassFileTransformer {
           prepared.put(
               name.replace('.', '/'),
               new Prepared(
-                  loader, original, ClassWeaver.weave(original, range.hooksFor(name), loader)));
+                  loader, original, LibraryInstrumentation.weave(range, name, original, loader)));
           n++;
         } catch (Throwable t) {
           library.abandon(loader, "could not instrument " + name + ": " + Redact.error(t));
@@ -210,7 +210,7 @@ final class Weaver implements ClassFileTransformer {
         return ahead.woven();
       }
       long start = System.nanoTime();
-      byte[] woven = ClassWeaver.weave(bytes, range.hooksFor(name), loader);
+      byte[] woven = LibraryInstrumentation.weave(range, name, bytes, loader);
       Log.debug("instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return woven;
     } catch (Throwable t) {

@@ -4,7 +4,9 @@ import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.refs.References;
 import io.github.mcpkeepalive.instrumentation.refs.Shapes;
+import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import io.github.mcpkeepalive.instrumentation.weave.On;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -139,35 +141,15 @@ public abstract class LibraryInstrumentation {
     for (InstrumentationModule m : modules) {
       References.Result r = m.references().check(shapes);
       if (r.matches()) {
-        String checked =
+        return chosen(
+            v,
+            m,
             r.references()
                 + " references in "
                 + r.classesRead()
                 + " classes checked in "
                 + r.nanos() / 1_000_000
-                + " ms";
-        if (version.tested(v)) {
-          Log.debug(
-              version.displayName()
-                  + " "
-                  + v
-                  + ": "
-                  + checked
-                  + "; instrumenting it with "
-                  + m.name());
-        } else {
-          Log.info(
-              version.displayName()
-                  + " "
-                  + shown(v)
-                  + " is an untested version (tested: "
-                  + version.testedText()
-                  + "), but everything the agent relies on matches ("
-                  + checked
-                  + "): instrumenting it with "
-                  + m.name());
-        }
-        return m;
+                + " ms");
       }
       mismatches.add(r.mismatch());
     }
@@ -183,6 +165,38 @@ public abstract class LibraryInstrumentation {
             + ")"
             + (hint.isEmpty() ? "" : ". " + hint));
     return NONE;
+  }
+
+  /** Logs the range applied to a loader whose library is at version {@code v}; returns it. */
+  private InstrumentationModule chosen(String v, InstrumentationModule m, String checked) {
+    if (version.tested(v)) {
+      Log.debug(
+          version.displayName() + " " + v + ": " + checked + "; instrumenting it with " + m.name());
+    } else {
+      Log.info(
+          version.displayName()
+              + " "
+              + shown(v)
+              + " is an untested version (tested: "
+              + version.testedText()
+              + "), but everything the agent relies on matches ("
+              + checked
+              + "): instrumenting it with "
+              + m.name());
+    }
+    return m;
+  }
+
+  /**
+   * {@code name} woven for the range {@code range} applied to {@code loader}: as the build wove
+   * these very bytes when it did ({@link Prebuilt}), else by the weaver now.
+   */
+  public static byte[] weave(
+      InstrumentationModule range, String name, byte[] bytes, ClassLoader loader)
+      throws IOException {
+    List<On> on = range.hooksFor(name);
+    byte[] pre = Prebuilt.get().woven(range.name(), name.replace('.', '/'), bytes, on, loader);
+    return pre != null ? pre : ClassWeaver.weave(bytes, on, loader);
   }
 
   private static String shown(String v) {

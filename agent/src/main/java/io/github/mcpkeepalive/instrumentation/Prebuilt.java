@@ -1,0 +1,135 @@
+package io.github.mcpkeepalive.instrumentation;
+
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.instrumentation.weave.Hook;
+import io.github.mcpkeepalive.instrumentation.weave.On;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+
+/**
+ * The classes the build already wove for the library versions the agent is tested on, so that an
+ * application on one of them pays for no weaving at start-up (and no bytecode library is loaded).
+ * The build ({@code PrebuiltGenerator}, run before the agent's tests, which compare its output with
+ * the run-time weaving) takes, for each tested version, the decision the agent takes at run time
+ * ({@link LibraryInstrumentation#moduleFor}) and weaves each class of the chosen range with the
+ * same {@link io.github.mcpkeepalive.instrumentation.weave.ClassWeaver}.
+ *
+ * <p>At run time the reference check is made as always; a class of the range it chose is taken
+ * woven from here only when the bytes the JVM brings are those the build wove (two checksums and
+ * the length agree) and the hooks are visible from the class's loader, as the weaver would require.
+ * Any other class (an untested version, a patched jar) is woven at run time.
+ *
+ * <p>The index ({@value #INDEX}) has one line per woven class: {@code woven RANGE INTERNAL_NAME SUM
+ * RESOURCE}, SUM being {@code crc32:adler32:length} in hex.
+ */
+public final class Prebuilt {
+
+  public static final String INDEX = "META-INF/mcp-keepalive/prebuilt/index.txt";
+  public static final String FOLDER = "META-INF/mcp-keepalive/prebuilt/";
+
+  private final Map<String, String> woven = new HashMap<>(); // "range name sum" -> resource
+  private final ClassLoader resources;
+
+  private static volatile Prebuilt instance;
+
+  Prebuilt(ClassLoader resources, BufferedReader index) throws IOException {
+    this.resources = resources;
+    for (String line = index.readLine(); line != null; line = index.readLine()) {
+      String[] f = line.split(" ");
+      if (f.length == 5 && f[0].equals("woven")) {
+        woven.put(f[1] + " " + f[2] + " " + f[3], f[4]);
+      }
+    }
+  }
+
+  /** The agent's index, read once; empty when the agent was built without it. */
+  static Prebuilt get() {
+    Prebuilt p = instance;
+    if (p == null) {
+      synchronized (Prebuilt.class) {
+        p = instance;
+        if (p == null) {
+          p = load();
+          instance = p;
+        }
+      }
+    }
+    return p;
+  }
+
+  private static Prebuilt load() {
+    ClassLoader own = Prebuilt.class.getClassLoader();
+    try (InputStream in =
+        own == null
+            ? ClassLoader.getSystemResourceAsStream(INDEX)
+            : own.getResourceAsStream(INDEX)) {
+      if (in != null) {
+        return new Prebuilt(
+            own, new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)));
+      }
+    } catch (IOException | RuntimeException e) {
+      Log.debug("prebuilt index not read: " + Redact.error(e));
+    }
+    try {
+      return new Prebuilt(own, new BufferedReader(new java.io.StringReader("")));
+    } catch (IOException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  /**
+   * The class {@code internalName} as the build wove it into {@code original} for {@code range}, or
+   * null when the build did not weave these bytes or the hooks are not visible from {@code loader}.
+   */
+  byte[] woven(String range, String internalName, byte[] original, List<On> on, ClassLoader loader)
+      throws IOException {
+    String resource = woven.get(range + " " + internalName + " " + sum(original));
+    if (resource == null || !hooksVisible(on, loader)) {
+      return null;
+    }
+    try (InputStream in =
+        resources == null
+            ? ClassLoader.getSystemResourceAsStream(FOLDER + resource)
+            : resources.getResourceAsStream(FOLDER + resource)) {
+      return in == null ? null : in.readAllBytes();
+    }
+  }
+
+  /** Whether {@code loader} resolves every hooks class of {@code on} to that very class. */
+  static boolean hooksVisible(List<On> on, ClassLoader loader) {
+    for (On o : on) {
+      for (Hook h : o.hooks()) {
+        try {
+          if (Class.forName(h.hooks().getName(), false, loader) != h.hooks()) {
+            return false;
+          }
+        } catch (ClassNotFoundException | LinkageError e) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The checksums of a class file: "crc32:adler32:length" in hex. */
+  public static String sum(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    Adler32 adler = new Adler32();
+    adler.update(bytes);
+    return Long.toHexString(crc.getValue())
+        + ":"
+        + Long.toHexString(adler.getValue())
+        + ":"
+        + Integer.toHexString(bytes.length);
+  }
+}
