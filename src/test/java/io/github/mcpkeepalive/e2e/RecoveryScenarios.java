@@ -303,10 +303,9 @@ interface RecoveryScenarios {
             Duration.ofSeconds(20),
             transport + ": the auth warning");
       }
-      // the credentials stay rejected long enough for three capped steps after the first
-      // attempt (3 x 4.4 s at most) whenever the warnings were read: the assertion below wants
-      // four attempts (13 s left three on a loaded host when the third came just after the token
-      // was accepted again)
+      // the credentials stay rejected long enough for three rejected attempts at the cap (the
+      // third 3 x 4.4 s after the failure at most), however late the warnings were read: with the
+      // one that succeeds, the assertion below wants four (13 s left three on a loaded host)
       Await.quiet(Duration.ofSeconds(16));
       rig.server.setRejectAll(false);
       Instant accepted = Instant.now();
