@@ -641,9 +641,7 @@ class KeepaliveEngineTest {
   void sseUnhealthy() {
     engine = new KeepaliveEngine(settings(List.of()), time, time, () -> random);
     driver = new FakeDriver();
-    c = engine.register(new Object(), "lib 1.0", "sse", "http://mcp.example.com/sse", driver);
-    engine.onRead(c);
-    time.runDue();
+    c = another("sse", "http://mcp.example.com/sse", driver);
     time.advanceSeconds(12);
     assertEquals(ConnectionState.UNHEALTHY, c.state(), transitions()::toString);
     assertEquals(2, driver.pings.size(), "the next ping is under way");
