@@ -745,7 +745,9 @@ public final class KeepaliveEngine {
       setPending(c, () -> attempt(c), delay);
       return;
     }
-    c.authReported = false;
+    if (kind != FailureKind.TIMEOUT) {
+      c.authReported = false; // a timeout says nothing of the credentials: still rejected, not news
+    }
     if (kind != FailureKind.SESSION_EXPIRED) {
       c.backoffStep++; // no server answered: the next attempt waits longer
     }

@@ -316,6 +316,30 @@ class KeepaliveEngineTest {
         "the recovery is logged at INFO");
   }
 
+  /**
+   * An attempt that times out in the middle of a rejection (a loaded host, a slow server) says
+   * nothing of the credentials: the next rejection is not reported again.
+   */
+  @Test
+  void aTimeoutAmongRejectionsIsNoReasonToReportThemAgain() {
+    connected();
+    engine.onConnectionLost(c, null);
+    time.runDue();
+    failReconnect(new RuntimeException("Server returned HTTP status 401 Unauthorized"));
+    time.advanceSeconds(8.1);
+    failReconnect(new java.util.concurrent.TimeoutException("no answer")); // backoff: 1 s
+    time.advanceSeconds(1.2);
+    assertEquals(3, driver.reconnects.size());
+    failReconnect(new RuntimeException("Server returned HTTP status 401 Unauthorized"));
+    assertEquals(1, log.stream().filter(l -> l.contains(" WARN ")).count(), "one warning: " + log);
+    time.advanceSeconds(8.1);
+    failReconnect(new ConnectException("refused")); // a different failure: news again
+    time.advanceSeconds(2.3);
+    assertEquals(5, driver.reconnects.size());
+    failReconnect(new RuntimeException("Server returned HTTP status 401 Unauthorized"));
+    assertEquals(2, log.stream().filter(l -> l.contains(" WARN ")).count(), log::toString);
+  }
+
   @Test
   void anExpiredSessionIsReestablishedWithoutWaiting() {
     connected();
