@@ -2,12 +2,10 @@ package io.github.mcpkeepalive.instrumentation;
 
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
+import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
 import io.github.mcpkeepalive.instrumentation.weave.Hook;
 import io.github.mcpkeepalive.instrumentation.weave.On;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +39,10 @@ public final class Prebuilt {
 
   private static volatile Prebuilt instance;
 
-  Prebuilt(ClassLoader resources, BufferedReader index) throws IOException {
+  /** The index's text (null: none), whose resources {@code resources} serves. */
+  Prebuilt(ClassLoader resources, String index) {
     this.resources = resources;
-    for (String line = index.readLine(); line != null; line = index.readLine()) {
+    for (String line : index == null ? new String[0] : index.split("\n")) {
       String[] f = line.split(" ");
       if (f.length == 5 && f[0].equals("woven")) {
         woven.put(f[1] + " " + f[2] + " " + f[3], f[4]);
@@ -68,22 +67,14 @@ public final class Prebuilt {
 
   private static Prebuilt load() {
     ClassLoader own = Prebuilt.class.getClassLoader();
-    try (InputStream in =
-        own == null
-            ? ClassLoader.getSystemResourceAsStream(INDEX)
-            : own.getResourceAsStream(INDEX)) {
-      if (in != null) {
-        return new Prebuilt(
-            own, new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)));
-      }
+    String index = null;
+    try {
+      byte[] b = ClassFiles.resource(own, INDEX);
+      index = b == null ? null : new String(b, StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
       Log.debug("prebuilt index not read: " + Redact.error(e));
     }
-    try {
-      return new Prebuilt(own, new BufferedReader(new java.io.StringReader("")));
-    } catch (IOException impossible) {
-      throw new IllegalStateException(impossible);
-    }
+    return new Prebuilt(own, index);
   }
 
   /**
@@ -93,26 +84,16 @@ public final class Prebuilt {
   byte[] woven(String range, String internalName, byte[] original, List<On> on, ClassLoader loader)
       throws IOException {
     String resource = woven.get(range + " " + internalName + " " + sum(original));
-    if (resource == null || !hooksVisible(on, loader)) {
-      return null;
-    }
-    try (InputStream in =
-        resources == null
-            ? ClassLoader.getSystemResourceAsStream(FOLDER + resource)
-            : resources.getResourceAsStream(FOLDER + resource)) {
-      return in == null ? null : in.readAllBytes();
-    }
+    return resource == null || !hooksVisible(on, loader)
+        ? null
+        : ClassFiles.resource(resources, FOLDER + resource);
   }
 
   /** Whether {@code loader} resolves every hooks class of {@code on} to that very class. */
   static boolean hooksVisible(List<On> on, ClassLoader loader) {
     for (On o : on) {
       for (Hook h : o.hooks()) {
-        try {
-          if (Class.forName(h.hooks().getName(), false, loader) != h.hooks()) {
-            return false;
-          }
-        } catch (ClassNotFoundException | LinkageError e) {
+        if (!h.visibleFrom(loader)) {
           return false;
         }
       }

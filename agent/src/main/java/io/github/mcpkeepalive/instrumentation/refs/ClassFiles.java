@@ -13,11 +13,17 @@ public final class ClassFiles {
    * class loader's resources), or null when it has none.
    */
   public static byte[] read(ClassLoader loader, String binaryName) throws IOException {
-    String resource = binaryName.replace('.', '/') + ".class";
+    return resource(loader, binaryName.replace('.', '/') + ".class");
+  }
+
+  /**
+   * The bytes of resource {@code path} through {@code loader} (null: the system class loader's).
+   */
+  public static byte[] resource(ClassLoader loader, String path) throws IOException {
     try (InputStream in =
         loader == null
-            ? ClassLoader.getSystemResourceAsStream(resource)
-            : loader.getResourceAsStream(resource)) {
+            ? ClassLoader.getSystemResourceAsStream(path)
+            : loader.getResourceAsStream(path)) {
       return in == null ? null : in.readAllBytes();
     }
   }

@@ -225,7 +225,7 @@ public final class ClassWeaver {
           Modifier.isStatic(m.getModifiers()) && m.getReturnType() == answer,
           h,
           "the hook method must be static and return " + answer);
-      require(visible(h.hooks(), loader), h, "its class is not visible from " + owner);
+      require(h.visibleFrom(loader), h, "its class is not visible from " + owner);
       return new Call(h, Type.getInternalName(h.hooks()), d.toString());
     }
 
@@ -234,15 +234,6 @@ public final class ClassWeaver {
         throw new IllegalStateException(
             "cannot weave " + h + " into " + owner + "." + name + ": " + why);
       }
-    }
-  }
-
-  /** Whether {@code loader} resolves the name of {@code type} to that very class. */
-  private static boolean visible(Class<?> type, ClassLoader loader) {
-    try {
-      return Class.forName(type.getName(), false, loader) == type;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
     }
   }
 

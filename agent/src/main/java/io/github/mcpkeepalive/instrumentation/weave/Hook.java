@@ -168,6 +168,15 @@ public final class Hook {
     return hooks;
   }
 
+  /** Whether {@code loader} resolves the name of the hooks class to that very class. */
+  public boolean visibleFrom(ClassLoader loader) {
+    try {
+      return Class.forName(hooks.getName(), false, loader) == hooks;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   public String method() {
     return method;
   }
