@@ -73,6 +73,13 @@ public final class L4jAdvice {
       onEnter(L4jHooks.class, "responseStatus", THIS, argument(0), argument(1), argument(4))
           .settingArgument(4);
 
+  /**
+   * {@code StreamableHttpMcpTransport.initialize(request)}, before: while an initialization is
+   * under way, this one joins it (the future the hook answers stands for it, the body is skipped).
+   */
+  static final Hook INITIALIZE_STARTING =
+      onEnter(L4jHooks.class, "initializeStarting", THIS).returningWhenNotNull();
+
   /** {@code StreamableHttpMcpTransport.initialize(request)}, after: a session is initializing. */
   static final Hook SESSION_INITIALIZING =
       onExit(L4jHooks.class, "sessionInitializing", THIS, RETURN);

@@ -66,6 +66,30 @@ public final class L4jDriver implements ConnectionDriver {
 
   private volatile SessionListener listener;
 
+  /** Streamable HTTP: the last initialization of the transport, joined while it is under way. */
+  private final AtomicReference<Initialization> initialization = new AtomicReference<>();
+
+  /** The initialization this thread claimed on entering the transport's initialize, to link. */
+  private static final ThreadLocal<Initialization> CLAIMED = new ThreadLocal<>();
+
+  /**
+   * How long an initialization claimed on entering the transport's initialize may stay unlinked to
+   * its request: the method returns within microseconds (it sends asynchronously), so a claim older
+   * than that belongs to a call that threw and never will be.
+   */
+  static final long UNLINKED_CLAIM_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** One initialization of the transport: its end, once linked to the request that went out. */
+  private static final class Initialization {
+    final CompletableFuture<Object> end = new CompletableFuture<>();
+    final long claimedNanos;
+    volatile boolean linked;
+
+    Initialization(long claimedNanos) {
+      this.claimedNanos = claimedNanos;
+    }
+  }
+
   L4jDriver(Kind kind, Object client, Object transport, ListCaches caches) {
     this.kind = kind;
     this.client = new WeakReference<>(client);
@@ -175,6 +199,61 @@ public final class L4jDriver implements ConnectionDriver {
     } catch (Throwable t) {
       return CompletableFuture.failedFuture(t);
     }
+  }
+
+  /**
+   * Streamable HTTP: the transport is about to send an initialize, at {@code nowNanos}. Returns the
+   * end of an initialization already under way, which this one joins instead of sending a second:
+   * after a 404 the library sends again the request object it stored, with the same id, and the
+   * second answer's future replaces the first's among the client's pending requests, so whoever
+   * waited on the first (the agent's attempt, or another request's retry) would wait until its
+   * timeout although the session was renewed. Null when this one goes out, claimed for this thread
+   * until {@link #initializationSent} links it.
+   */
+  CompletableFuture<Object> initializationStarting(long nowNanos) {
+    Initialization mine = new Initialization(nowNanos);
+    while (true) {
+      Initialization current = initialization.get();
+      if (current != null
+          && !current.end.isDone()
+          && (current.linked || nowNanos - current.claimedNanos < UNLINKED_CLAIM_NANOS)) {
+        return current.end.copy();
+      }
+      if (initialization.compareAndSet(current, mine)) {
+        if (current != null) {
+          current.end.completeExceptionally(
+              new IllegalStateException("the transport's initialize ended without a request"));
+        }
+        CLAIMED.set(mine);
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Streamable HTTP: the initialize this thread claimed went out; {@code sent} is the transport's
+   * future of it (the session, then its {@code initialized} notification).
+   */
+  void initializationSent(Object sent) {
+    Initialization mine = CLAIMED.get();
+    CLAIMED.remove();
+    if (mine == null) {
+      return; // not claimed: the client's first initialization, before it was registered
+    }
+    mine.linked = true;
+    if (!(sent instanceof CompletableFuture)) {
+      mine.end.completeExceptionally(new IllegalStateException("the transport sent no initialize"));
+      return;
+    }
+    ((CompletableFuture<?>) sent)
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                mine.end.completeExceptionally(e);
+              } else {
+                mine.end.complete(r);
+              }
+            });
   }
 
   /**

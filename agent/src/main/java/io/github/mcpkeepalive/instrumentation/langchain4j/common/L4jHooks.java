@@ -441,17 +441,47 @@ public final class L4jHooks {
   }
 
   /**
+   * Streamable HTTP: the transport is about to send an initialize (for the agent's attempt, or on
+   * its own after a 404). While one is under way, this one joins it: the future it answers stands
+   * for the transport's, and no second initialize goes out ({@link
+   * L4jDriver#initializationStarting}). Null (it goes out) otherwise, and on any surprise.
+   */
+  public static Object initializeStarting(Object transport) {
+    try {
+      Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
+      if (m == null) {
+        return null;
+      }
+      CompletableFuture<Object> underWay = m.driver().initializationStarting(System.nanoTime());
+      if (underWay != null) {
+        Log.debug(
+            m.connection().label()
+                + ": an initialization is under way; this one joins it instead of sending a second");
+      }
+      return underWay;
+    } catch (Throwable t) {
+      internal("session initialization", t);
+      return null;
+    }
+  }
+
+  /**
    * Streamable HTTP: the transport (re)initializes a session, for the agent or on its own (after a
-   * 404): once it succeeds, the client's list caches are emptied. The first initialization, in the
-   * client's constructor, happens before the client is registered.
+   * 404): later initializations join it until it ends, and once it succeeds, the client's list
+   * caches are emptied. The first initialization, in the client's constructor, happens before the
+   * client is registered.
    */
   public static void sessionInitializing(Object transport, Object initialization) {
     try {
       Managed<L4jDriver> m = AgentRuntime.managed(transport, L4jDriver.class);
-      if (m == null || !(initialization instanceof CompletableFuture)) {
+      if (m == null) {
         return;
       }
       L4jDriver d = m.driver();
+      d.initializationSent(initialization);
+      if (!(initialization instanceof CompletableFuture)) {
+        return;
+      }
       ((CompletableFuture<?>) initialization)
           .thenRun(
               () -> {

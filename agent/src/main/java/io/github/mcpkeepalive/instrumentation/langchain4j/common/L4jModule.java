@@ -63,7 +63,11 @@ public abstract class L4jModule extends InstrumentationModule {
         on.add(on(L4jRefs.HTTP_RESPONSE_STATUS.matcher(), L4jAdvice.RESPONSE_STATUS));
         on.add(
             on(L4jRefs.HTTP_REQUEST.matcher(), L4jAdvice.REQUEST_STARTING, L4jAdvice.REQUEST_SENT));
-        on.add(on(L4jRefs.HTTP_INITIALIZE.matcher(), L4jAdvice.SESSION_INITIALIZING));
+        on.add(
+            on(
+                L4jRefs.HTTP_INITIALIZE.matcher(),
+                L4jAdvice.INITIALIZE_STARTING,
+                L4jAdvice.SESSION_INITIALIZING));
         break;
       default:
         break;

@@ -16,6 +16,7 @@ import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -89,6 +90,8 @@ final class McpTestServer implements AutoCloseable {
   private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
   private final AtomicInteger sessions = new AtomicInteger();
   private final Map<String, OutputStream> streams = new ConcurrentHashMap<>();
+  private final Map<String, Queue<CountDownLatch>> holds = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private volatile boolean sessionIds = true;
 
   McpTestServer() throws IOException {
@@ -113,6 +116,22 @@ final class McpTestServer implements AutoCloseable {
   /** The next requests that are neither initializations nor notifications get these answers. */
   void answerNext(Answer... answers) {
     script.addAll(List.of(answers));
+  }
+
+  /**
+   * The next Streamable HTTP request whose JSON-RPC method is {@code rpcMethod} is answered (as
+   * usual, or as scripted) only once the latch returned is counted down, or the server stops.
+   */
+  CountDownLatch holdNext(String rpcMethod) {
+    CountDownLatch gate = new CountDownLatch(1);
+    holds.computeIfAbsent(rpcMethod, k -> new ConcurrentLinkedQueue<>()).add(gate);
+    return gate;
+  }
+
+  /** How many requests with the JSON-RPC method {@code rpcMethod} the server received so far. */
+  int received(String rpcMethod) {
+    AtomicInteger n = counts.get(rpcMethod);
+    return n == null ? 0 : n.get();
   }
 
   /** The next request received, waited for {@code deadline} at most. */
@@ -161,6 +180,17 @@ final class McpTestServer implements AutoCloseable {
 
   private void streamable(HttpExchange exchange) throws IOException {
     Received r = receive(exchange);
+    Queue<CountDownLatch> held = r.rpcMethod() == null ? null : holds.get(r.rpcMethod());
+    CountDownLatch gate = held == null ? null : held.poll();
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException stopped) {
+        Thread.currentThread().interrupt();
+        exchange.close();
+        return;
+      }
+    }
     if ("initialize".equals(r.rpcMethod())) {
       int session = sessions.incrementAndGet();
       if (sessionIds) {
@@ -221,6 +251,9 @@ final class McpTestServer implements AutoCloseable {
     Received r =
         new Received(
             exchange.getRequestMethod(), exchange.getRequestURI().toString(), session, body);
+    if (r.rpcMethod() != null) {
+      counts.computeIfAbsent(r.rpcMethod(), k -> new AtomicInteger()).incrementAndGet();
+    }
     received.add(r);
     return r;
   }

@@ -1,0 +1,250 @@
+package io.github.mcpkeepalive.instrumentation.langchain4j.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.mcp.client.DefaultMcpClient;
+import io.github.mcpkeepalive.core.Connection;
+import io.github.mcpkeepalive.core.FailureKind;
+import io.github.mcpkeepalive.core.Log;
+import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
+import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
+import io.github.mcpkeepalive.instrumentation.langchain4j.common.McpTestServer.Answer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Initializations of a Streamable HTTP client that meet, on the real langchain4j-mcp 1.11 woven as
+ * the agent weaves it (the race sits inside the library: after a 404 its transport sends again the
+ * initialize request it stored last, with the same id). Whichever starts second joins the one under
+ * way: one initialize reaches the server, and both the agent's attempt and the request that met the
+ * 404 end as soon as it is answered, well within the client's initialization timeout.
+ */
+class WovenInitializationTest extends L4jTestBase {
+
+  /** Far below the client's initialization timeout ({@link #DEADLINE}), which an orphan waits. */
+  private static final long PROMPT_SECONDS = 5;
+
+  private WovenLoader loader;
+  private Object client;
+  private Object transport;
+  private L4jDriver driver;
+
+  @BeforeEach
+  void wovenClient() throws Exception {
+    Log.setLevel(Log.Level.DEBUG);
+    loader = new WovenLoader(getClass().getClassLoader());
+    transport =
+        loader.build(
+            "dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport",
+            "url",
+            server.url("/mcp"));
+    Object builder = loader.type(L4jRefs.CLIENT).getMethod("builder").invoke(null);
+    call(builder, "transport", transport);
+    call(builder, "initializationTimeout", DEADLINE);
+    client = call(builder, "build"); // the woven constructor registers it
+    Connection c = engine.find(client);
+    assertNotNull(c, "the woven constructor registered the client");
+    driver = driverOf(c);
+    assertEquals(1, server.received("initialize"));
+  }
+
+  @AfterEach
+  void closeWovenClient() throws Exception {
+    if (client != null) {
+      call(client, "close");
+    }
+    if (loader != null) {
+      loader.close();
+    }
+  }
+
+  @Test
+  void aRequestMeetingA404DuringTheAgentsInitializationJoinsIt() throws Exception {
+    server.answerNext(Answer.NOT_FOUND);
+    CountDownLatch listAnswered = server.holdNext("tools/list");
+    CountDownLatch initializeAnswered = server.holdNext("initialize");
+    CompletableFuture<?> list = listTools(100); // sent before the agent's attempt: it meets the 404
+    server.takeRequest("tools/list", DEADLINE);
+
+    CompletableFuture<?> attempt = driver.reconnect(FailureKind.SESSION_EXPIRED);
+    server.takeRequest("initialize", DEADLINE);
+    listAnswered.countDown(); // 404: the transport initializes again, with the agent's request
+    waitFor(() -> joined() || server.received("initialize") > 2);
+    initializeAnswered.countDown();
+
+    prompt(attempt);
+    assertEquals(100L, ((JsonNode) prompt(list)).get("id").asLong());
+    assertEquals(2, server.received("initialize"), "one initialize for the attempt and the 404");
+    assertEquals(2, server.received("tools/list"), "the request, and once more in the session");
+    assertTrue(log.stream().noneMatch(l -> l.contains("WARN")), String.join("\n", log));
+  }
+
+  @Test
+  void theAgentsAttemptJoinsAnInitializationThatA404Started() throws Exception {
+    server.answerNext(Answer.NOT_FOUND);
+    CountDownLatch initializeAnswered = server.holdNext("initialize");
+    CompletableFuture<?> list = listTools(100);
+    server.takeRequest("initialize", DEADLINE); // the transport's own, after the 404
+
+    CompletableFuture<?> attempt = driver.reconnect(FailureKind.SESSION_EXPIRED);
+    waitFor(() -> joined() || server.received("initialize") > 2);
+    initializeAnswered.countDown();
+
+    prompt(attempt);
+    assertEquals(100L, ((JsonNode) prompt(list)).get("id").asLong());
+    assertEquals(2, server.received("initialize"), "the attempt started no second session");
+  }
+
+  @Test
+  void anInitializationAfterTheLastEndedGoesOut() throws Exception {
+    prompt(driver.reconnect(FailureKind.SESSION_EXPIRED));
+    prompt(driver.reconnect(FailureKind.SESSION_EXPIRED));
+
+    assertEquals(3, server.received("initialize"));
+    assertEquals("s-3", L4jDriver.sessionId(transport));
+  }
+
+  @Test
+  void aFailedInitializationIsNotJoinedByTheNext() throws Exception {
+    CountDownLatch initializeAnswered = server.holdNext("initialize");
+    CompletableFuture<?> attempt = driver.reconnect(FailureKind.SESSION_EXPIRED);
+    server.takeRequest("initialize", DEADLINE);
+    driver.abandon(); // the attempt timed out: its initialization ends with it
+    initializeAnswered.countDown();
+    waitFor(attempt::isDone);
+
+    prompt(driver.reconnect(FailureKind.SESSION_EXPIRED));
+
+    assertEquals(3, server.received("initialize"));
+  }
+
+  private boolean joined() {
+    return log.stream().anyMatch(l -> l.contains("joins it instead of sending a second"));
+  }
+
+  /** A tools/list request of the application, sent through the woven transport. */
+  private CompletableFuture<?> listTools(long id) throws Exception {
+    Object message =
+        loader
+            .type("dev.langchain4j.mcp.protocol.McpListToolsRequest")
+            .getConstructor(Long.class)
+            .newInstance(id);
+    Class<?> contextType = loader.type("dev.langchain4j.mcp.client.McpCallContext");
+    Object context = contextType.getConstructors()[0].newInstance(null, message);
+    return (CompletableFuture<?>) call(transport, "executeOperationWithResponse", context);
+  }
+
+  /** The outcome of {@code future}, which must come well before the initialization timeout. */
+  private static Object prompt(CompletableFuture<?> future) throws Exception {
+    try {
+      return future.get(PROMPT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("still waiting after " + PROMPT_SECONDS + " s", e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("failed", e.getCause());
+    }
+  }
+
+  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not so within " + DEADLINE);
+      }
+      Thread.sleep(5); // polling a condition, with a deadline
+    }
+  }
+
+  /** Calls the public method {@code name} of {@code target} that takes {@code args}. */
+  private static Object call(Object target, String name, Object... args) throws Exception {
+    for (Method m : target.getClass().getMethods()) {
+      if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+        Class<?>[] types = m.getParameterTypes();
+        boolean fits = true;
+        for (int i = 0; i < args.length; i++) {
+          fits &= args[i] == null || types[i].isInstance(args[i]);
+        }
+        if (fits) {
+          return m.invoke(target, args);
+        }
+      }
+    }
+    throw new NoSuchMethodException(target.getClass().getName() + "." + name);
+  }
+
+  /**
+   * langchain4j-mcp of the test class path, defined again by a loader of its own (everything else
+   * comes from the test's loader, the agent's hooks included) and woven on the way in as the agent
+   * weaves it: the version range decided for this loader, each class it names woven.
+   */
+  private static final class WovenLoader extends URLClassLoader {
+    private static final String PACKAGE = "dev.langchain4j.mcp.";
+
+    WovenLoader(ClassLoader parent) {
+      super(
+          new URL[] {DefaultMcpClient.class.getProtectionDomain().getCodeSource().getLocation()},
+          parent);
+    }
+
+    Class<?> type(String name) throws ClassNotFoundException {
+      return loadClass(name);
+    }
+
+    /** {@code type.builder().option(value).build()}. */
+    Object build(String type, String option, Object value) throws Exception {
+      Object builder = type(type).getMethod("builder").invoke(null);
+      call(builder, option, value);
+      return call(builder, "build");
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!name.startsWith(PACKAGE)) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> c = findLoadedClass(name);
+        if (c == null) {
+          c = define(name);
+        }
+        if (resolve) {
+          resolveClass(c);
+        }
+        return c;
+      }
+    }
+
+    private Class<?> define(String name) throws ClassNotFoundException {
+      URL file = findResource(name.replace('.', '/') + ".class");
+      if (file == null) {
+        throw new ClassNotFoundException(name);
+      }
+      try (InputStream in = file.openStream()) {
+        byte[] bytes = in.readAllBytes();
+        InstrumentationModule range = Langchain4jInstrumentation.INSTANCE.moduleFor(this);
+        if (range != null && range.typeNames().contains(name)) {
+          bytes = LibraryInstrumentation.weave(range, name, bytes, this);
+        }
+        return defineClass(name, bytes, 0, bytes.length);
+      } catch (IOException e) {
+        throw new ClassNotFoundException(name, e);
+      }
+    }
+  }
+}
