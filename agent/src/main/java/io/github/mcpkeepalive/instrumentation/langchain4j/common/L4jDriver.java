@@ -334,6 +334,8 @@ public final class L4jDriver implements ConnectionDriver {
         cancelSseStream(tr);
       }
       w.interrupt();
+      TimeoutException abandoned =
+          new TimeoutException("initialization abandoned by the keepalive agent");
       CompletableFuture<?> pending = tr == null ? null : initializationInProgress(tr);
       if (pending != null) {
         // cleared first: a request arriving between the two steps starts a fresh initialization
@@ -341,8 +343,12 @@ public final class L4jDriver implements ConnectionDriver {
         @SuppressWarnings("unchecked")
         AtomicReference<Object> r = (AtomicReference<Object>) L4jRefs.HTTP_INITIALIZATION.get(tr);
         r.compareAndSet(pending, null);
-        pending.completeExceptionally(
-            new TimeoutException("initialization abandoned by the keepalive agent"));
+        pending.completeExceptionally(abandoned);
+      }
+      // the transport may not have stored its initialization yet; the next one must not join it
+      Initialization joined = initialization.get();
+      if (joined != null) {
+        joined.end.completeExceptionally(abandoned);
       }
     } catch (Throwable t) {
       Log.debug("could not stop an abandoned reconnect: " + Redact.error(t));
