@@ -3,6 +3,7 @@ package io.github.mcpkeepalive.agent;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
+import io.github.mcpkeepalive.instrumentation.Instrumented;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.TargetPackages;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
@@ -43,7 +44,7 @@ final class Weaver implements ClassFileTransformer {
   static final long SET_UP_WAIT_SECONDS = 30;
 
   // by internal name (a/b/C); null until the agent is set up
-  private volatile Map<String, LibraryInstrumentation> targets;
+  private volatile Map<String, Instrumented> targets;
   private final CountDownLatch setUp = new CountDownLatch(1);
   private final Predicate<String> covered;
   // Plain atomics: transform() runs inside the loading of any JDK class too, so the path for a
@@ -66,9 +67,9 @@ final class Weaver implements ClassFileTransformer {
    * The libraries are known: classes to weave are woven from now on. Called once, by the agent's
    * set-up.
    */
-  void ready(List<LibraryInstrumentation> libraries) {
-    Map<String, LibraryInstrumentation> byName = new HashMap<>();
-    for (LibraryInstrumentation library : libraries) {
+  void ready(List<? extends Instrumented> libraries) {
+    Map<String, Instrumented> byName = new HashMap<>();
+    for (Instrumented library : libraries) {
       for (String name : library.typeNames()) {
         byName.put(name.replace('.', '/'), library);
       }
@@ -87,8 +88,8 @@ final class Weaver implements ClassFileTransformer {
    * The libraries' classes, by internal name, once the agent is set up; a class that comes before
    * waits for it (only a class in {@link TargetPackages} ever does).
    */
-  private Map<String, LibraryInstrumentation> targets() {
-    Map<String, LibraryInstrumentation> t = targets;
+  private Map<String, Instrumented> targets() {
+    Map<String, Instrumented> t = targets;
     if (t != null) {
       return t;
     }
@@ -120,7 +121,11 @@ final class Weaver implements ClassFileTransformer {
    */
   int prepare(ClassLoader loader) {
     int n = 0;
-    for (LibraryInstrumentation library : new HashSet<>(targets().values())) {
+    for (Instrumented candidate : new HashSet<>(targets().values())) {
+      if (!candidate.mayBeIn(loader)) {
+        continue; // absent: its support is not even built
+      }
+      LibraryInstrumentation library = candidate.support();
       InstrumentationModule range = library.moduleFor(loader);
       for (String name : range == null ? List.<String>of() : range.typeNames()) {
         try {
@@ -149,7 +154,7 @@ final class Weaver implements ClassFileTransformer {
 
   /** Retransforms the targeted classes already loaded (a late attach). */
   void retransformLoaded(Instrumentation inst) {
-    Map<String, LibraryInstrumentation> t = targets();
+    Map<String, Instrumented> t = targets();
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
       if (t.containsKey(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
@@ -191,10 +196,11 @@ final class Weaver implements ClassFileTransformer {
     if (className == null || !covered.test(className)) {
       return null;
     }
-    LibraryInstrumentation library = targets().get(className);
-    if (library == null) {
+    Instrumented target = targets().get(className);
+    if (target == null) {
       return null;
     }
+    LibraryInstrumentation library = target.support();
     examined.incrementAndGet();
     String name = className.replace('/', '.');
     InstrumentationModule range = null;

@@ -23,7 +23,7 @@ import java.util.WeakHashMap;
  * that loader, with one WARN line naming the first reference that does not match. The artifact
  * version is read for log lines only.
  */
-public abstract class LibraryInstrumentation {
+public abstract class LibraryInstrumentation implements Instrumented {
 
   private static final InstrumentationModule NONE =
       new InstrumentationModule("none", new References(), List.of()) {
@@ -68,8 +68,15 @@ public abstract class LibraryInstrumentation {
   }
 
   /** Every class name that some version range weaves. */
+  @Override
   public final List<String> typeNames() {
     return typeNames;
+  }
+
+  /** Itself: built already. */
+  @Override
+  public final LibraryInstrumentation support() {
+    return this;
   }
 
   /**

@@ -1,0 +1,91 @@
+package io.github.mcpkeepalive.instrumentation;
+
+import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
+import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
+import io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation;
+import io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation;
+import java.util.List;
+
+/**
+ * The libraries the agent instruments, each known at start-up only by what is needed before one of
+ * its classes loads: the classes its support weaves and the line the start message gives it. The
+ * support itself ({@link #support()}: version ranges, references, hooks; about 25 classes for
+ * langchain4j-mcp, as many for the WebFlux transports) is built the first time one of those classes
+ * loads, or when the set-up finds the library on the class path: an application that uses one
+ * library does not load the others'. {@code LibraryTest} proves that both stay equal to what the
+ * support declares.
+ */
+public enum Library implements Instrumented {
+  MCP_SDK(
+      "MCP Java SDK (tested 0.16.x to 2.1.x; HttpClientSseClientTransport,"
+          + " HttpClientStreamableHttpTransport)",
+      "io.modelcontextprotocol.client.McpAsyncClient",
+      "io.modelcontextprotocol.client.McpSyncClient",
+      "io.modelcontextprotocol.client.LifecycleInitializer",
+      "io.modelcontextprotocol.spec.McpClientSession",
+      "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
+      "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport"),
+  SDK_WEBFLUX(
+      "MCP Java SDK WebFlux transports (tested 0.17.x; WebFluxSseClientTransport,"
+          + " WebClientStreamableHttpTransport)",
+      "io.modelcontextprotocol.client.transport.WebFluxSseClientTransport",
+      "io.modelcontextprotocol.client.transport.WebClientStreamableHttpTransport",
+      "org.springframework.http.client.ReactorResourceFactory"),
+  SPRING_AI_WEBFLUX(
+      "Spring AI WebFlux transports (tested 2.0.x; WebFluxSseClientTransport,"
+          + " WebClientStreamableHttpTransport)",
+      "org.springframework.ai.mcp.client.webflux.transport.WebFluxSseClientTransport",
+      "org.springframework.ai.mcp.client.webflux.transport.WebClientStreamableHttpTransport"),
+  LANGCHAIN4J(
+      "langchain4j-mcp (tested 1.11.x to 1.18.x; HttpMcpTransport, StreamableHttpMcpTransport)",
+      "dev.langchain4j.mcp.client.DefaultMcpClient",
+      "dev.langchain4j.mcp.client.transport.McpOperationHandler",
+      "dev.langchain4j.mcp.client.transport.http.HttpMcpTransport",
+      "dev.langchain4j.mcp.client.transport.http.SseEventListener",
+      "dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport",
+      "dev.langchain4j.mcp.client.transport.http.SseSubscriber");
+
+  private final String description;
+  private final List<String> typeNames;
+
+  Library(String description, String... typeNames) {
+    this.description = description;
+    this.typeNames = List.of(typeNames);
+  }
+
+  /** For the start line: library, tested versions, transports. */
+  public String description() {
+    return description;
+  }
+
+  /** The fully qualified names of the classes its support weaves, in any of its version ranges. */
+  @Override
+  public List<String> typeNames() {
+    return typeNames;
+  }
+
+  /**
+   * Whether {@code loader} has the library's first class, found as a resource (nothing is loaded,
+   * nothing is built).
+   */
+  @Override
+  public boolean mayBeIn(ClassLoader loader) {
+    return loader != null
+        && loader.getResource(typeNames.get(0).replace('.', '/') + ".class") != null;
+  }
+
+  /** The library's support, built the first time it is asked for. */
+  @Override
+  public LibraryInstrumentation support() {
+    switch (this) {
+      case MCP_SDK:
+        return McpSdkInstrumentation.INSTANCE;
+      case SDK_WEBFLUX:
+        return SdkWebFluxInstrumentation.INSTANCE;
+      case SPRING_AI_WEBFLUX:
+        return SpringAiWebFluxInstrumentation.INSTANCE;
+      default:
+        return Langchain4jInstrumentation.INSTANCE;
+    }
+  }
+}
