@@ -51,6 +51,37 @@ public final class FailureClassifier {
     return connectFailed;
   }
 
+  /**
+   * Whether {@code failure} proves that the server did not process the request, so that it may go
+   * out again: it never reached the server ({@link #neverSent}), or the server, or a proxy before
+   * it, answered HTTP 503 ({@link #unavailable}).
+   */
+  public static boolean notProcessed(Throwable failure) {
+    return neverSent(failure) || unavailable(failure);
+  }
+
+  /**
+   * Whether a link of {@code failure}'s cause chain is a transport's report of an HTTP 503 answer
+   * ("Service Unavailable": the server did not handle the request, as during a restart behind a
+   * proxy), and none is an answer of the MCP server (an MCP error, whose message may quote any
+   * text).
+   */
+  public static boolean unavailable(Throwable failure) {
+    boolean status503 = false;
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    Throwable t = failure;
+    for (int depth = 0;
+        t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null;
+        depth++) {
+      if (t.getClass().getSimpleName().equals("McpError")) {
+        return false;
+      }
+      status503 |= t.getMessage() != null && httpStatus(t.getMessage()) == 503;
+      t = t.getCause();
+    }
+    return status503;
+  }
+
   /** Classifies a failure; {@code sessionIdSent} makes a 400 mean an expired session. */
   public static FailureKind classify(Throwable failure, boolean sessionIdSent) {
     if (failure == null) {

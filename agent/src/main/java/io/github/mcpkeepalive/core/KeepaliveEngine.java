@@ -218,10 +218,10 @@ public final class KeepaliveEngine {
   }
 
   /**
-   * A request of the application could not even connect (refused, no route, unknown host) while the
-   * connection was believed up: it never reached the server. As {@link #onSessionLost}, the
-   * connection is declared down and an attempt starts now; the future completes with it, so that
-   * the request can go out once the connection is back.
+   * A request of the application could not even connect (refused, no route, unknown host), or was
+   * answered 503, while the connection was believed up: the server did not process it. As {@link
+   * #onSessionLost}, the connection is declared down and an attempt starts now; the future
+   * completes with it, so that the request can go out once the connection is back.
    */
   public CompletableFuture<Void> onRequestRefused(
       Connection c, Throwable cause, long requestStartNanos) {
@@ -230,7 +230,9 @@ public final class KeepaliveEngine {
         cause,
         requestStartNanos,
         FailureKind.UNREACHABLE,
-        "a request of the application could not connect");
+        FailureClassifier.neverSent(cause)
+            ? "a request of the application could not connect"
+            : "the server answered a request of the application 503 (unavailable, not processed)");
   }
 
   private CompletableFuture<Void> requestFailed(

@@ -132,4 +132,32 @@ class FailureClassifierTest {
         "the server answered");
     assertFalse(FailureClassifier.neverSent(new java.io.EOFException("EOF reached")));
   }
+
+  @Test
+  void a503FromATransportIsARequestTheServerDidNotProcess() {
+    assertTrue(
+        FailureClassifier.notProcessed(
+            new RuntimeException("Received unexpected status code: 503, response body: busy")));
+    assertTrue(
+        FailureClassifier.notProcessed(
+            new RuntimeException(new RuntimeException("Unexpected status code: 503"))));
+    assertTrue(
+        FailureClassifier.notProcessed(
+            new RuntimeException("503 Service Unavailable from POST http://host/mcp")));
+    assertTrue(
+        FailureClassifier.notProcessed(new RuntimeException(new ConnectException("refused"))));
+  }
+
+  @Test
+  void otherStatusesAndAnMcpErrorQuoting503MayHaveBeenProcessed() {
+    assertFalse(
+        FailureClassifier.notProcessed(
+            new RuntimeException("Received unexpected status code: 500, response body: x")));
+    assertFalse(
+        FailureClassifier.notProcessed(new RuntimeException("Unexpected status code: 502")));
+    assertFalse(FailureClassifier.notProcessed(new McpError("upstream said status 503")));
+    assertFalse(
+        FailureClassifier.notProcessed(
+            new RuntimeException(new McpError("upstream said status 503"))));
+  }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mcpkeepalive.core.FailureClassifier;
 import io.github.mcpkeepalive.core.FailureKind;
@@ -185,6 +186,31 @@ class ByteLevelFaultsTest {
       http.connectionPool().evictAll();
       sse.shutdown();
     }
+  }
+
+  /**
+   * A 503 (with Retry-After, as a proxy answers while the server restarts) says the request was not
+   * processed: the failure the call meets is one the agent sends again after its reconnect.
+   */
+  @Test
+  void a503WithRetryAfterIsARequestTheServerDidNotProcess() {
+    toolCall =
+        id -> new MockResponse().setResponseCode(503).setHeader("Retry-After", "1").setBody("busy");
+
+    Throwable failure = callFails();
+
+    assertTrue(FailureClassifier.notProcessed(failure), trace(failure));
+    assertEquals(1, toolCalls.get(), "the SDK alone does not send it again");
+  }
+
+  /** A 500 may come from a server that processed the request: it is never sent again. */
+  @Test
+  void a500IsARequestThatMayHaveBeenProcessed() {
+    toolCall = id -> new MockResponse().setResponseCode(500).setBody("status 503 upstream");
+
+    Throwable failure = callFails();
+
+    assertFalse(FailureClassifier.notProcessed(failure), trace(failure));
   }
 
   private Throwable callFails() {

@@ -352,9 +352,10 @@ public final class L4jHooks {
                   .thenCompose(x -> resend(transport, context, true))
                   .exceptionallyCompose(again -> CompletableFuture.failedFuture(err));
             }
-            if (!sentAgain && FailureClassifier.neverSent(err)) {
-              // it could not even connect, so it never reached the server: it goes out again once
-              // the reconnect that this starts has restored the connection
+            if (!sentAgain && FailureClassifier.notProcessed(err)) {
+              // it could not even connect, or the server answered 503, so the server did not
+              // process it: it goes out again once the reconnect that this starts has restored
+              // the connection
               try {
                 return afterAttempt(
                     transport,

@@ -34,8 +34,11 @@ public final class SdkHooks {
 
   private static final Duration JOINED_RETRY_DELAY = Duration.ofMillis(100);
 
-  /** A failure to connect at all (refused, no route, unknown host): the request was not sent. */
-  private static final Predicate<Throwable> NEVER_SENT = FailureClassifier::neverSent;
+  /**
+   * A failure to connect at all (refused, no route, unknown host), or a 503 answer: the request was
+   * not processed.
+   */
+  private static final Predicate<Throwable> NOT_PROCESSED = FailureClassifier::notProcessed;
 
   private static final Predicate<Throwable> SESSION_GONE_OR_JOINED_INIT_FAILED =
       t ->
@@ -339,7 +342,7 @@ public final class SdkHooks {
               throw SdkHooks.<RuntimeException>rethrow(err); // Reactor passes it on, as it was
             }
           };
-      Object guarded = SdkRefs.MONO_ON_ERROR_RESUME.invoke(request, NEVER_SENT, afterRefusal);
+      Object guarded = SdkRefs.MONO_ON_ERROR_RESUME.invoke(request, NOT_PROCESSED, afterRefusal);
       if (state == ConnectionState.UNHEALTHY && c.answersOnStream()) {
         // its answer would come on a stream silent since a ping failed: it waits for the
         // reconnect it starts instead of for its timeout on a dead stream

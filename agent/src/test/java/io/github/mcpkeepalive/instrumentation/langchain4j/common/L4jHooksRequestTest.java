@@ -159,6 +159,50 @@ class L4jHooksRequestTest extends L4jTestBase {
     assertTrue(sent.path().endsWith("sessionId=sse-2"), "sent in the new session: " + sent);
   }
 
+  /**
+   * The resend rule: a 503 says the server did not process the request (a proxy while the server
+   * restarts); it starts a reconnect at once and the request goes out once more in the new session.
+   */
+  @Test
+  void aRequestAnswered503IsSentOnceMoreAfterTheReconnectItStarts() throws Exception {
+    DefaultMcpClient client = streamableClient();
+    Connection c = connected(client);
+    McpTransport transport = (McpTransport) transportOf(client);
+    McpCallContext request = context(new McpListToolsRequest(100L));
+    CompletableFuture<Object> unavailable = new CompletableFuture<>();
+    unavailable.completeExceptionally(new RuntimeException("Unexpected status code: 503"));
+
+    Object watched = L4jHooks.requestSent(transport, request, scheduler.nanoTime(), unavailable);
+    scheduler.runUntil(((CompletableFuture<?>) watched)::isDone, DEADLINE);
+
+    JsonNode answer = assertInstanceOf(JsonNode.class, within(watched));
+    assertEquals(100L, answer.get("id").asLong());
+    assertEquals(1, c.reconnectsSucceeded(), "the 503 started a reconnect");
+    assertEquals("s-2", server.takeRequest("tools/list", DEADLINE).sessionHeader());
+  }
+
+  /** A 500 may come from a server that processed the request: it fails as it is. */
+  @Test
+  void aRequestAnswered500IsNotSentAgain() throws Exception {
+    DefaultMcpClient client = streamableClient();
+    Connection c = connected(client);
+    McpTransport transport = (McpTransport) transportOf(client);
+    CompletableFuture<Object> failed = new CompletableFuture<>();
+    RuntimeException status500 = new RuntimeException("Unexpected status code: 500");
+    failed.completeExceptionally(status500);
+
+    Object watched =
+        L4jHooks.requestSent(
+            transport, context(new McpListToolsRequest(100L)), scheduler.nanoTime(), failed);
+
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> ((CompletableFuture<?>) watched).get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+    assertSame(status500, e.getCause());
+    assertEquals(0, c.reconnectsAttempted());
+  }
+
   // ------------------------------------------------------------------ requestStarting
 
   @Test

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.ConnectionState;
+import io.github.mcpkeepalive.core.Log;
 import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpTransportException;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -181,6 +183,56 @@ class SdkHooksRetryTest extends SdkTestBase {
     assertEquals(attempts + 1, c.reconnectsAttempted(), "the refusal started an attempt at once");
     assertFailsSayingTheAttemptFailed(call);
     assertEquals(1, sent.get(), "not sent again while the server is not there");
+  }
+
+  /**
+   * The resend rule: a 503 says the server (or a proxy before it) did not process the request, as
+   * while a server restarts behind a proxy; handled as a refusal: a reconnect now, and the request
+   * goes out once more in the restored session, or fails once, saying why.
+   */
+  @Test
+  void aRequestAnswered503WaitsForTheReconnectItStartsAndFailsOnceSayingWhy() throws Exception {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    long attempts = c.reconnectsAttempted();
+    RuntimeException unavailable =
+        new McpTransportException("Received unexpected status code: 503, response body: busy");
+
+    Mono<?> wrapped =
+        assertInstanceOf(
+            Mono.class,
+            SdkHooks.retryOnExpiredSession(initializerOf(client), request(unavailable, "answer")));
+    CompletableFuture<?> call = wrapped.toFuture();
+    scheduler.runDueWhenHandedOver(DEADLINE); // the 503: disconnected, attempt now
+    assertEquals(ConnectionState.DISCONNECTED, c.state());
+    scheduler.runDue(); // the attempt, to a server that is not there
+    scheduler.runDueWhenHandedOver(DEADLINE); // its outcome
+
+    assertEquals(attempts + 1, c.reconnectsAttempted(), "the 503 started an attempt at once");
+    assertFailsSayingTheAttemptFailed(call);
+    assertEquals(1, sent.get(), "not sent again while the server is not there");
+    assertTrue(
+        logged(Log.Level.INFO).stream()
+            .anyMatch(l -> l.contains("answered a request of the application 503")),
+        String.join("\n", log));
+  }
+
+  /** Any other status may come from a server that processed the request: never sent again. */
+  @Test
+  void aRequestAnswered500IsNotSentAgain() throws Exception {
+    McpAsyncClient client = streamableClient();
+    Connection c = connected(client);
+    RuntimeException failed =
+        new McpTransportException("Received unexpected status code: 500, response body: oops");
+
+    Mono<?> wrapped =
+        assertInstanceOf(
+            Mono.class,
+            SdkHooks.retryOnExpiredSession(initializerOf(client), request(failed, "answer")));
+
+    assertSame(failed, assertThrows(McpTransportException.class, () -> wrapped.block(DEADLINE)));
+    assertEquals(1, sent.get());
+    assertEquals(ConnectionState.CONNECTED, c.state());
   }
 
   @Test
