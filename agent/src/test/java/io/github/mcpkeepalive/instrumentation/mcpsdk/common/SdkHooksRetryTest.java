@@ -196,7 +196,8 @@ class SdkHooksRetryTest extends SdkTestBase {
     Connection c = connected(client);
     long attempts = c.reconnectsAttempted();
     RuntimeException unavailable =
-        new McpTransportException("Received unexpected status code: 503, response body: busy");
+        new McpTransportException(
+            "Received unexpected status code: 503, response body: busy token=SECRET");
 
     Mono<?> wrapped =
         assertInstanceOf(
@@ -215,6 +216,7 @@ class SdkHooksRetryTest extends SdkTestBase {
         logged(Log.Level.INFO).stream()
             .anyMatch(l -> l.contains("answered a request of the application 503")),
         String.join("\n", log));
+    assertTrue(log.stream().noneMatch(l -> l.contains("SECRET")), "a body can echo anything");
   }
 
   /** Any other status may come from a server that processed the request: never sent again. */
