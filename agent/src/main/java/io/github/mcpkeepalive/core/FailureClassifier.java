@@ -1,6 +1,8 @@
 package io.github.mcpkeepalive.core;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -33,12 +35,8 @@ public final class FailureClassifier {
    */
   public static boolean neverSent(Throwable failure) {
     boolean connectFailed = false;
-    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-    Throwable t = failure;
-    for (int depth = 0;
-        t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null;
-        depth++) {
-      if (t.getClass().getSimpleName().equals("McpError")) {
+    for (Throwable t : chain(failure)) {
+      if (isMcpError(t)) {
         return false;
       }
       connectFailed |=
@@ -46,7 +44,6 @@ public final class FailureClassifier {
               || t instanceof java.net.UnknownHostException
               || t instanceof java.net.NoRouteToHostException
               || t instanceof java.nio.channels.UnresolvedAddressException;
-      t = t.getCause();
     }
     return connectFailed;
   }
@@ -68,18 +65,33 @@ public final class FailureClassifier {
    */
   public static boolean unavailable(Throwable failure) {
     boolean status503 = false;
-    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-    Throwable t = failure;
-    for (int depth = 0;
-        t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null;
-        depth++) {
-      if (t.getClass().getSimpleName().equals("McpError")) {
+    for (Throwable t : chain(failure)) {
+      if (isMcpError(t)) {
         return false;
       }
       status503 |= t.getMessage() != null && httpStatus(t.getMessage()) == 503;
-      t = t.getCause();
     }
     return status503;
+  }
+
+  /** An answer of the MCP server (the SDK's {@code McpError}), whatever its message quotes. */
+  private static boolean isMcpError(Throwable t) {
+    return t.getClass().getSimpleName().equals("McpError");
+  }
+
+  /**
+   * {@code failure} and its causes, outermost first, each once (a cause chain can loop), at most
+   * {@link #MAX_DEPTH} of them.
+   */
+  static List<Throwable> chain(Throwable failure) {
+    List<Throwable> links = new ArrayList<>();
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable t = failure;
+        t != null && links.size() < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null;
+        t = t.getCause()) {
+      links.add(t);
+    }
+    return links;
   }
 
   /** Classifies a failure; {@code sessionIdSent} makes a 400 mean an expired session. */
@@ -88,16 +100,11 @@ public final class FailureClassifier {
       return FailureKind.OTHER;
     }
     FailureKind found = null;
-    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-    Throwable t = failure;
-    for (int depth = 0;
-        t != null && depth < MAX_DEPTH && seen.put(t, Boolean.TRUE) == null;
-        depth++) {
+    for (Throwable t : chain(failure)) {
       FailureKind kind = classifyOne(t, sessionIdSent);
       if (kind != null && (found == null || priority(kind) > priority(found))) {
         found = kind;
       }
-      t = t.getCause();
     }
     return found == null ? FailureKind.OTHER : found;
   }
@@ -191,10 +198,7 @@ public final class FailureClassifier {
    * merely full is no shutdown.
    */
   public static boolean clientShutDown(Throwable failure) {
-    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-    for (Throwable t = failure;
-        t != null && seen.put(t, Boolean.TRUE) == null && seen.size() <= MAX_DEPTH;
-        t = t.getCause()) {
+    for (Throwable t : chain(failure)) {
       String lower = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
       if (lower.contains("executor not accepting a task")
           || lower.contains("event executor terminated")
