@@ -2,6 +2,7 @@ package io.github.mcpkeepalive.agent;
 
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import io.github.mcpkeepalive.core.ConfigKey;
 import io.github.mcpkeepalive.core.ConfigLoader;
 import io.github.mcpkeepalive.jmx.JmxPublisher;
 import java.io.File;
@@ -39,7 +40,13 @@ public final class Cli {
           "  status <pid>                 the MCP connections of that JVM and their keepalive state",
           "  attach <pid> [key=value,…]   load the agent into that running JVM (same keys as -javaagent)",
           "  --version                    the agent's version",
-          "  --help                       this text");
+          "  --help                       this text",
+          "",
+          "configuration keys (-javaagent:mcp-keepalive-agent.jar=key=value,…, -Dmcp.keepalive.<key>=…,",
+          "MCP_KEEPALIVE_<KEY>=…, or in the JSON file given by config):",
+          ConfigKey.help(ConfigKey.Scope.AGENT)
+              + "fields of a server entry in that file (\"servers\": [...] or \"mcpServers\": {...}):",
+          ConfigKey.help(ConfigKey.Scope.SERVER));
 
   private final PrintStream out;
   private final PrintStream err;

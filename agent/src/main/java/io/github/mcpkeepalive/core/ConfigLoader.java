@@ -1,36 +1,22 @@
 package io.github.mcpkeepalive.core;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Builds {@link Settings} from, most specific first: agent arguments ({@code key=value,…}), system
  * properties {@code mcp.keepalive.<key>}, environment {@code MCP_KEEPALIVE_<KEY>}, a JSON file
- * ({@code config=/path}), defaults. An invalid value yields one error line naming the key, the
- * value and the accepted range, and disables the agent (or only the offending server entry).
+ * ({@code config=/path}, read by {@link ConfigFile} only when given), defaults. Every key and its
+ * accepted values come from {@link ConfigKey}. An invalid value yields one error line naming the
+ * key, the value, its source and the accepted range, and disables the agent (or, in a server entry,
+ * only that entry).
  */
 public final class ConfigLoader {
-
-  public static final Set<String> KEYS =
-      Set.of(
-          "enabled",
-          "interval",
-          "ping_timeout",
-          "failure_threshold",
-          "backoff_initial",
-          "backoff_max",
-          "jitter",
-          "backoff_jitter",
-          "log_level",
-          "config");
 
   /** The outcome: settings (disabled when a global value was invalid) and the lines to log. */
   public static final class Result {
@@ -45,7 +31,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static final class Value {
+  /** A value as a source gave it, and which source (named in messages). */
+  static final class Value {
     final String text;
     final String source;
 
@@ -109,48 +96,31 @@ public final class ConfigLoader {
     values.putAll(fromArgs);
 
     for (String key : values.keySet()) {
-      if (!KEYS.contains(key)) {
+      if (ConfigKey.named(ConfigKey.Scope.AGENT, key) == null) {
         warnings.add(
             "unknown configuration key '"
                 + key
                 + "' (from "
                 + values.get(key).source
                 + ") ignored; known keys: "
-                + String.join(", ", new java.util.TreeSet<>(KEYS)));
+                + String.join(", ", ConfigKey.names(ConfigKey.Scope.AGENT)));
       }
     }
 
-    Settings d = Settings.defaults();
-    boolean enabled = bool(values.get("enabled"), "enabled", true);
-    long interval = seconds(values.get("interval"), "interval", 5, 300, d.intervalNanos);
-    long pingTimeout =
-        seconds(values.get("ping_timeout"), "ping_timeout", 1, 120, d.pingTimeoutNanos);
-    int threshold =
-        (int)
-            integer(
-                values.get("failure_threshold"), "failure_threshold", 1, 100, d.failureThreshold);
-    long backoffInitial =
-        seconds(values.get("backoff_initial"), "backoff_initial", 0.1, 300, d.backoffInitialNanos);
-    long backoffMax = seconds(values.get("backoff_max"), "backoff_max", 1, 3600, d.backoffMaxNanos);
-    double jitter = decimal(values.get("jitter"), "jitter", 0, 0.5, d.jitter);
-    Backoff.Jitter backoffJitter =
-        choice(
-            values.get("backoff_jitter"),
-            "backoff_jitter",
-            Backoff.Jitter::parse,
-            "one of proportional, full, decorrelated",
-            d.backoffJitter);
-    Log.Level level =
-        choice(
-            values.get("log_level"),
-            "log_level",
-            Log.Level::parse,
-            "one of debug, info, warn, error, off",
-            d.logLevel);
-    if (backoffMax < backoffInitial && values.containsKey("backoff_max")) {
+    boolean enabled = (Boolean) value(ConfigKey.ENABLED, values);
+    long interval = (Long) value(ConfigKey.INTERVAL, values);
+    long pingTimeout = (Long) value(ConfigKey.PING_TIMEOUT, values);
+    int threshold = ((Long) value(ConfigKey.FAILURE_THRESHOLD, values)).intValue();
+    long backoffInitial = (Long) value(ConfigKey.BACKOFF_INITIAL, values);
+    long backoffMax = (Long) value(ConfigKey.BACKOFF_MAX, values);
+    double jitter = (Double) value(ConfigKey.JITTER, values);
+    Backoff.Jitter backoffJitter = (Backoff.Jitter) value(ConfigKey.BACKOFF_JITTER, values);
+    Log.Level level = (Log.Level) value(ConfigKey.LOG_LEVEL, values);
+    Log.Target target = (Log.Target) value(ConfigKey.LOG_TARGET, values);
+    if (backoffMax < backoffInitial && values.containsKey(ConfigKey.BACKOFF_MAX.key)) {
       invalid(
-          "backoff_max",
-          values.get("backoff_max"),
+          ConfigKey.BACKOFF_MAX.key,
+          values.get(ConfigKey.BACKOFF_MAX.key),
           "at least backoff_initial (" + Settings.seconds(backoffInitial) + " s)");
     } else if (backoffMax < backoffInitial) {
       backoffMax = backoffInitial;
@@ -169,6 +139,7 @@ public final class ConfigLoader {
             jitter,
             backoffJitter,
             level,
+            target,
             servers);
     return new Result(s, errors, warnings);
   }
@@ -210,9 +181,9 @@ public final class ConfigLoader {
 
   private void readFile(Value pathValue, Map<String, Value> values, List<ServerEntry> servers) {
     Path path = Path.of(pathValue.text);
-    Object root;
+    ConfigFile file;
     try {
-      root = Json.parse(Files.readString(path, StandardCharsets.UTF_8));
+      file = ConfigFile.read(path);
     } catch (IOException | RuntimeException e) {
       errors.add(
           "cannot read config file '"
@@ -220,57 +191,25 @@ public final class ConfigLoader {
               + "' (from "
               + pathValue.source
               + "): "
-              + Redact.error(e)
+              + ConfigFile.describe(e)
               + "; expected a readable JSON file");
       return;
     }
     String source = "config file " + path.getFileName();
-    List<Object> rawServers = new ArrayList<>();
-    if (root instanceof List) {
-      rawServers.addAll((List<?>) root);
-    } else if (root instanceof Map) {
-      Map<?, ?> map = (Map<?, ?>) root;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        String key = String.valueOf(e.getKey());
-        Object v = e.getValue();
-        if (key.equals("servers")) {
-          if (v instanceof List) {
-            rawServers.addAll((List<?>) v);
-          } else {
-            errors.add(source + ": 'servers' must be an array of server objects");
-          }
-        } else if (key.equals("mcpServers")) {
-          if (v instanceof Map) {
-            for (Map.Entry<?, ?> s : ((Map<?, ?>) v).entrySet()) {
-              if (s.getValue() instanceof Map) {
-                Map<String, Object> withName = new LinkedHashMap<>();
-                withName.put("name", String.valueOf(s.getKey()));
-                for (Map.Entry<?, ?> f : ((Map<?, ?>) s.getValue()).entrySet()) {
-                  withName.put(String.valueOf(f.getKey()), f.getValue());
-                }
-                rawServers.add(withName);
-              } else {
-                errors.add(source + ": mcpServers." + s.getKey() + " must be an object");
-              }
-            }
-          } else {
-            errors.add(source + ": 'mcpServers' must be an object of name → server");
-          }
-        } else if (key.equals("config")) {
-          warnings.add(source + ": key 'config' inside a config file is ignored");
-        } else if (v instanceof Map || v instanceof List) {
-          values.put(normalizeKey(key), new Value("<structured>", source));
-        } else {
-          values.put(normalizeKey(key), new Value(String.valueOf(v), source));
-        }
-      }
-    } else {
-      errors.add(
-          source
-              + ": expected a JSON array of servers or an object with 'servers' or 'mcpServers'");
+    for (String problem : file.problems) {
+      errors.add(source + ": " + problem);
     }
-    for (int i = 0; i < rawServers.size(); i++) {
-      ServerEntry entry = server(rawServers.get(i), source, i);
+    file.settings.forEach(
+        (key, text) -> {
+          String k = normalizeKey(key);
+          if (k.equals(ConfigKey.CONFIG.key)) {
+            warnings.add(source + ": key 'config' inside a config file is ignored");
+          } else {
+            values.put(k, new Value(text == null ? "<structured>" : text, source));
+          }
+        });
+    for (int i = 0; i < file.servers.size(); i++) {
+      ServerEntry entry = server(file.servers.get(i), source + " server #" + (i + 1));
       if (entry != null) {
         servers.add(entry);
       }
@@ -278,119 +217,79 @@ public final class ConfigLoader {
   }
 
   /** One server entry; an invalid field disables only this entry (logged). */
-  private ServerEntry server(Object raw, String source, int index) {
-    if (!(raw instanceof Map)) {
-      errors.add(source + ": server #" + (index + 1) + " must be an object");
+  private ServerEntry server(ConfigFile.Server raw, String where) {
+    String label = where + (raw.name() != null ? " '" + raw.name() + "'" : "");
+    if (raw.problem() != null) {
+      warnings.add(label + ": " + raw.problem() + "; entry disabled");
       return null;
     }
-    Map<?, ?> m = (Map<?, ?>) raw;
-    String label =
-        source
-            + " server #"
-            + (index + 1)
-            + (m.get("name") != null ? " '" + m.get("name") + "'" : "");
-    Object url = m.get("url");
-    if (!(url instanceof String) || ((String) url).isBlank()) {
+    ConfigFile.ServerSpec spec = raw.spec();
+    if (spec.url == null || spec.url.isBlank()) {
       warnings.add(
           label
               + ": no 'url' (stdio servers have none): entry ignored, nothing to keep alive over HTTP");
       return null;
     }
-    try {
-      java.net.URI u = java.net.URI.create(((String) url).trim());
-      if (u.getScheme() == null
-          || u.getHost() == null
-          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
-        throw new IllegalArgumentException("not http(s)");
-      }
-    } catch (IllegalArgumentException e) {
-      warnings.add(
-          label
-              + ": invalid value for 'url': '"
-              + Redact.url((String) url)
-              + "', accepted: an absolute http:// or https:// URL; entry disabled");
-      return null;
+    for (String field : spec.unknown.keySet()) {
+      warnings.add(label + ": unknown field '" + field + "' ignored");
     }
-    for (Object k : m.keySet()) {
-      if (!Set.of(
-              "name",
-              "url",
-              "type",
-              "keepalive_interval",
-              "headers",
-              "enabled",
-              "transport",
-              "command",
-              "args",
-              "env")
-          .contains(String.valueOf(k))) {
-        warnings.add(label + ": unknown field '" + k + "' ignored");
-      }
-    }
-    Object typeRaw = m.containsKey("type") ? m.get("type") : m.get("transport");
-    String type = null;
-    if (typeRaw != null) {
-      type = ServerEntry.normalizeType(String.valueOf(typeRaw));
-      if (!type.equals("sse") && !type.equals("streamable")) {
-        warnings.add(
-            label
-                + ": invalid value for 'type': '"
-                + typeRaw
-                + "', accepted: sse, streamable (also http, streamable-http); entry disabled");
-        return null;
-      }
-    }
-    Long interval = null;
-    Object iv = m.get("keepalive_interval");
-    if (iv != null) {
-      Double s = durationSeconds(String.valueOf(iv));
-      if (s == null || s < 5 || s > 300) {
-        warnings.add(
-            label
-                + ": invalid value for 'keepalive_interval': '"
-                + iv
-                + "', accepted: 5 to 300 seconds (30, \"30s\", \"2m\"); entry disabled");
-        return null;
-      }
-      interval = (long) (s * 1e9);
-    }
-    boolean enabled = true;
-    Object en = m.get("enabled");
-    if (en != null) {
-      if (en instanceof Boolean) {
-        enabled = (Boolean) en;
-      } else if ("true".equalsIgnoreCase(String.valueOf(en))
-          || "false".equalsIgnoreCase(String.valueOf(en))) {
-        enabled = Boolean.parseBoolean(String.valueOf(en));
-      } else {
-        warnings.add(
-            label
-                + ": invalid value for 'enabled': '"
-                + en
-                + "', accepted: true or false; entry disabled");
-        return null;
-      }
-    }
-    Object headers = m.get("headers");
-    if (headers != null && !(headers instanceof Map)) {
+    if (spec.headers != null && !spec.headers.isObject()) {
       warnings.add(
           label + ": 'headers' must be an object; ignored (header values are never logged)");
     }
-    Object name = m.get("name");
+    Object url = field(label, ConfigKey.URL, spec.url, Redact.url(spec.url));
+    String typeText = spec.type != null ? spec.type : spec.transport;
+    Object type = field(label, ConfigKey.TYPE, typeText, typeText);
+    Object interval =
+        field(label, ConfigKey.KEEPALIVE_INTERVAL, spec.keepaliveInterval, spec.keepaliveInterval);
+    Object enabled = field(label, ConfigKey.SERVER_ENABLED, spec.enabled, spec.enabled);
+    if (url == INVALID || type == INVALID || interval == INVALID || enabled == INVALID) {
+      return null;
+    }
     return new ServerEntry(
-        name == null ? null : String.valueOf(name), ((String) url).trim(), type, interval, enabled);
+        raw.name(),
+        (String) url,
+        (String) type,
+        (Long) interval,
+        enabled == null ? true : (Boolean) enabled);
   }
 
-  /** One of a fixed set of names, parsed by {@code parse} (null for none of them). */
-  private <T> T choice(
-      Value v, String key, java.util.function.Function<String, T> parse, String accepted, T dflt) {
-    if (v == null) {
-      return dflt;
+  private static final Object INVALID = new Object();
+
+  /**
+   * A field of a server entry read by its key: null when absent, {@link #INVALID} (logged, as
+   * {@code shown}, which never holds a secret) when given and not accepted.
+   */
+  private Object field(String label, ConfigKey key, String text, String shown) {
+    if (text == null) {
+      return null;
     }
-    T parsed = parse.apply(v.text);
+    Object v = key.parse(text);
+    if (v == null) {
+      warnings.add(
+          label
+              + ": invalid value for '"
+              + key.key
+              + "': '"
+              + shown
+              + "', accepted: "
+              + key.accepted()
+              + "; entry disabled");
+      return INVALID;
+    }
+    return v;
+  }
+
+  /** The value of an agent key: the most specific source's, else the default. */
+  private Object value(ConfigKey key, Map<String, Value> values) {
+    Value v = values.get(key.key);
+    if (v == null) {
+      return key.defaultValue();
+    }
+    Object parsed = key.parse(v.text);
     if (parsed == null) {
-      invalid(key, v, accepted);
-      return dflt;
+      invalid(key.key, v, key.accepted());
+      return key.defaultValue();
     }
     return parsed;
   }
@@ -405,96 +304,5 @@ public final class ConfigLoader {
             + v.text
             + "', accepted: "
             + accepted);
-  }
-
-  private boolean bool(Value v, String key, boolean dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    String t = v.text.trim().toLowerCase(Locale.ROOT);
-    if (t.equals("true") || t.equals("yes") || t.equals("on") || t.equals("1")) {
-      return true;
-    }
-    if (t.equals("false") || t.equals("no") || t.equals("off") || t.equals("0")) {
-      return false;
-    }
-    invalid(key, v, "true or false");
-    return dflt;
-  }
-
-  private long seconds(Value v, String key, double min, double max, long dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    Double s = durationSeconds(v.text);
-    if (s == null || s < min || s > max) {
-      invalid(
-          key,
-          v,
-          fmt(min)
-              + " to "
-              + fmt(max)
-              + " seconds (a number of seconds, or with a unit: 500ms, 30s, 2m)");
-      return dflt;
-    }
-    return (long) (s * 1e9);
-  }
-
-  private long integer(Value v, String key, long min, long max, long dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      long n = Long.parseLong(v.text.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    invalid(key, v, "a whole number from " + min + " to " + max);
-    return dflt;
-  }
-
-  private double decimal(Value v, String key, double min, double max, double dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    Double d = number(v.text);
-    if (d == null || d < min || d > max) {
-      invalid(key, v, "a number from " + fmt(min) + " to " + fmt(max));
-      return dflt;
-    }
-    return d;
-  }
-
-  private static String fmt(double d) {
-    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-  }
-
-  static Double number(String text) {
-    try {
-      double d = Double.parseDouble(text.trim());
-      return Double.isFinite(d) ? d : null;
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  /** "30", "30s", "500ms", "2m" → seconds; null when unreadable. */
-  static Double durationSeconds(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    double factor = 1;
-    if (t.endsWith("ms")) {
-      factor = 0.001;
-      t = t.substring(0, t.length() - 2);
-    } else if (t.endsWith("s")) {
-      t = t.substring(0, t.length() - 1);
-    } else if (t.endsWith("m")) {
-      factor = 60;
-      t = t.substring(0, t.length() - 1);
-    }
-    Double d = number(t);
-    return d == null ? null : d * factor;
   }
 }

@@ -36,6 +36,22 @@ public final class Log {
     }
   }
 
+  /** Where the lines go: standard error, or the application's own SLF4J once it is set up. */
+  public enum Target {
+    STDERR,
+    APPLICATION;
+
+    /** Parses a target name, case-insensitively; returns null when the name is unknown. */
+    public static Target parse(String text) {
+      for (Target t : values()) {
+        if (t.name().equalsIgnoreCase(text.trim())) {
+          return t;
+        }
+      }
+      return null;
+    }
+  }
+
   public static final String PREFIX = "[mcp-keepalive]";
 
   private static volatile Level threshold = Level.INFO;

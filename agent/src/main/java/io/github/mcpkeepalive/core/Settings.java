@@ -6,13 +6,8 @@ import java.util.concurrent.TimeUnit;
 /** The agent's effective configuration, validated and immutable. */
 public final class Settings {
 
-  public static final long DEFAULT_INTERVAL_S = 300;
-  public static final long DEFAULT_PING_TIMEOUT_S = 10;
-  public static final int DEFAULT_FAILURE_THRESHOLD = 3;
-  public static final double DEFAULT_BACKOFF_INITIAL_S = 1;
-  public static final double DEFAULT_BACKOFF_MAX_S = 300;
-  public static final double DEFAULT_JITTER = 0.1;
-  public static final Backoff.Jitter DEFAULT_BACKOFF_JITTER = Backoff.Jitter.PROPORTIONAL;
+  public static final Backoff.Jitter DEFAULT_BACKOFF_JITTER =
+      (Backoff.Jitter) ConfigKey.BACKOFF_JITTER.defaultValue();
 
   public final boolean enabled;
   public final long intervalNanos;
@@ -23,6 +18,7 @@ public final class Settings {
   public final double jitter;
   public final Backoff.Jitter backoffJitter;
   public final Log.Level logLevel;
+  public final Log.Target logTarget;
   public final List<ServerEntry> servers;
 
   public Settings(
@@ -36,6 +32,33 @@ public final class Settings {
       Backoff.Jitter backoffJitter,
       Log.Level logLevel,
       List<ServerEntry> servers) {
+    this(
+        enabled,
+        intervalNanos,
+        pingTimeoutNanos,
+        failureThreshold,
+        backoffInitialNanos,
+        backoffMaxNanos,
+        jitter,
+        backoffJitter,
+        logLevel,
+        Log.Target.STDERR,
+        servers);
+  }
+
+  public Settings(
+      boolean enabled,
+      long intervalNanos,
+      long pingTimeoutNanos,
+      int failureThreshold,
+      long backoffInitialNanos,
+      long backoffMaxNanos,
+      double jitter,
+      Backoff.Jitter backoffJitter,
+      Log.Level logLevel,
+      Log.Target logTarget,
+      List<ServerEntry> servers) {
+    this.logTarget = logTarget;
     this.enabled = enabled;
     this.intervalNanos = intervalNanos;
     this.pingTimeoutNanos = pingTimeoutNanos;
@@ -48,17 +71,19 @@ public final class Settings {
     this.servers = List.copyOf(servers);
   }
 
+  /** The defaults of {@link ConfigKey}'s table. */
   public static Settings defaults() {
     return new Settings(
-        true,
-        TimeUnit.SECONDS.toNanos(DEFAULT_INTERVAL_S),
-        TimeUnit.SECONDS.toNanos(DEFAULT_PING_TIMEOUT_S),
-        DEFAULT_FAILURE_THRESHOLD,
-        (long) (DEFAULT_BACKOFF_INITIAL_S * 1e9),
-        (long) (DEFAULT_BACKOFF_MAX_S * 1e9),
-        DEFAULT_JITTER,
+        (Boolean) ConfigKey.ENABLED.defaultValue(),
+        (Long) ConfigKey.INTERVAL.defaultValue(),
+        (Long) ConfigKey.PING_TIMEOUT.defaultValue(),
+        ((Long) ConfigKey.FAILURE_THRESHOLD.defaultValue()).intValue(),
+        (Long) ConfigKey.BACKOFF_INITIAL.defaultValue(),
+        (Long) ConfigKey.BACKOFF_MAX.defaultValue(),
+        (Double) ConfigKey.JITTER.defaultValue(),
         DEFAULT_BACKOFF_JITTER,
-        Log.Level.INFO,
+        (Log.Level) ConfigKey.LOG_LEVEL.defaultValue(),
+        (Log.Target) ConfigKey.LOG_TARGET.defaultValue(),
         List.of());
   }
 
@@ -99,6 +124,7 @@ public final class Settings {
         + (backoffJitter == DEFAULT_BACKOFF_JITTER
             ? ""
             : " backoff_jitter=" + backoffJitter.label())
+        + (logTarget == Log.Target.APPLICATION ? " log_target=application" : "")
         + " servers="
         + servers.size();
   }

@@ -95,7 +95,7 @@ class ConfigLoaderTest {
     assertEquals(Backoff.Jitter.FULL, load("backoff_jitter=full").settings.backoffJitter);
     assertEquals(Backoff.Jitter.PROPORTIONAL, load("").settings.backoffJitter, "the default");
     assertTrue(
-        load("log_level=loud").errors.get(0).contains("one of debug, info, warn, error, off"));
+        load("log_level=loud").errors.get(0).contains("one of error, warn, info, debug, off"));
     assertTrue(load("enabled=maybe").errors.get(0).contains("true or false"));
     assertTrue(
         load("backoff_initial=10,backoff_max=5")
@@ -182,6 +182,104 @@ class ConfigLoaderTest {
     assertFalse(r.settings.enabled);
     assertTrue(
         load("config=" + file("42")).errors.get(0).contains("expected a JSON array of servers"));
+  }
+
+  @Test
+  void everyKeyOfTheTableIsReadFromEverySourceAndItsRangeNamedWhenWrong() {
+    for (ConfigKey key : ConfigKey.values()) {
+      if (key.scope != ConfigKey.Scope.AGENT || key == ConfigKey.CONFIG) {
+        continue;
+      }
+      String bad = key.key + "=not-a-value";
+      List<String> errors = load(bad).errors;
+      assertEquals(
+          List.of(
+              "invalid value for '"
+                  + key.key
+                  + "' (from agent argument): 'not-a-value', accepted: "
+                  + key.accepted()),
+          errors,
+          key.key);
+      String envName = "MCP_KEEPALIVE_" + key.key.toUpperCase(java.util.Locale.ROOT);
+      assertEquals(
+          1,
+          ConfigLoader.load(null, Map.of(), Map.of(envName, "not-a-value")).errors.size(),
+          envName);
+      assertEquals(
+          1,
+          ConfigLoader.load(null, Map.of("mcp.keepalive." + key.key, "not-a-value"), Map.of())
+              .errors
+              .size(),
+          key.key);
+    }
+  }
+
+  @Test
+  void theDefaultsAreTheTables() {
+    Settings d = Settings.defaults();
+    assertEquals(d.summary(), load(null).settings.summary());
+    assertEquals(Log.Target.STDERR, d.logTarget);
+    assertEquals(Log.Target.APPLICATION, load("log_target=application").settings.logTarget);
+    assertEquals(
+        Log.Target.APPLICATION,
+        ConfigLoader.load(null, Map.of(), Map.of("MCP_KEEPALIVE_LOG_TARGET", "Application"))
+            .settings
+            .logTarget);
+  }
+
+  @Test
+  void theFilesAgentKeysGoThroughTheTableToo() throws IOException {
+    ConfigLoader.Result r =
+        load("config=" + file("{\"log_target\": \"console\", \"interval\": {\"s\": 3}}"));
+    assertEquals(2, r.errors.size(), r.errors.toString());
+    String all = String.join("\n", r.errors);
+    assertTrue(
+        all.contains(
+            "'log_target' (from config file servers.json): 'console', accepted: one of stderr, application"),
+        all);
+    assertTrue(all.contains("'interval' (from config file servers.json): '<structured>'"), all);
+    assertFalse(r.settings.enabled);
+  }
+
+  @Test
+  void aMalformedEntryIsDroppedNamingTheFieldAndTheOthersApply() throws IOException {
+    ConfigLoader.Result r =
+        load(
+            "config="
+                + file(
+                    "{\"mcpServers\": {"
+                        + "\"a\": {\"url\": {\"host\": \"a.example.com\"}},"
+                        + " \"b\": \"https://b.example.com/mcp\","
+                        + " \"c\": {\"url\": \"https://c.example.com/mcp\", \"enabled\": false,"
+                        + " \"keepalive_interval\": \"1m\", \"colour\": \"red\"},"
+                        + " \"d\": {\"url\": \"ftp://d.example.com/mcp?token=s3cret\"},"
+                        + " \"stdio\": {\"command\": \"npx\", \"args\": [\"server\"]}}}"));
+    assertEquals(List.of(), r.errors);
+    assertEquals(1, r.settings.servers.size(), r.warnings.toString());
+    ServerEntry c = r.settings.servers.get(0);
+    assertEquals("c", c.name());
+    assertFalse(c.enabled());
+    assertEquals(FakeTime.secs(60), c.intervalNanos());
+    String all = String.join("\n", r.warnings);
+    assertTrue(all.contains("'a': invalid value for 'url'"), all);
+    assertTrue(all.contains("'b': must be an object"), all);
+    assertTrue(all.contains("'c': unknown field 'colour' ignored"), all);
+    assertTrue(all.contains("'d': invalid value for 'url'"), all);
+    assertTrue(all.contains("'stdio': no 'url'"), all);
+    assertFalse(all.contains("s3cret"), "a query string is never shown: " + all);
+  }
+
+  @Test
+  void aParseErrorNamesTheLineAndNeverQuotesTheFile() throws IOException {
+    ConfigLoader.Result r =
+        load(
+            "config="
+                + file(
+                    "{\"servers\": [{\"url\": \"https://a.example.com\",\n"
+                        + " \"headers\": {\"Authorization\": Bearer-s3cret}}]}"));
+    assertEquals(1, r.errors.size(), r.errors.toString());
+    assertTrue(r.errors.get(0).contains("not valid JSON at line 2, column"), r.errors.get(0));
+    assertFalse(r.errors.get(0).contains("s3cret"), r.errors.get(0));
   }
 
   @Test
