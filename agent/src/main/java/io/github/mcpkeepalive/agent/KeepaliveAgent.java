@@ -89,6 +89,7 @@ public final class KeepaliveAgent {
       ConfigLoader.Result config = ConfigLoader.loadFromJvm(args);
       Settings settings = config.settings;
       Log.setLevel(settings.logLevel);
+      Log.setTarget(settings.logTarget);
       config.warnings.forEach(Log::warn);
       config.errors.forEach(Log::error);
       if (!config.errors.isEmpty()) {

@@ -43,7 +43,7 @@ final class Warmup {
     try {
       int n = weaver.prepare(ClassLoader.getSystemClassLoader());
       if (n > 0) {
-        Log.debug(
+        Log.INSTRUMENTATION.debug(
             n
                 + " classes of the class path woven ahead in "
                 + (System.nanoTime() - start) / 1_000_000
@@ -51,7 +51,7 @@ final class Warmup {
         return;
       }
     } catch (Throwable t) {
-      Log.debug("class path not prepared: " + Redact.error(t));
+      Log.INSTRUMENTATION.debug("class path not prepared: " + Redact.error(t));
     }
     try {
       ClassLoader loader = Warmup.class.getClassLoader();
@@ -63,14 +63,14 @@ final class Warmup {
           ClassFiles.read(loader, target),
           List.of(On.on(run.matcher(), Hook.onEnter(Hooks.class, "ran", Hook.THIS))),
           loader);
-      Log.debug(
+      Log.INSTRUMENTATION.debug(
           "weaving path prepared in "
               + (System.nanoTime() - start) / 1_000_000
               + " ms ("
               + (checked.matches() ? "check and weave" : checked.mismatch())
               + ")");
     } catch (Throwable t) {
-      Log.debug("weaving path not prepared: " + Redact.error(t));
+      Log.INSTRUMENTATION.debug("weaving path not prepared: " + Redact.error(t));
     }
   }
 }

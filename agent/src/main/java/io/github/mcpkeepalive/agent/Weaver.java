@@ -165,7 +165,7 @@ final class Weaver implements ClassFileTransformer {
       try {
         inst.retransformClasses(c);
       } catch (Throwable t2) {
-        Log.warn(
+        Log.INSTRUMENTATION.warn(
             "could not instrument the already loaded "
                 + c.getName()
                 + ", left unchanged: "
@@ -212,12 +212,13 @@ final class Weaver implements ClassFileTransformer {
       }
       Prepared ahead = prepared.remove(className);
       if (ahead != null && ahead.loader() == loader && Arrays.equals(ahead.original(), bytes)) {
-        Log.debug("instrumented " + name + " (woven ahead)");
+        Log.INSTRUMENTATION.debug("instrumented " + name + " (woven ahead)");
         return ahead.woven();
       }
       long start = System.nanoTime();
       byte[] woven = LibraryInstrumentation.weave(range, name, bytes, loader);
-      Log.debug("instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      Log.INSTRUMENTATION.debug(
+          "instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return woven;
     } catch (Throwable t) {
       if (range != null) {

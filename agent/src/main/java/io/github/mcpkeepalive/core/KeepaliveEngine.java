@@ -94,7 +94,8 @@ public final class KeepaliveEngine {
     ServerEntry entry = settings.serverFor(rawUrl, transport);
     String url = Redact.url(rawUrl);
     if (entry != null && !entry.enabled()) {
-      Log.info("connection to " + url + " left alone: disabled by configuration entry " + entry);
+      Log.CONNECTION.info(
+          "connection to " + url + " left alone: disabled by configuration entry " + entry);
       return null;
     }
     long interval =
@@ -117,7 +118,8 @@ public final class KeepaliveEngine {
     }
     c.addKey(key);
     live.put(c.id, c);
-    Log.info(
+    Log.applicationLoader(key.getClass().getClassLoader()); // the MCP libraries log via SLF4J
+    Log.CONNECTION.info(
         "discovered "
             + c.label()
             + " ["
@@ -297,7 +299,8 @@ public final class KeepaliveEngine {
         () -> {
           if (c.state == ConnectionState.DISCONNECTED && c.lastFailure != FailureKind.AUTH) {
             c.waiters.add(done);
-            Log.debug(c.label() + ": a request of the application starts the next attempt now");
+            Log.CONNECTION.debug(
+                c.label() + ": a request of the application starts the next attempt now");
             setPending(c, () -> attempt(c), 0);
           } else if (c.state == ConnectionState.RECONNECTING && !c.authReported) {
             c.lateWaiters.add(done); // not while the server rejects the credentials
@@ -309,7 +312,7 @@ public final class KeepaliveEngine {
               // its timeout; once per episode, so that requests cannot keep a slow server from
               // ever finishing one
               c.attemptRescued = true;
-              Log.debug(
+              Log.CONNECTION.debug(
                   c.label() + ": a request of the application gives up the attempt under way");
               c.abortAttempt.run();
             }
@@ -428,7 +431,7 @@ public final class KeepaliveEngine {
           && !x.pathBack
           && x.server.equals(back.server)) {
         x.pathBack = true;
-        Log.info(
+        Log.CONNECTION.info(
             x.label()
                 + ": "
                 + back.id()
@@ -501,7 +504,8 @@ public final class KeepaliveEngine {
           ConnectionState.CONNECTED,
           "ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
     } else {
-      Log.debug(c.label() + ": ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
+      Log.CONNECTION.debug(
+          c.label() + ": ping answered in " + TimeUnit.NANOSECONDS.toMillis(rtt) + " ms");
     }
     healthy(c);
     scheduleCheck(c);
@@ -555,7 +559,7 @@ public final class KeepaliveEngine {
     if (c.state == ConnectionState.CONNECTED || c.state == ConnectionState.NEW) {
       transition(c, ConnectionState.UNHEALTHY, what);
     } else {
-      Log.info(c.label() + ": " + what);
+      Log.CONNECTION.info(c.label() + ": " + what);
     }
     long elapsed = ticker.nanoTime() - start;
     setPending(c, () -> check(c), Math.max(0, settings.pingTimeoutNanos - elapsed));
@@ -590,7 +594,8 @@ public final class KeepaliveEngine {
     }
     long wait = pacer.admit(c.server, ticker.nanoTime(), random.getAsDouble());
     if (wait > 0) {
-      Log.debug(c.label() + ": attempt paced by " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
+      Log.CONNECTION.debug(
+          c.label() + ": attempt paced by " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms");
       setPending(c, () -> attempt(c), wait); // many connections to this server are reconnecting
       return;
     }
@@ -718,7 +723,7 @@ public final class KeepaliveEngine {
       c.reinitializedInAttempt = true;
       c.lastFailure = kind;
       c.lastError = Redact.error(err);
-      Log.info(
+      Log.CONNECTION.info(
           c.label()
               + ": attempt "
               + c.reconnectAttempts
@@ -771,7 +776,7 @@ public final class KeepaliveEngine {
   private void reportAuthOnce(Connection c, long delay) {
     if (!c.authReported) {
       c.authReported = true;
-      Log.warn(
+      Log.CONNECTION.warn(
           c.label()
               + ": the server rejects the application's credentials (HTTP 401/403); fast retries would not help, so the agent retries every ~"
               + Settings.seconds(delay)
@@ -783,7 +788,7 @@ public final class KeepaliveEngine {
     try {
       c.driver.abandon();
     } catch (Throwable t) {
-      Log.debug(c.label() + ": cleanup after a timeout failed: " + Redact.error(t));
+      Log.CONNECTION.debug(c.label() + ": cleanup after a timeout failed: " + Redact.error(t));
     }
   }
 
@@ -791,7 +796,7 @@ public final class KeepaliveEngine {
     try {
       c.driver.onHealthy();
     } catch (Throwable t) {
-      Log.debug(c.label() + ": post-recovery step failed: " + Redact.error(t));
+      Log.CONNECTION.debug(c.label() + ": post-recovery step failed: " + Redact.error(t));
     }
   }
 
@@ -811,7 +816,7 @@ public final class KeepaliveEngine {
       try {
         l.closed(c);
       } catch (Throwable t) {
-        Log.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
+        Log.CONNECTION.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
       }
     }
   }
@@ -822,7 +827,7 @@ public final class KeepaliveEngine {
       try {
         l.registered(c);
       } catch (Throwable t) {
-        Log.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
+        Log.CONNECTION.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
       }
     }
   }

@@ -6,12 +6,17 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
 
 /**
- * The agent's only logger: one line per event, prefixed {@code [mcp-keepalive]}, written to
- * standard error. It never depends on the application's logging stack. Callers pass text that is
- * already redacted (see {@link Redact}); this class still folds line breaks so that one event is
- * always one line.
+ * The agent's logging: one line per event, written to standard error prefixed {@code
+ * [mcp-keepalive]}, or with {@code log_target=application} to the application's own SLF4J once it
+ * is set up ({@link ApplicationLogging}). The agent's code logs through SLF4J loggers ({@link
+ * #AGENT}, {@link #CONNECTION}, {@link #INSTRUMENTATION}; the static methods here write to {@link
+ * #AGENT}) bound to the agent's own output ({@link AgentLoggers}); SLF4J is shaded inside the
+ * agent, so the application's logging stack is never touched otherwise. Callers pass text that is
+ * already redacted (see {@link Redact}); line breaks are folded so that one event is always one
+ * line.
  */
 public final class Log {
 
@@ -57,6 +62,19 @@ public final class Log {
   private static volatile Level threshold = Level.INFO;
   private static volatile Consumer<String> sink = Log::toStderr;
   private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
+  private static volatile Target target = Target.STDERR;
+  private static volatile ApplicationLogging application = new ApplicationLogging();
+
+  /** The agent itself: start, configuration, its own failures. */
+  public static final Logger AGENT = AgentLoggers.INSTANCE.getLogger("mcp.keepalive.agent");
+
+  /** The connections: discovery, state transitions, pings, reconnects. */
+  public static final Logger CONNECTION =
+      AgentLoggers.INSTANCE.getLogger("mcp.keepalive.connection");
+
+  /** The weaving of the libraries' classes and the hooks' own decisions. */
+  public static final Logger INSTRUMENTATION =
+      AgentLoggers.INSTANCE.getLogger("mcp.keepalive.instrumentation");
 
   private Log() {}
 
@@ -66,6 +84,22 @@ public final class Log {
 
   public static Level level() {
     return threshold;
+  }
+
+  /** Where lines go from now on; {@link Target#APPLICATION} starts looking for its SLF4J anew. */
+  public static void setTarget(Target t) {
+    application = new ApplicationLogging();
+    target = t;
+  }
+
+  /**
+   * The class loader of an application class that logs through SLF4J (an MCP client's): where
+   * {@code log_target=application} looks for the application's logging. Cheap; never throws.
+   */
+  public static void applicationLoader(ClassLoader loader) {
+    if (target == Target.APPLICATION) {
+      application.offer(loader);
+    }
   }
 
   /** Redirects output (tests); {@code null} restores standard error. */
@@ -101,16 +135,40 @@ public final class Log {
   }
 
   public static void log(Level level, String message) {
-    if (!enabled(level)) {
-      return;
+    switch (level) {
+      case DEBUG:
+        AGENT.debug(message);
+        break;
+      case INFO:
+        AGENT.info(message);
+        break;
+      case WARN:
+        AGENT.warn(message);
+        break;
+      case ERROR:
+        AGENT.error(message);
+        break;
+      default:
+        break;
     }
-    String line =
-        PREFIX + ' ' + Instant.now() + ' ' + level + ' ' + oneLine(String.valueOf(message));
+  }
+
+  /** Writes one enabled event of logger {@code logger} where the lines go (see {@link Target}). */
+  static void write(Level level, String logger, String message) {
+    String text = oneLine(String.valueOf(message));
     try {
-      sink.accept(line);
+      if (target == Target.APPLICATION && application.write(level, logger, text, Log::notice)) {
+        return;
+      }
+      sink.accept(PREFIX + ' ' + Instant.now() + ' ' + level + ' ' + text);
     } catch (RuntimeException ignored) {
       // logging must never break the host
     }
+  }
+
+  /** A line about the logging itself: always on standard error (the sink), whatever the level. */
+  private static void notice(String text) {
+    sink.accept(PREFIX + ' ' + Instant.now() + ' ' + Level.INFO + ' ' + text);
   }
 
   static String oneLine(String text) {

@@ -129,7 +129,7 @@ public abstract class LibraryInstrumentation implements Instrumented {
    */
   public final void abandon(ClassLoader loader, String why) {
     if (loader != null && decided.put(loader, NONE) != NONE) {
-      Log.warn(
+      Log.INSTRUMENTATION.warn(
           version.displayName()
               + " "
               + shown(version.read(loader))
@@ -161,7 +161,7 @@ public abstract class LibraryInstrumentation implements Instrumented {
       mismatches.add(r.mismatch());
     }
     String hint = hintFor(v);
-    Log.warn(
+    Log.INSTRUMENTATION.warn(
         version.displayName()
             + " "
             + shown(v)
@@ -177,10 +177,10 @@ public abstract class LibraryInstrumentation implements Instrumented {
   /** Logs the range applied to a loader whose library is at version {@code v}; returns it. */
   private InstrumentationModule chosen(String v, InstrumentationModule m, String checked) {
     if (version.tested(v)) {
-      Log.debug(
+      Log.INSTRUMENTATION.debug(
           version.displayName() + " " + v + ": " + checked + "; instrumenting it with " + m.name());
     } else {
-      Log.info(
+      Log.INSTRUMENTATION.info(
           version.displayName()
               + " "
               + shown(v)

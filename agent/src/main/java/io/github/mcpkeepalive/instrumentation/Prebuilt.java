@@ -72,7 +72,7 @@ public final class Prebuilt {
       byte[] b = ClassFiles.resource(own, INDEX);
       index = b == null ? null : new String(b, StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
-      Log.debug("prebuilt index not read: " + Redact.error(e));
+      Log.INSTRUMENTATION.debug("prebuilt index not read: " + Redact.error(e));
     }
     return new Prebuilt(own, index);
   }

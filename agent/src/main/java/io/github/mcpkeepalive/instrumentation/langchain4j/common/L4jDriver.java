@@ -301,7 +301,7 @@ public final class L4jDriver implements ConnectionDriver {
               "the SSE stream was lost; the agent reconnects");
         }
         L4jRefs.CLIENT_INITIALIZE.invoke(c);
-        Log.debug("list caches emptied after the reconnect: " + caches.evict(c));
+        Log.CONNECTION.debug("list caches emptied after the reconnect: " + caches.evict(c));
       } finally {
         lock.unlock();
       }
@@ -351,7 +351,7 @@ public final class L4jDriver implements ConnectionDriver {
         joined.end.completeExceptionally(abandoned);
       }
     } catch (Throwable t) {
-      Log.debug("could not stop an abandoned reconnect: " + Redact.error(t));
+      Log.CONNECTION.debug("could not stop an abandoned reconnect: " + Redact.error(t));
     }
   }
 
@@ -391,7 +391,7 @@ public final class L4jDriver implements ConnectionDriver {
         r.compareAndSet(f, null);
       }
     } catch (Throwable t) {
-      Log.debug("could not clear a failed initialization: " + Redact.error(t));
+      Log.CONNECTION.debug("could not clear a failed initialization: " + Redact.error(t));
     }
   }
 

@@ -100,7 +100,7 @@ public final class L4jHooks {
       }
       engine.alias(transport, c);
       driver.setListener(range.listenerFor(transport, c, engine));
-      Log.info(
+      Log.CONNECTION.info(
           c.id()
               + ": "
               + (L4jRefs.CLIENT_HEALTH_CHECKER.get(client) == null
@@ -200,7 +200,7 @@ public final class L4jHooks {
       if (source != L4jRefs.SSE_EVENT_SOURCE.get(transport) || d.closed) {
         return; // a stream the agent or the library replaced or cancelled
       }
-      Log.debug("SSE stream ended: " + Redact.error(cause));
+      Log.CONNECTION.debug("SSE stream ended: " + Redact.error(cause));
       m.engine().onConnectionLost(m.connection(), cause);
     } catch (Throwable t) {
       internal("stream end tracking", t);
@@ -431,7 +431,7 @@ public final class L4jHooks {
       if (m == null) {
         return info;
       }
-      Log.info(
+      Log.CONNECTION.info(
           m.connection().label()
               + ": server answered HTTP 400 for the session (expired, e.g. after a restart); starting a new session and sending the request again");
       return new SessionGoneResponse((HttpResponse.ResponseInfo) info);
@@ -455,7 +455,7 @@ public final class L4jHooks {
       }
       CompletableFuture<Object> underWay = m.driver().initializationStarting(System.nanoTime());
       if (underWay != null) {
-        Log.debug(
+        Log.CONNECTION.debug(
             m.connection().label()
                 + ": an initialization is under way; this one joins it instead of sending a second");
       }
@@ -491,7 +491,7 @@ public final class L4jHooks {
                   return;
                 }
                 try {
-                  Log.debug(
+                  Log.CONNECTION.debug(
                       m.connection().label()
                           + ": session initialized; list caches emptied: "
                           + d.caches().evict(client));

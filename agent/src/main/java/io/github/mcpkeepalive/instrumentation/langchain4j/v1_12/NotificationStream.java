@@ -129,15 +129,15 @@ final class NotificationStream implements SessionListener {
     }
     if (previous != null) {
       end(previous);
-      Log.debug(
+      Log.CONNECTION.debug(
           label
               + ": ended the previous notification stream (a new one was accepted: session re-initialized)");
     } else if (!failed && status >= 200 && status < 300 && eventStream && failedBefore > 0) {
-      Log.info(
+      Log.CONNECTION.info(
           label + ": notification stream open again after " + failedBefore + " failed attempt(s)");
     }
     if (status == 405) {
-      Log.info(
+      Log.CONNECTION.info(
           label
               + ": the server answers the notification stream's GET with 405 (it offers none); not re-opening it until one is accepted");
     } else if (failed) {
@@ -217,7 +217,7 @@ final class NotificationStream implements SessionListener {
           if (failed) {
             failed(err == null ? "the request failed" : Redact.error(err));
           } else {
-            Log.debug(
+            Log.CONNECTION.debug(
                 label
                     + ": notification stream re-opened in "
                     + TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start)

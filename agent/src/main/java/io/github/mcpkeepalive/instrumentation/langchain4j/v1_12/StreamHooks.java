@@ -80,7 +80,7 @@ public final class StreamHooks {
     stream.adopt(
         early == null ? null : early.get(),
         Boolean.TRUE.equals(StreamRefs.ESTABLISHED.get(transport)));
-    Log.info(
+    Log.CONNECTION.info(
         c.id()
             + ": the application enabled the notification stream; the agent re-opens it as soon as the session answers after a cut, and ends the old one when the session is re-initialized");
     return stream;
@@ -141,7 +141,7 @@ public final class StreamHooks {
       Throwable error = failure instanceof Throwable ? (Throwable) failure : null;
       NotificationStream s = stream ? streamOfHandler(handler) : null;
       if (s != null) {
-        Log.debug(
+        Log.CONNECTION.debug(
             "notification stream ended: " + (error == null ? "cleanly" : Redact.error(error)));
         s.ended(subscriber, error);
       }
@@ -214,7 +214,7 @@ public final class StreamHooks {
         ((Flow.Subscription) subscription).cancel();
         return true;
       } catch (ReflectiveOperationException e) {
-        Log.debug("could not end a notification stream: " + Redact.error(e));
+        Log.CONNECTION.debug("could not end a notification stream: " + Redact.error(e));
         return true; // nothing more can be done for it
       }
     }

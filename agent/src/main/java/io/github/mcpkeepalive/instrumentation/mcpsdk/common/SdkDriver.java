@@ -181,7 +181,7 @@ public final class SdkDriver implements ConnectionDriver {
         resetInitialization(init);
       }
     } catch (Throwable t) {
-      Log.debug("could not drop an abandoned initialization: " + Redact.error(t));
+      Log.CONNECTION.debug("could not drop an abandoned initialization: " + Redact.error(t));
     }
   }
 
@@ -248,9 +248,9 @@ public final class SdkDriver implements ConnectionDriver {
       }
       Object mono = streamable().openGetStream(tr); // the woven transport counts it open
       SdkRefs.MONO_SUBSCRIBE.invoke(mono, IGNORE, IGNORE);
-      Log.debug("re-opened the notification stream");
+      Log.CONNECTION.debug("re-opened the notification stream");
     } catch (Throwable t) {
-      Log.debug("could not re-open the notification stream: " + Redact.error(t));
+      Log.CONNECTION.debug("could not re-open the notification stream: " + Redact.error(t));
     }
   }
 
@@ -309,7 +309,7 @@ public final class SdkDriver implements ConnectionDriver {
     try {
       access.dropIdleConnections(tr);
     } catch (Throwable t) {
-      Log.debug("could not drop idle pooled connections: " + Redact.error(t));
+      Log.CONNECTION.debug("could not drop idle pooled connections: " + Redact.error(t));
     }
   }
 

@@ -133,7 +133,7 @@ public final class SdkHooks {
         return; // not managed, or the application's own initialize will mark it CONNECTED
       }
       if (m.driver().repairDeadSseStream()) {
-        Log.info(
+        Log.CONNECTION.info(
             m.connection().id()
                 + ": its SSE stream had ended before the agent was attached; this request opens a new one");
       }
@@ -175,7 +175,7 @@ public final class SdkHooks {
       if (!(error instanceof Throwable)) {
         return;
       }
-      Log.debug("stream error: " + Redact.error((Throwable) error));
+      Log.CONNECTION.debug("stream error: " + Redact.error((Throwable) error));
       Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
       if (m != null) {
         m.driver().lastStreamError = (Throwable) error;
@@ -219,7 +219,7 @@ public final class SdkHooks {
   /** Legacy SSE: the GET stream that carries the session ended. */
   public static void sseStreamEnded(Object transport, Object signal) {
     try {
-      Log.debug("SSE stream ended: " + signal);
+      Log.CONNECTION.debug("SSE stream ended: " + signal);
       if (isCancel(signal)) {
         return; // disposed locally: by the SDK on close, or by the agent when it reconnects
       }
@@ -238,7 +238,7 @@ public final class SdkHooks {
   /** Streamable HTTP: a GET notification stream is being opened for the current session. */
   public static void getStreamOpening(Object transport) {
     try {
-      Log.debug("notification stream opening");
+      Log.CONNECTION.debug("notification stream opening");
       Managed<SdkDriver> m = AgentRuntime.managed(transport, SdkDriver.class);
       if (m != null) {
         Object session = m.driver().activeSession(transport);
@@ -256,7 +256,7 @@ public final class SdkHooks {
   /** Streamable HTTP: the GET notification stream of {@code session} ended. */
   public static void getStreamEnded(Object session, Object signal) {
     try {
-      Log.debug("notification stream ended: " + signal);
+      Log.CONNECTION.debug("notification stream ended: " + signal);
       Managed<SdkDriver> m = AgentRuntime.managed(session, SdkDriver.class);
       if (m == null) {
         return;

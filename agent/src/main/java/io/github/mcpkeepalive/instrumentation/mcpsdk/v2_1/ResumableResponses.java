@@ -175,7 +175,7 @@ public final class ResumableResponses {
       }
       long retry = tap.fields.retryMillis();
       long delay = retry >= 0 ? Math.min(retry, MAX_RETRY_MILLIS) : DEFAULT_RETRY_MILLIS;
-      Log.info(
+      Log.CONNECTION.info(
           tap.connection.label()
               + ": the server ended a request's response stream before the response; resuming it in "
               + delay
@@ -204,7 +204,7 @@ public final class ResumableResponses {
       Object mono = open(tap, stream);
       Consumer<Object> failed =
           e ->
-              Log.info(
+              Log.CONNECTION.info(
                   tap.connection.label()
                       + ": resuming the response stream failed ("
                       + Redact.error((Throwable) e)

@@ -36,14 +36,16 @@ final class WebClients {
     Object pool = pool(webClient);
     URI uri = URI.create(url);
     if (pool == null || uri.getHost() == null) {
-      Log.debug("no Reactor Netty pool found behind the WebClient; idle connections kept");
+      Log.CONNECTION.debug(
+          "no Reactor Netty pool found behind the WebClient; idle connections kept");
       return;
     }
     int port =
         uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     WebFluxRefs.POOL_DISPOSE_WHEN.invoke(
         pool, InetSocketAddress.createUnresolved(uri.getHost(), port));
-    Log.debug("dropped the idle pooled connections to " + Redact.url(uri.getHost() + ":" + port));
+    Log.CONNECTION.debug(
+        "dropped the idle pooled connections to " + Redact.url(uri.getHost() + ":" + port));
   }
 
   /** The {@code ConnectionProvider} behind a default WebClient on Reactor Netty, or null. */
