@@ -405,6 +405,7 @@ public final class KeepaliveEngine {
     c.lastError = cause == null ? what : Redact.error(cause);
     c.suspectEvents++;
     Log.log(
+        Log.CONNECTION,
         c.suspectEvents == 1 ? Log.Level.INFO : Log.Level.DEBUG,
         c.label()
             + ": "
@@ -917,6 +918,7 @@ public final class KeepaliveEngine {
     c.stateSinceNanos = ticker.nanoTime();
     c.pathBack = false;
     Log.log(
+        Log.CONNECTION,
         atInfo ? Log.Level.INFO : Log.Level.DEBUG,
         c.label() + ": " + from + " -> " + to + " (" + reason + ")");
     if (to == ConnectionState.CONNECTED) {

@@ -135,18 +135,23 @@ public final class Log {
   }
 
   public static void log(Level level, String message) {
+    log(AGENT, level, message);
+  }
+
+  /** Logs to {@code logger} at a level chosen at run time. */
+  public static void log(Logger logger, Level level, String message) {
     switch (level) {
       case DEBUG:
-        AGENT.debug(message);
+        logger.debug(message);
         break;
       case INFO:
-        AGENT.info(message);
+        logger.info(message);
         break;
       case WARN:
-        AGENT.warn(message);
+        logger.warn(message);
         break;
       case ERROR:
-        AGENT.error(message);
+        logger.error(message);
         break;
       default:
         break;

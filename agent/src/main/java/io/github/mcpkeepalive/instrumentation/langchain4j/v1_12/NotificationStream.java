@@ -271,6 +271,7 @@ final class NotificationStream implements SessionListener {
       generation = ++retryGeneration;
     }
     Log.log(
+        Log.CONNECTION,
         n == 1 ? Log.Level.INFO : Log.Level.DEBUG,
         label
             + ": the notification stream could not be re-opened ("
