@@ -47,16 +47,27 @@ public final class SdkHooks {
                   && t.getMessage() != null
                   && t.getMessage().startsWith("Client failed to initialize"));
 
-  /** The Reactor retry specs built for one class loader. */
+  /**
+   * The Reactor retry specs built for one class loader; the one with a delay only when first needed
+   * (it initializes Reactor's schedulers, on the path of the application's first call otherwise).
+   */
   private static final class RetryHolder {
     final ClassLoader loader;
     final Object plain;
-    final Object joined;
+    private volatile Object joined;
 
-    RetryHolder(ClassLoader loader, Object plain, Object joined) {
+    RetryHolder(ClassLoader loader, Object plain) {
       this.loader = loader;
       this.plain = plain;
-      this.joined = joined;
+    }
+
+    Object joined() throws Throwable {
+      Object j = joined;
+      if (j == null) {
+        j = spec(loader, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY);
+        joined = j;
+      }
+      return j;
     }
   }
 
@@ -305,14 +316,10 @@ public final class SdkHooks {
       ClassLoader loader = mono.getClass().getClassLoader();
       RetryHolder h = retry;
       if (h == null || h.loader != loader) {
-        h =
-            new RetryHolder(
-                loader,
-                spec(loader, SESSION_GONE, null),
-                spec(loader, SESSION_GONE_OR_JOINED_INIT_FAILED, JOINED_RETRY_DELAY));
+        h = new RetryHolder(loader, spec(loader, SESSION_GONE, null));
         retry = h;
       }
-      Object request = SdkRefs.MONO_RETRY_WHEN.invoke(mono, joins ? h.joined : h.plain);
+      Object request = SdkRefs.MONO_RETRY_WHEN.invoke(mono, joins ? h.joined() : h.plain);
       if (SdkDriver.AGENT_REQUEST.get() != null) {
         return request;
       }
