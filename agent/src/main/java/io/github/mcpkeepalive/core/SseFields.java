@@ -50,8 +50,10 @@ public final class SseFields {
         }
       } else if (startsWith("retry:")) {
         String v = value(6);
-        if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(Character::isDigit)) {
-          retryMillis = Long.parseLong(v);
+        if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          // ASCII digits only, as the SSE rule says (Character.isDigit takes any script's); a
+          // number too long for a long is the longest delay, which the reader bounds, not none
+          retryMillis = v.length() > 18 ? Long.MAX_VALUE : Long.parseLong(v);
         }
       }
     }
@@ -81,7 +83,10 @@ public final class SseFields {
     return lastId;
   }
 
-  /** The last {@code retry:} value read in milliseconds, or -1. */
+  /**
+   * The last valid {@code retry:} value read in milliseconds ({@link Long#MAX_VALUE} for one too
+   * large for a long), or -1.
+   */
   public long retryMillis() {
     return retryMillis;
   }

@@ -30,7 +30,7 @@ class SseFieldsTest {
   @Test
   void leavesTheBufferAsItWasAndSkipsWhatIsNoField() {
     SseFields f = new SseFields();
-    ByteBuffer b = bytes("??xid: no\ndata: id: no\nretry: soon\nretry: 12345678901\n");
+    ByteBuffer b = bytes("??xid: no\ndata: id: no\nretry: soon\n");
     b.position(2);
     f.feed(b);
     assertEquals(2, b.position(), "position untouched");
@@ -42,5 +42,39 @@ class SseFieldsTest {
     assertEquals("short", f.lastId(), "an id with NUL is ignored");
     f.feed(bytes("id:\n"));
     assertNull(f.lastId(), "an empty id resets it: nothing to resume from");
+  }
+
+  /**
+   * The SSE rule: a retry value of ASCII digits only sets the delay; any other value is ignored,
+   * and the last valid one stays. One leading space belongs to the syntax, a second to the value.
+   */
+  @Test
+  void keepsARetryOfAsciiDigitsOnly() {
+    SseFields f = new SseFields();
+    f.feed(bytes("retry: 007\n"));
+    assertEquals(7, f.retryMillis());
+    for (String value :
+        new String[] {"-5", "+5", "5 ", " 5", "5.0", "1e3", "0x10", "\u0661\u0665", "\uFF15"}) {
+      f.feed(bytes("retry: " + value + "\n"));
+      assertEquals(7, f.retryMillis(), "'" + value + "' is no delay");
+    }
+    f.feed(bytes("retry:0\n"));
+    assertEquals(0, f.retryMillis());
+  }
+
+  /**
+   * A delay of ASCII digits too long for a long (or for any sensible wait) is still the server's
+   * wish to be left alone a long time: the longest delay, which the reader of it bounds, never the
+   * default of a stream that sent none.
+   */
+  @Test
+  void readsAHugeRetryAsTheLongestDelay() {
+    SseFields f = new SseFields();
+    f.feed(bytes("retry: 999999999\n"));
+    assertEquals(999_999_999L, f.retryMillis());
+    f.feed(bytes("retry: 12345678901\n"));
+    assertEquals(12_345_678_901L, f.retryMillis());
+    f.feed(bytes("retry: " + "9".repeat(400) + "\n"));
+    assertEquals(Long.MAX_VALUE, f.retryMillis());
   }
 }

@@ -216,7 +216,9 @@ class ByteLevelFaultsTest {
   private Throwable callFails() {
     return assertThrows(
         Throwable.class,
-        () -> client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi"))));
+        () ->
+            client.callTool(
+                McpSchema.CallToolRequest.builder("echo").arguments(Map.of("text", "hi")).build()));
   }
 
   private MockResponse answer(RecordedRequest request) {

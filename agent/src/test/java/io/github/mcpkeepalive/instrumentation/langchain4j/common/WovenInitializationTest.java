@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.instrumentation.langchain4j.common;
 
+import static io.github.mcpkeepalive.instrumentation.WovenLoader.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,15 +10,9 @@ import dev.langchain4j.mcp.client.DefaultMcpClient;
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.FailureKind;
 import io.github.mcpkeepalive.core.Log;
-import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
-import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.WovenLoader;
 import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation;
 import io.github.mcpkeepalive.instrumentation.langchain4j.common.McpTestServer.Answer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +43,13 @@ class WovenInitializationTest extends L4jTestBase {
   @BeforeEach
   void wovenClient() throws Exception {
     Log.setLevel(Log.Level.DEBUG);
-    loader = new WovenLoader(getClass().getClassLoader());
+    // langchain4j-mcp of the test class path, defined again by a loader of its own and woven
+    loader =
+        new WovenLoader(
+            Langchain4jInstrumentation.INSTANCE,
+            "dev.langchain4j.mcp.",
+            getClass().getClassLoader(),
+            DefaultMcpClient.class);
     transport =
         loader.build(
             "dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport",
@@ -168,83 +169,6 @@ class WovenInitializationTest extends L4jTestBase {
         throw new AssertionError("not so within " + DEADLINE);
       }
       Thread.sleep(5); // polling a condition, with a deadline
-    }
-  }
-
-  /** Calls the public method {@code name} of {@code target} that takes {@code args}. */
-  private static Object call(Object target, String name, Object... args) throws Exception {
-    for (Method m : target.getClass().getMethods()) {
-      if (m.getName().equals(name) && m.getParameterCount() == args.length) {
-        Class<?>[] types = m.getParameterTypes();
-        boolean fits = true;
-        for (int i = 0; i < args.length; i++) {
-          fits &= args[i] == null || types[i].isInstance(args[i]);
-        }
-        if (fits) {
-          return m.invoke(target, args);
-        }
-      }
-    }
-    throw new NoSuchMethodException(target.getClass().getName() + "." + name);
-  }
-
-  /**
-   * langchain4j-mcp of the test class path, defined again by a loader of its own (everything else
-   * comes from the test's loader, the agent's hooks included) and woven on the way in as the agent
-   * weaves it: the version range decided for this loader, each class it names woven.
-   */
-  private static final class WovenLoader extends URLClassLoader {
-    private static final String PACKAGE = "dev.langchain4j.mcp.";
-
-    WovenLoader(ClassLoader parent) {
-      super(
-          new URL[] {DefaultMcpClient.class.getProtectionDomain().getCodeSource().getLocation()},
-          parent);
-    }
-
-    Class<?> type(String name) throws ClassNotFoundException {
-      return loadClass(name);
-    }
-
-    /** {@code type.builder().option(value).build()}. */
-    Object build(String type, String option, Object value) throws Exception {
-      Object builder = type(type).getMethod("builder").invoke(null);
-      call(builder, option, value);
-      return call(builder, "build");
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      if (!name.startsWith(PACKAGE)) {
-        return super.loadClass(name, resolve);
-      }
-      synchronized (getClassLoadingLock(name)) {
-        Class<?> c = findLoadedClass(name);
-        if (c == null) {
-          c = define(name);
-        }
-        if (resolve) {
-          resolveClass(c);
-        }
-        return c;
-      }
-    }
-
-    private Class<?> define(String name) throws ClassNotFoundException {
-      URL file = findResource(name.replace('.', '/') + ".class");
-      if (file == null) {
-        throw new ClassNotFoundException(name);
-      }
-      try (InputStream in = file.openStream()) {
-        byte[] bytes = in.readAllBytes();
-        InstrumentationModule range = Langchain4jInstrumentation.INSTANCE.moduleFor(this);
-        if (range != null && range.typeNames().contains(name)) {
-          bytes = LibraryInstrumentation.weave(range, name, bytes, this);
-        }
-        return defineClass(name, bytes, 0, bytes.length);
-      } catch (IOException e) {
-        throw new ClassNotFoundException(name, e);
-      }
     }
   }
 }
