@@ -225,6 +225,7 @@ public final class MetricsPublisher implements ConnectionListener {
   private void connect(Binding b, ClassLoader loader, Api api) {
     int generation = ++b.generation;
     MetricsBackend backend;
+    ClassLoader was = enter(loader);
     try {
       backend = discovery.create(api, loader, version, t -> failedLater(b, generation, api, t));
     } catch (Throwable t) {
@@ -232,6 +233,8 @@ public final class MetricsPublisher implements ConnectionListener {
       b.excluded.add(api);
       bind(b, loader);
       return;
+    } finally {
+      Thread.currentThread().setContextClassLoader(was);
     }
     b.backend = backend;
     b.api = api;
@@ -249,10 +252,13 @@ public final class MetricsPublisher implements ConnectionListener {
     if (backend == null) {
       return;
     }
+    ClassLoader was = enter(b.loader.get());
     try {
       backend.add(g);
     } catch (Throwable t) {
       drop(b, t);
+    } finally {
+      Thread.currentThread().setContextClassLoader(was);
     }
   }
 
@@ -261,11 +267,29 @@ public final class MetricsPublisher implements ConnectionListener {
     if (m == null || m.binding.backend == null) {
       return;
     }
+    ClassLoader was = enter(m.binding.loader.get());
     try {
       m.binding.backend.record(histogram, m.group, errorType, nanos / 1e9);
     } catch (Throwable t) {
       drop(m.binding, t);
+    } finally {
+      Thread.currentThread().setContextClassLoader(was);
     }
+  }
+
+  /**
+   * Makes {@code loader} the context class loader of the scheduler thread while it calls into the
+   * application's API, and returns the one to restore. The API may initialize itself on that call
+   * and look up its services through the context class loader (OpenTelemetry's context storage
+   * does, once per JVM): it must find the application's, not whatever the agent's thread inherited.
+   */
+  private static ClassLoader enter(ClassLoader loader) {
+    Thread t = Thread.currentThread();
+    ClassLoader was = t.getContextClassLoader();
+    if (loader != null) {
+      t.setContextClassLoader(loader);
+    }
+    return was;
   }
 
   /** A bridge reports, from the backend's thread, that it failed and stopped publishing. */

@@ -65,7 +65,12 @@ final class Episode {
 
   /** Registers the connection and makes it CONNECTED (t = 0). */
   Connection connect() {
-    c = engine.register(key, "lib 1.0", "streamable", URL, driver);
+    return connect(key);
+  }
+
+  /** The same, for a client object of another class loader's class. */
+  Connection connect(Object client) {
+    c = engine.register(client, "lib 1.0", "streamable", URL, driver);
     engine.onRead(c);
     time.runDue();
     assertEquals(ConnectionState.CONNECTED, c.state());
