@@ -842,7 +842,8 @@ public final class KeepaliveEngine {
     try {
       event.accept(l);
     } catch (Throwable t) {
-      Log.debug("status tooling failed for " + c.id() + " (" + what + "): " + Redact.error(t));
+      Log.debug(
+          "a listener (JMX, metrics) failed for " + c.id() + " (" + what + "): " + Redact.error(t));
     }
   }
 
