@@ -84,7 +84,7 @@ final class Backends implements Discovery {
     try {
       Class<?> global = Class.forName(OTEL_GLOBAL, false, loader);
       try {
-        return (Boolean) global.getMethod("isSet").invoke(null); // API 1.52 and later
+        return (Boolean) global.getMethod("isSet").invoke(null); // API 1.57 and later
       } catch (NoSuchMethodException older) {
         Field f = global.getDeclaredField("globalOpenTelemetry");
         f.setAccessible(true);
