@@ -45,7 +45,10 @@ public final class MetricsPublisher implements ConnectionListener {
 
   private final TaskScheduler scheduler;
   private final String version;
-  private final Discovery discovery;
+
+  /** Null until the start when the real one is wanted (see the public constructor). */
+  private Discovery discovery;
+
   private final long startDelayNanos;
 
   private final List<Connection> waiting = new ArrayList<>();
@@ -93,8 +96,9 @@ public final class MetricsPublisher implements ConnectionListener {
 
   private record Member(Binding binding, MetricGroup group) {}
 
+  /** Loads no class but this one until the start: the agent's set-up is on the start-up path. */
   public MetricsPublisher(TaskScheduler scheduler, String version) {
-    this(scheduler, version, new Backends(), START_DELAY_NANOS);
+    this(scheduler, version, null, START_DELAY_NANOS);
   }
 
   MetricsPublisher(
@@ -156,6 +160,9 @@ public final class MetricsPublisher implements ConnectionListener {
 
   private void start() {
     started = true;
+    if (discovery == null) {
+      discovery = new Backends();
+    }
     List<Connection> now = new ArrayList<>(waiting);
     waiting.clear();
     for (Connection c : now) {
