@@ -10,6 +10,7 @@ import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.Library;
 import io.github.mcpkeepalive.jmx.JmxPublisher;
+import io.github.mcpkeepalive.metrics.MetricsPublisher;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -111,9 +112,10 @@ public final class KeepaliveAgent {
         described.append(described.length() == 0 ? "" : "; ").append(l.description());
       }
       AgentRuntime.setEngine(engine);
-      engine.setListener(
+      engine.addListener(
           new JmxPublisher(
               engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
+      engine.addListener(new MetricsPublisher(scheduler, version));
       weaver.ready(libraries);
       ready = true;
       if (!atJvmStart) {

@@ -71,6 +71,25 @@ public final class Connection {
   /** The application objects this connection is found by, held weakly; removed when it closes. */
   private final List<WeakReference<Object>> keys = new ArrayList<>(4);
 
+  /**
+   * The class loader of the application's client object, held weakly: where the application's
+   * metrics API is to be found (a Spring Boot fat jar's classes are not visible from the agent's).
+   */
+  private final WeakReference<ClassLoader> applicationLoader;
+
+  /**
+   * Whether the connection is CONNECTED or UNHEALTHY with a session since {@link
+   * #sessionStartNanos}.
+   */
+  boolean sessionOpen;
+
+  long sessionStartNanos;
+
+  /** When the connection last left CONNECTED, or {@link #NEVER} while it is CONNECTED or NEW. */
+  long leftConnectedNanos = NEVER;
+
+  static final long NEVER = Long.MIN_VALUE;
+
   /** How late the last idle ping was sent, against its due time (for the scale benchmark). */
   volatile long lastPingLatenessNanos;
 
@@ -101,8 +120,10 @@ public final class Connection {
       String url,
       long intervalNanos,
       ConnectionDriver driver,
+      ClassLoader applicationLoader,
       long now) {
     this.id = id;
+    this.applicationLoader = new WeakReference<>(applicationLoader);
     this.name = name;
     this.library = library;
     this.transport = transport;
@@ -151,6 +172,14 @@ public final class Connection {
 
   public ConnectionDriver driver() {
     return driver;
+  }
+
+  /**
+   * The class loader of the application's client object this connection was registered with (the
+   * system class loader for a class of the JDK's own), or null once that loader is gone.
+   */
+  public ClassLoader applicationLoader() {
+    return applicationLoader.get();
   }
 
   public String name() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +45,7 @@ public final class KeepaliveEngine {
   private final AtomicLong ids = new AtomicLong();
   private final WeakIdentityRegistry<Connection> byObject = new WeakIdentityRegistry<>();
   private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
-  private volatile ConnectionListener listener;
+  private final CopyOnWriteArrayList<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
   public KeepaliveEngine(
       Settings settings, Ticker ticker, TaskScheduler scheduler, DoubleSupplier random) {
@@ -69,12 +70,19 @@ public final class KeepaliveEngine {
     return ticker;
   }
 
-  /** Status tooling (JMX); told of every connection already known and of those to come. */
-  public void setListener(ConnectionListener l) {
+  /**
+   * Status tooling (JMX) and metrics; each listener is told of every connection already known and
+   * of those to come.
+   */
+  public void addListener(ConnectionListener l) {
     scheduler.execute(
         () -> {
-          listener = l;
-          live.values().forEach(this::announce);
+          listeners.add(l);
+          for (Connection c : live.values()) {
+            if (c.state != ConnectionState.CLOSED) {
+              tell(l, c, "registered", x -> x.registered(c));
+            }
+          }
         });
   }
 
@@ -111,6 +119,7 @@ public final class KeepaliveEngine {
             url,
             interval,
             driver,
+            applicationLoader(key),
             ticker.nanoTime());
     Connection stored = byObject.putIfAbsent(key, c);
     if (stored != c) {
@@ -129,6 +138,11 @@ public final class KeepaliveEngine {
             + " s of idleness");
     scheduler.execute(() -> announce(c));
     return c;
+  }
+
+  private static ClassLoader applicationLoader(Object key) {
+    ClassLoader l = key.getClass().getClassLoader();
+    return l != null ? l : ClassLoader.getSystemClassLoader();
   }
 
   /** Makes another application object (a wrapper, the transport) find the same connection. */
@@ -495,6 +509,7 @@ public final class KeepaliveEngine {
 
   private void pingOk(Connection c, long rtt) {
     c.lastPingRttNanos = rtt;
+    tellAll(c, "ping", l -> l.pingAnswered(c, rtt));
     c.lastReadNanos =
         Math.max(c.lastReadNanos, ticker.nanoTime()); // the answer is a read, hooked or not
     c.consecutiveFailures = 0;
@@ -812,24 +827,29 @@ public final class KeepaliveEngine {
     for (Object key : c.keys()) {
       byObject.remove(key, c); // its own keys only: no walk over every connection
     }
-    ConnectionListener l = listener;
-    if (l != null) {
-      try {
-        l.closed(c);
-      } catch (Throwable t) {
-        Log.CONNECTION.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
-      }
-    }
+    tellAll(c, "closed", l -> l.closed(c));
   }
 
   private void announce(Connection c) {
-    ConnectionListener l = listener;
-    if (l != null && c.state != ConnectionState.CLOSED) {
-      try {
-        l.registered(c);
-      } catch (Throwable t) {
-        Log.CONNECTION.debug("status tooling failed for " + c.id() + ": " + Redact.error(t));
-      }
+    if (c.state != ConnectionState.CLOSED) {
+      tellAll(c, "registered", l -> l.registered(c));
+    }
+  }
+
+  /** Tells every listener; one that throws is logged and the others are told all the same. */
+  private void tellAll(Connection c, String what, Consumer<ConnectionListener> event) {
+    for (ConnectionListener l : listeners) {
+      tell(l, c, what, event);
+    }
+  }
+
+  private static void tell(
+      ConnectionListener l, Connection c, String what, Consumer<ConnectionListener> event) {
+    try {
+      event.accept(l);
+    } catch (Throwable t) {
+      Log.CONNECTION.debug(
+          "a listener (JMX, metrics) failed for " + c.id() + " (" + what + "): " + Redact.error(t));
     }
   }
 
@@ -914,8 +934,9 @@ public final class KeepaliveEngine {
 
   private void transition(Connection c, ConnectionState to, String reason, boolean atInfo) {
     ConnectionState from = c.state;
+    long now = ticker.nanoTime();
     c.state = to;
-    c.stateSinceNanos = ticker.nanoTime();
+    c.stateSinceNanos = now;
     c.pathBack = false;
     Log.log(
         Log.CONNECTION,
@@ -925,6 +946,39 @@ public final class KeepaliveEngine {
       release(c, null);
     } else if (to == ConnectionState.CLOSED) {
       release(c, new IllegalStateException("client closed"));
+    }
+    if (from != to) {
+      measure(c, from, to, now);
+    }
+  }
+
+  /**
+   * The durations a change of state ends, for the listeners (metrics): a recovery runs from the
+   * moment the connection left CONNECTED until it is CONNECTED again; a session from the moment it
+   * was CONNECTED until it is found broken (DISCONNECTED: {@code lastFailure} says why) or closed.
+   * UNHEALTHY keeps the session: nothing proved it lost yet.
+   */
+  private void measure(Connection c, ConnectionState from, ConnectionState to, long now) {
+    if (to == ConnectionState.CONNECTED) {
+      if (c.leftConnectedNanos != Connection.NEVER) {
+        long took = now - c.leftConnectedNanos;
+        c.leftConnectedNanos = Connection.NEVER;
+        tellAll(c, "recovered", l -> l.recovered(c, took));
+      }
+      if (!c.sessionOpen) {
+        c.sessionOpen = true;
+        c.sessionStartNanos = now;
+      }
+      return;
+    }
+    if (from == ConnectionState.CONNECTED && to != ConnectionState.CLOSED) {
+      c.leftConnectedNanos = now;
+    }
+    if (c.sessionOpen && to != ConnectionState.UNHEALTHY) {
+      c.sessionOpen = false;
+      long lasted = now - c.sessionStartNanos;
+      FailureKind why = to == ConnectionState.CLOSED ? null : c.lastFailure;
+      tellAll(c, "session", l -> l.sessionEnded(c, lasted, why));
     }
   }
 

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** A driver whose pings and reconnects the test answers by hand. */
-final class FakeDriver implements ConnectionDriver {
+public final class FakeDriver implements ConnectionDriver {
 
-  final List<CompletableFuture<Object>> pings = new ArrayList<>();
-  final List<CompletableFuture<Object>> reconnects = new ArrayList<>();
+  public final List<CompletableFuture<Object>> pings = new ArrayList<>();
+  public final List<CompletableFuture<Object>> reconnects = new ArrayList<>();
   final List<FailureKind> reconnectCauses = new ArrayList<>();
   boolean alive = true;
   boolean sessionId;
@@ -54,11 +54,11 @@ final class FakeDriver implements ConnectionDriver {
     healthy++;
   }
 
-  CompletableFuture<Object> lastPing() {
+  public CompletableFuture<Object> lastPing() {
     return pings.get(pings.size() - 1);
   }
 
-  CompletableFuture<Object> lastReconnect() {
+  public CompletableFuture<Object> lastReconnect() {
     return reconnects.get(reconnects.size() - 1);
   }
 }

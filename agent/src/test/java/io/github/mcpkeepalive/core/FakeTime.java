@@ -4,7 +4,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A clock and a scheduler that move only when a test says so: no sleeping, no threads. */
-final class FakeTime implements Ticker, TaskScheduler {
+public final class FakeTime implements Ticker, TaskScheduler {
 
   private static final class Task implements Comparable<Task>, Cancellable {
     final long due;
@@ -51,16 +51,16 @@ final class FakeTime implements Ticker, TaskScheduler {
   }
 
   /** Runs every task due now, including those they schedule for now. */
-  void runDue() {
+  public void runDue() {
     advance(0);
   }
 
-  void advanceSeconds(double seconds) {
+  public void advanceSeconds(double seconds) {
     advance((long) (seconds * 1e9));
   }
 
   /** Moves the clock forward, running each task at its due time, in order. */
-  void advance(long nanos) {
+  public void advance(long nanos) {
     long target = now + nanos;
     while (!queue.isEmpty() && queue.peek().due <= target) {
       Task t = queue.poll();
@@ -77,7 +77,7 @@ final class FakeTime implements Ticker, TaskScheduler {
     return now / 1e9;
   }
 
-  static long secs(double s) {
+  public static long secs(double s) {
     return (long) (s * TimeUnit.SECONDS.toNanos(1));
   }
 }

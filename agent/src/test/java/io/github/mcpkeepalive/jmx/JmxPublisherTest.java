@@ -92,7 +92,7 @@ class JmxPublisherTest {
             Log.Level.INFO,
             List.of());
     KeepaliveEngine engine = new KeepaliveEngine(settings, () -> now, scheduler, () -> 0.5);
-    engine.setListener(
+    engine.addListener(
         new JmxPublisher(
             engine,
             "9.9",
