@@ -115,7 +115,9 @@ public final class KeepaliveAgent {
       engine.addListener(
           new JmxPublisher(
               engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
-      engine.addListener(new MetricsPublisher(scheduler, version));
+      if (settings.metrics) {
+        engine.addListener(new MetricsPublisher(scheduler, version));
+      }
       weaver.ready(libraries);
       ready = true;
       if (!atJvmStart) {

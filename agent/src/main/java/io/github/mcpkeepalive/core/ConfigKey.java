@@ -76,6 +76,13 @@ public enum ConfigKey {
       "stderr",
       "where the agent's lines go: standard error, or the application's own SLF4J logging (loggers"
           + " `mcp.keepalive.*`) once the application has set it up (standard error until then)"),
+  METRICS(
+      Scope.AGENT,
+      "metrics",
+      Type.BOOLEAN,
+      "true",
+      "publish the agent's figures to the application's OpenTelemetry or Micrometer when it has"
+          + " one (see Metrics); `false`: JMX only"),
   CONFIG(
       Scope.AGENT,
       "config",

@@ -117,6 +117,7 @@ public final class ConfigLoader {
     Backoff.Jitter backoffJitter = (Backoff.Jitter) value(ConfigKey.BACKOFF_JITTER, values);
     Log.Level level = (Log.Level) value(ConfigKey.LOG_LEVEL, values);
     Log.Target target = (Log.Target) value(ConfigKey.LOG_TARGET, values);
+    boolean metrics = (Boolean) value(ConfigKey.METRICS, values);
     if (backoffMax < backoffInitial && values.containsKey(ConfigKey.BACKOFF_MAX.key)) {
       invalid(
           ConfigKey.BACKOFF_MAX.key,
@@ -140,6 +141,7 @@ public final class ConfigLoader {
             backoffJitter,
             level,
             target,
+            metrics,
             servers);
     return new Result(s, errors, warnings);
   }

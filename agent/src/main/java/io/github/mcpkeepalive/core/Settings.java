@@ -19,6 +19,7 @@ public final class Settings {
   public final Backoff.Jitter backoffJitter;
   public final Log.Level logLevel;
   public final Log.Target logTarget;
+  public final boolean metrics;
   public final List<ServerEntry> servers;
 
   public Settings(
@@ -43,6 +44,7 @@ public final class Settings {
         backoffJitter,
         logLevel,
         Log.Target.STDERR,
+        true,
         servers);
   }
 
@@ -57,8 +59,10 @@ public final class Settings {
       Backoff.Jitter backoffJitter,
       Log.Level logLevel,
       Log.Target logTarget,
+      boolean metrics,
       List<ServerEntry> servers) {
     this.logTarget = logTarget;
+    this.metrics = metrics;
     this.enabled = enabled;
     this.intervalNanos = intervalNanos;
     this.pingTimeoutNanos = pingTimeoutNanos;
@@ -84,6 +88,7 @@ public final class Settings {
         DEFAULT_BACKOFF_JITTER,
         (Log.Level) ConfigKey.LOG_LEVEL.defaultValue(),
         (Log.Target) ConfigKey.LOG_TARGET.defaultValue(),
+        (Boolean) ConfigKey.METRICS.defaultValue(),
         List.of());
   }
 
@@ -125,6 +130,7 @@ public final class Settings {
             ? ""
             : " backoff_jitter=" + backoffJitter.label())
         + (logTarget == Log.Target.APPLICATION ? " log_target=application" : "")
+        + (metrics ? "" : " metrics=false")
         + " servers="
         + servers.size();
   }

@@ -220,6 +220,9 @@ class ConfigLoaderTest {
     assertEquals(d.summary(), load(null).settings.summary());
     assertEquals(Log.Target.STDERR, d.logTarget);
     assertEquals(Log.Target.APPLICATION, load("log_target=application").settings.logTarget);
+    assertTrue(d.metrics);
+    assertFalse(load("metrics=false").settings.metrics);
+    assertTrue(load("metrics=false").settings.summary().contains(" metrics=false"));
     assertEquals(
         Log.Target.APPLICATION,
         ConfigLoader.load(null, Map.of(), Map.of("MCP_KEEPALIVE_LOG_TARGET", "Application"))
