@@ -25,16 +25,6 @@ public final class Backoff {
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }
-
-    /** The strategy a setting names, or null. */
-    public static Jitter parse(String text) {
-      for (Jitter j : values()) {
-        if (j.label().equals(text.trim().toLowerCase(Locale.ROOT))) {
-          return j;
-        }
-      }
-      return null;
-    }
   }
 
   private final long initialNanos;

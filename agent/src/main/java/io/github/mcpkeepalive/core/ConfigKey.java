@@ -3,7 +3,6 @@ package io.github.mcpkeepalive.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 
 /**
  * Every configuration key the agent reads, declared once: its name, where it may appear, its type
@@ -58,7 +57,7 @@ public enum ConfigKey {
   BACKOFF_JITTER(
       Scope.AGENT,
       "backoff_jitter",
-      Type.choice(Backoff.Jitter::parse, "proportional", "full", "decorrelated"),
+      Type.choice(Backoff.Jitter.class, "proportional", "full", "decorrelated"),
       "proportional",
       "how a backoff delay is made random: the doubling delay ±`jitter`; uniform from 0 to it; or"
           + " uniform from `backoff_initial` to 3× the previous delay (both capped at"
@@ -66,13 +65,13 @@ public enum ConfigKey {
   LOG_LEVEL(
       Scope.AGENT,
       "log_level",
-      Type.choice(Log.Level::parse, "error", "warn", "info", "debug", "off"),
+      Type.choice(Log.Level.class, "error", "warn", "info", "debug", "off"),
       "info",
       "the agent's log level"),
   LOG_TARGET(
       Scope.AGENT,
       "log_target",
-      Type.choice(Log.Target::parse, "stderr", "application"),
+      Type.choice(Log.Target.class, "stderr", "application"),
       "stderr",
       "where the agent's lines go: standard error, or the application's own SLF4J logging (loggers"
           + " `mcp.keepalive.*`) once the application has set it up (standard error until then)"),
@@ -102,7 +101,7 @@ public enum ConfigKey {
   TYPE(
       Scope.SERVER,
       "type",
-      Type.choice(ConfigKey::transportType, "sse", "streamable", "http", "streamable-http"),
+      Type.TRANSPORT,
       null,
       "when given, the entry applies only to connections of that transport (`transport` is read"
           + " as a synonym)"),
@@ -218,11 +217,6 @@ public enum ConfigKey {
     return b.toString();
   }
 
-  private static String transportType(String text) {
-    String t = ServerEntry.normalizeType(text);
-    return t.equals("sse") || t.equals("streamable") ? t : null;
-  }
-
   /**
    * A key's type: how a text is read (null when it is not accepted), what an error message says it
    * accepts, and the brief form of the README's table.
@@ -234,6 +228,7 @@ public enum ConfigKey {
       PATH,
       HTTP_URL,
       OBJECT,
+      TRANSPORT,
       SECONDS,
       WHOLE,
       DECIMAL,
@@ -250,11 +245,16 @@ public enum ConfigKey {
             "an absolute http:// or https:// URL",
             "an absolute `http://` or `https://` URL");
     static final Type OBJECT = new Type(Kind.OBJECT, "a JSON object", "an object");
+    static final Type TRANSPORT =
+        new Type(
+            Kind.TRANSPORT,
+            "one of sse, streamable, http, streamable-http",
+            "`sse`, `streamable`, `http`, `streamable-http`");
 
     private final Kind kind;
     private final double min;
     private final double max;
-    private final Function<String, ?> choice;
+    private final Class<? extends Enum<?>> choice; // its constants, spelled in any case
     final String accepted;
     final String brief;
     final String unit;
@@ -263,7 +263,7 @@ public enum ConfigKey {
         Kind kind,
         double min,
         double max,
-        Function<String, ?> choice,
+        Class<? extends Enum<?>> choice,
         String accepted,
         String brief,
         String unit) {
@@ -292,6 +292,9 @@ public enum ConfigKey {
             return text.isBlank() ? null : text.trim();
           case HTTP_URL:
             return httpUrl(text);
+          case TRANSPORT:
+            String t = ServerEntry.normalizeType(text);
+            return t.equals("sse") || t.equals("streamable") ? t : null;
           case SECONDS:
             Double s = durationSeconds(text);
             return s == null || s < min || s > max ? null : (Object) (long) (s * 1e9);
@@ -302,7 +305,12 @@ public enum ConfigKey {
             Double d = number(text);
             return d == null || d < min || d > max ? null : d;
           default:
-            return choice.apply(text);
+            for (Enum<?> e : choice.getEnumConstants()) {
+              if (e.name().equalsIgnoreCase(text.trim())) {
+                return e;
+              }
+            }
+            return null;
         }
       } catch (RuntimeException e) {
         return null;
@@ -351,14 +359,14 @@ public enum ConfigKey {
           "");
     }
 
-    /** One of {@code names} (the README lists them), read by {@code parse} (null: none). */
-    static Type choice(Function<String, ?> parse, String... names) {
+    /** One of the constants of {@code type}, spelled as {@code names} (the README lists them). */
+    static Type choice(Class<? extends Enum<?>> type, String... names) {
       StringBuilder brief = new StringBuilder();
       for (String n : names) {
         brief.append(brief.length() == 0 ? "" : ", ").append('`').append(n).append('`');
       }
       return new Type(
-          Kind.CHOICE, 0, 0, parse, "one of " + String.join(", ", names), brief.toString(), "");
+          Kind.CHOICE, 0, 0, type, "one of " + String.join(", ", names), brief.toString(), "");
     }
   }
 

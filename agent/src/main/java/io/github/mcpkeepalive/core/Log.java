@@ -2,7 +2,6 @@ package io.github.mcpkeepalive.core;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -26,35 +25,13 @@ public final class Log {
     INFO,
     WARN,
     ERROR,
-    OFF;
-
-    /** Parses a level name, case-insensitively; returns null when the name is unknown. */
-    public static Level parse(String text) {
-      if (text == null) {
-        return null;
-      }
-      try {
-        return valueOf(text.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
+    OFF
   }
 
   /** Where the lines go: standard error, or the application's own SLF4J once it is set up. */
   public enum Target {
     STDERR,
-    APPLICATION;
-
-    /** Parses a target name, case-insensitively; returns null when the name is unknown. */
-    public static Target parse(String text) {
-      for (Target t : values()) {
-        if (t.name().equalsIgnoreCase(text.trim())) {
-          return t;
-        }
-      }
-      return null;
-    }
+    APPLICATION
   }
 
   public static final String PREFIX = "[mcp-keepalive]";

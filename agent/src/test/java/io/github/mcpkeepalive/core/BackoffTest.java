@@ -95,9 +95,9 @@ class BackoffTest {
 
   @Test
   void strategiesAreNamedAsInTheSetting() {
-    assertEquals(Backoff.Jitter.FULL, Backoff.Jitter.parse(" Full "));
-    assertEquals(Backoff.Jitter.DECORRELATED, Backoff.Jitter.parse("decorrelated"));
-    assertEquals(Backoff.Jitter.PROPORTIONAL, Backoff.Jitter.parse("proportional"));
-    assertEquals(null, Backoff.Jitter.parse("equal"));
+    assertEquals(Backoff.Jitter.FULL, ConfigKey.BACKOFF_JITTER.parse(" Full "));
+    assertEquals(Backoff.Jitter.DECORRELATED, ConfigKey.BACKOFF_JITTER.parse("decorrelated"));
+    assertEquals(Backoff.Jitter.PROPORTIONAL, ConfigKey.BACKOFF_JITTER.parse("proportional"));
+    assertEquals(null, ConfigKey.BACKOFF_JITTER.parse("equal"));
   }
 }
