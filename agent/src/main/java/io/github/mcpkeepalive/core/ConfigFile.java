@@ -92,8 +92,7 @@ final class ConfigFile {
     if (root != null && root.isArray()) {
       file.servers(root, null);
     } else if (root != null && root.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : root.properties()) {
         JsonNode v = e.getValue();
         if (e.getKey().equals("servers")) {
           if (v.isArray()) {

@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
  * delay. Bytes are read with absolute gets, so the buffers the library reads are untouched; lines
  * longer than {@value #MAX_LINE} bytes are not fields this reader keeps. Fed by one thread at a
  * time (a response body's subscriber); read from any.
+ *
+ * <p>An id counts once its event is complete (the blank line that dispatches it), as the SSE
+ * standard keeps the "last event ID" of an event source: a stream cut inside an event (after its
+ * {@code id:} line, before its end) was not received up to that id, and resuming from it would ask
+ * the server to skip the very event that was lost.
  */
 public final class SseFields {
 
@@ -19,6 +24,7 @@ public final class SseFields {
   private int length;
   private boolean overlong;
   private boolean afterCr;
+  private String idBuffer; // the id of the event being read, not yet dispatched
   private volatile String lastId;
   private volatile long retryMillis = -1;
 
@@ -42,11 +48,13 @@ public final class SseFields {
   }
 
   private void endOfLine() {
-    if (!overlong) {
+    if (length == 0) {
+      lastId = idBuffer; // a blank line dispatches the event: its id is now the last one received
+    } else if (!overlong) {
       if (startsWith("id:")) {
         String id = value(3);
         if (id.indexOf('\0') < 0) {
-          lastId = id.isEmpty() ? null : id; // an id with NUL is ignored; an empty one resets it
+          idBuffer = id.isEmpty() ? null : id; // an id with NUL is ignored; an empty one resets it
         }
       } else if (startsWith("retry:")) {
         String v = value(6);
@@ -78,7 +86,10 @@ public final class SseFields {
     return new String(line, start, length - start, StandardCharsets.UTF_8);
   }
 
-  /** The id of the last {@code id:} line read, or null. */
+  /**
+   * The id of the last complete event, carried over from earlier events as the SSE standard does
+   * (the last {@code id:} line read before the blank line that ended an event), or null.
+   */
   public String lastId() {
     return lastId;
   }

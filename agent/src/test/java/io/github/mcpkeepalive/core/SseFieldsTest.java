@@ -36,12 +36,32 @@ class SseFieldsTest {
     assertEquals(2, b.position(), "position untouched");
     assertNull(f.lastId(), "'id:' inside data, or after a prefix, is no id");
     assertEquals(-1, f.retryMillis(), "no valid retry");
-    f.feed(bytes("id: " + "x".repeat(SseFields.MAX_LINE) + "\nid: short\n"));
+    f.feed(bytes("id: " + "x".repeat(SseFields.MAX_LINE) + "\nid: short\n\n"));
     assertEquals("short", f.lastId(), "an overlong line is dropped, the next one read");
-    f.feed(bytes("id: a\0b\n"));
+    f.feed(bytes("id: a\0b\n\n"));
     assertEquals("short", f.lastId(), "an id with NUL is ignored");
-    f.feed(bytes("id:\n"));
+    f.feed(bytes("id:\n\n"));
     assertNull(f.lastId(), "an empty id resets it: nothing to resume from");
+  }
+
+  /**
+   * The SSE standard's last event ID: an id is received with its event, at the blank line that ends
+   * it, and stays until a later event's. A stream cut after an event's {@code id:} line and before
+   * its end resumes from the event before, so the server sends the cut event again.
+   */
+  @Test
+  void anIdCountsOnceItsEventIsComplete() {
+    SseFields f = new SseFields();
+    f.feed(bytes("id: 7\ndata: \n"));
+    assertNull(f.lastId(), "the event is not complete yet");
+    f.feed(bytes("\n"));
+    assertEquals("7", f.lastId());
+    f.feed(bytes("event: message\ndata: {}\n\n"));
+    assertEquals("7", f.lastId(), "an event without an id keeps the last one");
+    f.feed(bytes("id: 8\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"res"));
+    assertEquals("7", f.lastId(), "cut inside event 8: received up to 7");
+    f.feed(bytes("ult\":{}}\r\n\r\n"));
+    assertEquals("8", f.lastId());
   }
 
   /**

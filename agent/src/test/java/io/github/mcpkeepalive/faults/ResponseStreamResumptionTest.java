@@ -61,8 +61,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * each test), and the server notes when each request arrives.
  *
  * <p>The agent resumes a stream the server <em>ended</em> (its body complete) before the response,
- * after an event with an id; a stream <em>broken</em> (the connection cut inside the body) is the
- * SDK's failure, and the tool call, which reached the server, is never sent again.
+ * and one <em>broken</em> (the connection cut inside the body) once the SDK read an event of it,
+ * after an event with an id, from the last event received; a GET that fails is tried again a
+ * bounded number of times. A stream broken before any id stays the SDK's failure, and the tool
+ * call, which reached the server, is never sent again.
  */
 class ResponseStreamResumptionTest {
 
@@ -108,6 +110,12 @@ class ResponseStreamResumptionTest {
 
   /** The tool call's answer, given its JSON-RPC id as written in the request. */
   private volatile Function<String, MockResponse> toolCall;
+
+  /**
+   * The answer to a GET with {@code Last-Event-ID}, given the tool call's id: by default the rest.
+   */
+  private volatile Function<String, MockResponse> resumption =
+      id -> eventStream(event("9", result(id, "resumed")));
 
   private volatile String toolCallId;
 
@@ -227,25 +235,91 @@ class ResponseStreamResumptionTest {
   }
 
   /**
-   * A stream broken inside the result's event (the connection cut half way through the body), after
-   * an event with an id, is not resumed: the SDK's own failure stays. Having read an event of the
-   * stream, the SDK takes the request as sent and swallows the stream's later error, so the call
-   * fails at its timeout; the tool call, which reached the server, is not sent again.
+   * A stream broken inside the result's event (the connection cut half way through the body, as a
+   * proxy cuts it: java.net.http reads "chunked transfer encoding, state: READING_DATA" caused by
+   * an EOFException), after an event with an id, is resumed as one the server ended: after its
+   * retry delay, with a GET from the last event received whole (8; the cut event 9 had only its id
+   * line and part of its data), on which the server sends event 9 again. The SDK, having read
+   * events of the stream, ignores its error and waits; the call gets the result long before its
+   * timeout, and the tool call is sent once.
    */
   @Test
-  void aStreamBrokenAfterAnIdIsNotResumedAndTheCallFailsAtItsTimeout() throws Exception {
+  void aStreamBrokenAfterAnIdIsResumedFromTheLastEventReceivedAfterItsRetryDelay()
+      throws Exception {
     toolCall =
         id ->
-            eventStream("retry: 100\nid: 7\ndata: \n\n" + event("8", result(id, "x".repeat(400))))
+            eventStream(
+                    "retry: 1000\nid: 7\ndata: \n\n"
+                        + event("8", LOG_MESSAGE)
+                        + event("9", result(id, "x".repeat(400))))
                 .setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY);
-    connect(Duration.ofMillis(1500));
+    connect(DEADLINE);
 
-    Throwable failure = fails(callTool());
+    long start = System.nanoTime();
+    assertEquals("resumed", succeeds(callTool()), "the result the resumed stream delivered");
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-    assertEquals(FailureKind.TIMEOUT, FailureClassifier.classify(failure, true), trace(failure));
-    assertEquals(List.of(), scheduler.resumptions, "no resumption scheduled");
-    assertEquals(0, count(Arrived::isResumption));
+    Arrived post = only(Arrived::isToolCall);
+    Arrived get = only(Arrived::isResumption);
+    assertEquals("8", get.lastEventId(), "from the last event received whole");
+    assertEquals(SESSION, get.sessionId(), "in the session of the tool call");
+    assertAtLeast(1000, post, get);
+    assertEquals(List.of(1000L), scheduler.resumptionDelays());
+    assertTrue(
+        tookMillis < DEADLINE.toMillis() / 2,
+        "the call took " + tookMillis + " ms of its " + DEADLINE.toMillis() + " ms timeout");
+    assertTrue(
+        logged("response stream broke before the response (")
+            && logged("resuming it in 1000 ms (its retry field) with a GET from the last event id"),
+        String.join("\n", log));
+    assertNoWarning();
+  }
+
+  /**
+   * A resumption whose GET fails (an error status, or the connection closed before an answer) is
+   * tried again after a backoff (the larger of the stream's delay and backoff_initial, 1 s, then
+   * doubled), four GETs in all, each from the same id in the same session; then the agent gives up
+   * with one line and the call fails at its timeout, as without the agent. The tool call is never
+   * sent again. The scheduler runs the waits twenty times faster than asked (the delays asked are
+   * what is checked), so the four GETs fit in the call's 2 s timeout.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"503", "cut"})
+  void aResumptionWhoseGetFailsIsTriedAFewTimesThenTheCallFailsAtItsTimeout(String failure)
+      throws Exception {
+    resumption =
+        id ->
+            failure.equals("503")
+                ? new MockResponse().setResponseCode(503).setBody("proxy: no upstream")
+                : new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST);
+    toolCall =
+        id ->
+            eventStream("retry: 100\nid: 7\ndata: \n\n" + event(null, LOG_MESSAGE))
+                .setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY);
+    scheduler.speedUp = 20;
+    Duration timeout = Duration.ofSeconds(2);
+    connect(timeout);
+
+    long start = System.nanoTime();
+    Throwable failed = fails(callTool());
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertEquals(FailureKind.TIMEOUT, FailureClassifier.classify(failed, true), trace(failed));
+    assertTrue(tookMillis >= timeout.toMillis() - 50, "failed after " + tookMillis + " ms");
+    assertEquals(List.of(100L, 1000L, 2000L, 4000L), scheduler.resumptionDelays());
+    waitFor(() -> logged("the request fails at its timeout"));
+    List<Arrived> gets = arrived.stream().filter(Arrived::isResumption).toList();
+    // java.net.http sends a GET cut before its answer once more by itself (an idempotent request)
+    int most = failure.equals("503") ? 4 : 8;
+    assertTrue(gets.size() >= 4 && gets.size() <= most, "four GETs of the agent's: " + gets);
+    assertTrue(gets.stream().allMatch(g -> g.lastEventId().equals("7")), gets.toString());
+    assertTrue(gets.stream().allMatch(g -> SESSION.equals(g.sessionId())), gets.toString());
     assertEquals(1, count(Arrived::isToolCall), "the tool call went out once");
+    assertEquals(
+        1,
+        log.stream().filter(l -> l.contains("resuming a request's response stream failed")).count(),
+        String.join("\n", log));
+    assertTrue(logged("failed after 4 GETs"), String.join("\n", log));
     assertNoWarning();
   }
 
@@ -375,7 +449,7 @@ class ResponseStreamResumptionTest {
             System.nanoTime()));
     if (request.getMethod().equals("GET")) {
       return request.getHeader("Last-Event-ID") != null
-          ? eventStream(event("9", result(toolCallId, "resumed"))) // the rest of the stream
+          ? resumption.apply(toolCallId) // the rest of the stream
           // the session's notification stream: open, quiet (no answer yet)
           : new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE);
     }
@@ -479,7 +553,8 @@ class ResponseStreamResumptionTest {
 
   /**
    * The engine's scheduler on real time (one daemon thread, as the agent's), which keeps each
-   * resumption {@link ResumableResponses} schedules and the delay it asked for.
+   * resumption {@link ResumableResponses} schedules and the delay it asked for, and runs it when
+   * due, or {@link #speedUp} times sooner.
    */
   private static final class RealTime implements TaskScheduler {
 
@@ -495,10 +570,14 @@ class ResponseStreamResumptionTest {
             });
     final List<Resumption> resumptions = new CopyOnWriteArrayList<>();
 
+    /** How many times faster than asked a resumption runs (the delay asked is kept as asked). */
+    volatile long speedUp = 1;
+
     @Override
     public Cancellable schedule(Runnable task, long delayNanos) {
       if (task.getClass().getName().startsWith(ResumableResponses.class.getName() + "$$Lambda")) {
         resumptions.add(new Resumption(task, TimeUnit.NANOSECONDS.toMillis(delayNanos)));
+        delayNanos /= speedUp;
       }
       ScheduledFuture<?> f =
           executor.schedule(guarded(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);

@@ -76,6 +76,7 @@ public abstract class SdkModule extends InstrumentationModule {
         on.add(on(SdkRefs.HTTP_GET_STREAM_FINALLY.matcher(), SdkAdvice.GET_STREAM_ENDED));
         on.add(on(SdkRefs.HTTP_GET_STREAM_ERROR.matcher(), SdkAdvice.STREAM_ERROR));
         on.add(new On(postResponseHandler.matcher(), postResponseHooks()));
+        on.addAll(moreStreamableTransportHooks());
         break;
       default:
         break;
@@ -86,6 +87,11 @@ public abstract class SdkModule extends InstrumentationModule {
   /** The hooks on the POST response handler: by default, its status is read. */
   protected List<Hook> postResponseHooks() {
     return List.of(SdkAdvice.POST_ANSWERED);
+  }
+
+  /** What a range alone weaves into the Streamable HTTP transport besides; by default nothing. */
+  protected List<On> moreStreamableTransportHooks() {
+    return List.of();
   }
 
   /**

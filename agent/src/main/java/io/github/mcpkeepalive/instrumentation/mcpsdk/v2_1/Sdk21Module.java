@@ -6,13 +6,15 @@ import io.github.mcpkeepalive.instrumentation.refs.FieldRef;
 import io.github.mcpkeepalive.instrumentation.refs.MethodRef;
 import io.github.mcpkeepalive.instrumentation.refs.References;
 import io.github.mcpkeepalive.instrumentation.weave.Hook;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.util.List;
 
 /**
  * MCP Java SDK 2.1 and later: the legacy SSE stream is read through {@code ResponseBodyHandlers}
  * and its error predicate is {@code (Throwable)}; the POST response handler gets the {@code
- * HttpResponse} itself, which lets the agent resume a response stream the server ended early
- * ({@link ResumableResponses}).
+ * HttpResponse} itself, which lets the agent resume a response stream that ended or broke before
+ * the response, and the GET that resumes it is built in a lambda that gets the SDK stream object it
+ * resumes, where the agent watches its own GETs ({@link ResumableResponses}).
  */
 public final class Sdk21Module extends SdkModule {
 
@@ -56,6 +58,22 @@ public final class Sdk21Module extends SdkModule {
       REFERENCES.method(FLUX, "doOnNext", "java.util.function.Consumer").returning(FLUX);
   static final MethodRef FLUX_DO_ON_COMPLETE =
       REFERENCES.method(FLUX, "doOnComplete", "java.lang.Runnable").returning(FLUX);
+  static final MethodRef FLUX_DO_ON_ERROR =
+      REFERENCES.method(FLUX, "doOnError", "java.util.function.Consumer").returning(FLUX);
+
+  /**
+   * The GET of {@code reconnect(stream)} once its request is built: {@code (stream, builder)},
+   * returning the GET's message stream (its failure to connect, its status error, its events).
+   */
+  static final MethodRef GET_SENT =
+      REFERENCES
+          .lambda(
+              SdkRefs.STREAMABLE_TRANSPORT,
+              "reconnect",
+              "io.modelcontextprotocol.spec.McpTransportStream",
+              "java.net.http.HttpRequest$Builder")
+          .isStatic(false)
+          .returning("org.reactivestreams.Publisher");
 
   public Sdk21Module() {
     super("mcp-java-sdk-2.1", REFERENCES, SSE_STREAM_ERROR, POST_RESPONSE);
@@ -64,5 +82,10 @@ public final class Sdk21Module extends SdkModule {
   @Override
   protected List<Hook> postResponseHooks() {
     return Sdk21Advice.POST_RESPONSE;
+  }
+
+  @Override
+  protected List<On> moreStreamableTransportHooks() {
+    return List.of(On.on(GET_SENT.matcher(), Sdk21Advice.GET_SENT));
   }
 }

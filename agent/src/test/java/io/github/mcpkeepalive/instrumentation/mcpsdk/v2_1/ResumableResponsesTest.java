@@ -20,6 +20,9 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.DefaultMcpTransportStream;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportException;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,11 +55,12 @@ import reactor.core.publisher.MonoSink;
 /**
  * What {@link ResumableResponses} decides on its own, without a network: which POST answers it taps
  * (a request's event stream, of a managed client whose transport resumes streams), that the tap
- * hands the SDK every byte and signal unchanged, and when, after how long, a stream's end schedules
- * a resumption. The SDK objects are real (SDK 2.1 of the test class path, a client of a server that
- * is not there); the engine's scheduler runs at once what is due now and only records what comes
- * later, with its delay. The GET itself and its timing on the wire are {@code
- * ResponseStreamResumptionTest}'s.
+ * hands the SDK every byte and signal unchanged, when, after how long, a stream's end or break
+ * schedules a resumption, and what follows the end of the agent's own GET (the response, another
+ * GET after the stream's delay or a backoff, or giving up). The SDK objects are real (SDK 2.1 of
+ * the test class path, a client of a server that is not there); the engine's scheduler runs at once
+ * what is due now and only records what comes later, with its delay. The GET itself and its timing
+ * on the wire are {@code ResponseStreamResumptionTest}'s.
  */
 class ResumableResponsesTest {
 
@@ -268,16 +272,70 @@ class ResumableResponsesTest {
     assertFalse(logged("resuming"), String.join("\n", log));
   }
 
+  /**
+   * A stream broken by its connection (a proxy's cut: java.net.http's "chunked transfer encoding"
+   * error caused by an EOFException) after the SDK read an event of it: the SDK ignores the error
+   * and waits, so the agent resumes it as one the server ended, after its retry delay.
+   */
   @Test
-  void aBrokenStreamIsNotResumed() {
+  void aStreamBrokenAfterTheSdkReadAnEventIsResumedAfterItsRetryDelay() {
     ResumableResponses.Tap tap = tapOf("retry: 100\nid: 7\ndata: \n\n");
 
-    Object watched =
-        ResumableResponses.watch(
-            tap, Flux.just(Optional.empty()).concatWith(Flux.error(new IOException("cut"))));
-    Flux.from((Publisher<?>) watched).onErrorComplete().blockLast();
+    broken(tap, Flux.just(Optional.empty()), cut());
+
+    assertEquals(List.of(100L), scheduler.resumptionDelays());
+    assertEquals("7", tap.lastId);
+    assertTrue(
+        logged(
+                "response stream broke before the response (EOFException: EOF reached while reading)")
+            && logged("resuming it in 100 ms (its retry field)"),
+        String.join("\n", log));
+  }
+
+  /**
+   * Broken before the SDK read any event of it, a stream's error fails the request at once (the SDK
+   * takes it for a request that was not delivered): nothing to resume, whatever the agent read.
+   */
+  @Test
+  void aStreamBrokenBeforeTheSdkReadAnEventIsNotResumed() {
+    ResumableResponses.Tap tap = tapOf("retry: 100\nid: 7\ndata: \n\n");
+
+    broken(tap, Flux.empty(), cut());
 
     assertEquals(List.of(), scheduler.resumptionDelays());
+    assertFalse(logged("resuming"), String.join("\n", log));
+  }
+
+  @Test
+  void aStreamBrokenWithoutAnIdOrAfterTheResponseIsNotResumed() {
+    broken(tapOf("retry: 100\ndata: \n\n"), Flux.just(Optional.empty()), cut());
+    broken(
+        tapOf("retry: 100\nid: 7\ndata: \n\n"),
+        Flux.just(Optional.of(new McpSchema.JSONRPCResponse("2.0", 1, Map.of(), null))),
+        cut());
+
+    assertEquals(List.of(), scheduler.resumptionDelays());
+  }
+
+  /**
+   * An error of the SDK's own reading (an event it could not parse) is no broken connection: a GET
+   * would meet it again, and the SDK's failure stays; so does a client whose own I/O was shut down.
+   */
+  @Test
+  void aStreamThatFailsForAnythingButItsConnectionIsNotResumed() {
+    broken(
+        tapOf("retry: 100\nid: 7\ndata: \n\n"),
+        Flux.just(Optional.empty()),
+        new McpTransportException("Error parsing JSON-RPC message: {\"jsonrpc\""));
+    broken(
+        tapOf("retry: 100\nid: 7\ndata: \n\n"),
+        Flux.just(Optional.empty()),
+        new IOException(
+            "stream closed", new IllegalStateException("executor not accepting a task")));
+
+    assertEquals(List.of(), scheduler.resumptionDelays());
+    assertTrue(ResumableResponses.brokenConnection(cut()));
+    assertTrue(ResumableResponses.brokenConnection(new IOException("Connection reset")));
   }
 
   @Test
@@ -325,6 +383,151 @@ class ResumableResponsesTest {
     assertFalse(logged("WARN"), String.join("\n", log));
   }
 
+  // ---- the agent's own GET: what follows its end
+
+  /**
+   * Only the GET of a stream object the agent opened a resumption with is watched, once (a retry of
+   * the SDK's own after a 401 builds the GET again, unwatched); the session's notification stream
+   * (no stream object) and every other GET pass as they are.
+   */
+  @Test
+  void onlyTheAgentsOwnGetIsWatched() {
+    ResumableResponses.Tap tap = resumingTap("id: 7\ndata: \n\n");
+    Object stream = stream("7");
+    Flux<Optional<?>> messages = Flux.just(Optional.empty());
+    ResumableResponses.opening(stream, tap);
+
+    assertSame(messages, ResumableResponses.getSent(null, messages), "the notification stream");
+    assertSame(messages, ResumableResponses.getSent(stream("7"), messages), "another stream");
+    assertTrue(ResumableResponses.getSent(stream, messages) != messages, "the agent's: watched");
+    assertSame(messages, ResumableResponses.getSent(stream, messages), "watched once");
+  }
+
+  /**
+   * A GET that fails (here a 503, then refused or cut connections, then a GET that ends without any
+   * event) is tried again after a backoff: the larger of the stream's delay and backoff_initial (1
+   * s), doubled for each further failure; after four GETs the agent gives up with one line, and
+   * nothing more is scheduled. Each GET starts from the same id.
+   */
+  @Test
+  void aFailingGetIsTriedAgainAfterABackoffAndGivenUpAfterFourGets() {
+    ResumableResponses.Tap tap = resumingTap("retry: 100\nid: 7\ndata: \n\n");
+    List<Throwable> failures =
+        List.of(
+            new McpTransportException("Received unexpected status code: 503, response body: x"),
+            new IOException("HTTP/1.1 header parser received no bytes"),
+            cut());
+
+    for (Throwable failure : failures) {
+      getEnds(tap, stream(tap.lastId), Flux.error(failure));
+    }
+    assertEquals(List.of(100L, 1000L, 2000L, 4000L), scheduler.resumptionDelays());
+    assertEquals("7", tap.lastId);
+    assertFalse(logged("resuming a request's response stream failed"), String.join("\n", log));
+
+    getEnds(tap, stream(tap.lastId), Flux.empty()); // the fourth GET: 200, and no event at all
+
+    assertEquals(4, scheduler.resumptionDelays().size(), "no fifth GET");
+    assertEquals(
+        1,
+        log.stream().filter(l -> l.contains("resuming a request's response stream failed")).count(),
+        String.join("\n", log));
+    assertTrue(logged("failed after 4 GETs (no response on it); the request fails at its timeout"));
+    getEnds(tap, stream(tap.lastId), Flux.error(cut())); // a late end of any GET: still nothing
+    assertEquals(4, scheduler.resumptionDelays().size());
+    assertEquals(
+        1, log.stream().filter(l -> l.contains("response stream failed")).count(), "said once");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "100, 1, 1000",
+    "100, 2, 2000",
+    "100, 3, 4000",
+    "1500, 1, 1500",
+    "1500, 3, 6000",
+    "0, 1, 1000",
+    "40000, 2, 60000",
+    "60000, 30, 60000",
+  })
+  void theBackoffStartsAtTheStreamsDelayOrBackoffInitialAndDoublesUpToAMinute(
+      long streamDelay, int failed, long millis) {
+    assertEquals(millis, ResumableResponses.backoffMillis(streamDelay, failed));
+  }
+
+  /**
+   * A GET that brought events but ended (or broke) before the response is resumed again after the
+   * stream's delay, from the last id it brought (the SDK writes it into the stream object), and its
+   * failures in a row start again.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aGetThatBroughtEventsButNotTheResponseIsResumedAgainFromItsOwnLastId(boolean broken) {
+    ResumableResponses.Tap tap = resumingTap("retry: 1500\nid: 7\ndata: \n\n");
+    getEnds(tap, stream("7"), Flux.error(cut()));
+    Object stream = stream("7");
+    id(stream).set("12"); // the SDK read event 12, a notification, on this GET
+    Flux<Optional<?>> events = Flux.just(Optional.of(notification()));
+
+    getEnds(tap, stream, broken ? events.concatWith(Flux.error(cut())) : events);
+
+    assertEquals(List.of(1500L, 1500L, 1500L), scheduler.resumptionDelays());
+    assertEquals("12", tap.lastId);
+    assertEquals(0, tap.failedGets);
+  }
+
+  @Test
+  void aGetThatBroughtTheResponseEndsTheResumption() {
+    ResumableResponses.Tap tap = resumingTap("id: 7\ndata: \n\n");
+
+    getEnds(
+        tap,
+        stream("7"),
+        Flux.just(
+            Optional.empty(),
+            Optional.of(new McpSchema.JSONRPCResponse("2.0", 1, Map.of(), null))));
+
+    assertTrue(tap.answered);
+    assertEquals(List.of(1000L), scheduler.resumptionDelays(), "only the first GET's");
+    assertFalse(logged("failed after"), String.join("\n", log));
+  }
+
+  /**
+   * The server no longer knows the session (the SDK starts a new one, and the stream went with the
+   * old), or rejects the credentials: the agent gives up at once, with its one line.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"session", "401", "403"})
+  void aGetTheServerAnswersSessionGoneOrCredentialsRejectedIsGivenUpAtOnce(String answer) {
+    ResumableResponses.Tap tap = resumingTap("id: 7\ndata: \n\n");
+    Throwable error =
+        answer.equals("session")
+            ? new McpTransportSessionNotFoundException("Session not found for session ID: s-1")
+            : new McpTransportException(
+                "Received unexpected status code: " + answer + ", response body: <omitted>");
+
+    getEnds(tap, stream("7"), Flux.error(error));
+
+    assertEquals(List.of(1000L), scheduler.resumptionDelays(), "no second GET");
+    assertTrue(logged("failed after 1 GET ("), String.join("\n", log));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"client closed", "agent stopped"})
+  void aGetThatEndsAfterTheClientClosedOrTheAgentStoppedIsFollowedByNothing(String what) {
+    ResumableResponses.Tap tap = resumingTap("id: 7\ndata: \n\n");
+    if (what.equals("client closed")) {
+      SdkHooks.clientClosed(clients.get(0));
+    } else {
+      AgentRuntime.setEngine(null);
+    }
+
+    getEnds(tap, stream("7"), Flux.error(cut()));
+
+    assertEquals(List.of(1000L), scheduler.resumptionDelays());
+    assertFalse(logged("failed after"), String.join("\n", log));
+  }
+
   // ---- helpers
 
   /** {@code transport}, a client's, registered with the engine as the woven constructor does. */
@@ -353,6 +556,62 @@ class ResumableResponsesTest {
   private static void ended(ResumableResponses.Tap tap, Flux<?> messages) {
     Object watched = ResumableResponses.watch(tap, messages);
     Flux.from((Publisher<?>) watched).blockLast();
+  }
+
+  /**
+   * The SDK's message stream of {@code tap}'s answer, {@code read}, then broken by {@code error}.
+   */
+  private static void broken(ResumableResponses.Tap tap, Flux<?> read, Throwable error) {
+    Object watched = ResumableResponses.watch(tap, read.concatWith(Flux.error(error)));
+    Flux.from((Publisher<?>) watched).onErrorComplete().blockLast();
+  }
+
+  /** java.net.http's error for a chunked body cut by the peer. */
+  private static IOException cut() {
+    return new IOException(
+        "chunked transfer encoding, state: READING_DATA",
+        new EOFException("EOF reached while reading"));
+  }
+
+  /**
+   * A tap of a request whose stream {@code events} ended without the response, its first GET sent
+   * (as the scheduled resumption counts it; the test's own GETs stand for the transport's).
+   */
+  private ResumableResponses.Tap resumingTap(String events) {
+    ResumableResponses.Tap tap = tapOf(events);
+    ended(tap, Flux.just(Optional.empty()));
+    assertEquals(1, scheduler.resumptionDelays().size());
+    tap.gets = 1;
+    return tap;
+  }
+
+  /**
+   * A GET of {@code tap}'s with the SDK stream object {@code stream} brings {@code messages} and
+   * ends: sent through the woven entry point, watched, read to its end; counted as the resumption
+   * that follows counts it.
+   */
+  private static void getEnds(ResumableResponses.Tap tap, Object stream, Flux<?> messages) {
+    ResumableResponses.opening(stream, tap);
+    Object watched = ResumableResponses.getSent(stream, messages);
+    Flux.from((Publisher<?>) watched).onErrorComplete().blockLast();
+    tap.gets++; // the GET the scheduled resumption would open now
+  }
+
+  /** An SDK stream object, as the agent opens a GET with, from {@code lastId}. */
+  private static Object stream(String lastId) {
+    DefaultMcpTransportStream<Object> stream =
+        new DefaultMcpTransportStream<>(false, s -> Mono.empty());
+    id(stream).set(lastId);
+    return stream;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static AtomicReference<Object> id(Object stream) {
+    try {
+      return (AtomicReference<Object>) Sdk21Module.TRANSPORT_STREAM_LAST_ID.get(stream);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
   }
 
   private List<Long> endedAfter(String stream) {
