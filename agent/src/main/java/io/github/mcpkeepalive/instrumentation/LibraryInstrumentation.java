@@ -39,6 +39,9 @@ public abstract class LibraryInstrumentation implements Instrumented {
   private final List<String> typeNames;
   private final Map<ClassLoader, InstrumentationModule> decided =
       Collections.synchronizedMap(new WeakHashMap<>());
+  // the class files a full check read, per loader where it matched: what the build records
+  private final Map<ClassLoader, String> filesChecked =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * @param version reads the library's version (for log lines) and knows the tested range
@@ -143,11 +146,24 @@ public abstract class LibraryInstrumentation implements Instrumented {
       return NONE; // a class of that name from elsewhere: the library is not in this loader
     }
     String v = version.read(loader);
+    long start = System.nanoTime();
+    String known = Prebuilt.get().checked(key(), loader);
+    for (InstrumentationModule m : modules) {
+      if (m.name().equals(known)) {
+        return chosen(
+            v,
+            m,
+            "the very class files whose check the build made, found in "
+                + (System.nanoTime() - start) / 1_000_000
+                + " ms");
+      }
+    }
     List<String> mismatches = new ArrayList<>();
     Shapes shapes = new Shapes(loader);
     for (InstrumentationModule m : modules) {
       References.Result r = m.references().check(shapes);
       if (r.matches()) {
+        filesChecked.put(loader, shapes.filesRead());
         return chosen(
             v,
             m,
@@ -172,6 +188,19 @@ public abstract class LibraryInstrumentation implements Instrumented {
             + ")"
             + (hint.isEmpty() ? "" : ". " + hint));
     return NONE;
+  }
+
+  /** The library's name in {@link Prebuilt}'s index. */
+  final String key() {
+    return getClass().getSimpleName();
+  }
+
+  /**
+   * The class files (with checksums) that the reference check read in {@code loader} when it chose
+   * a range there by reading them, or null (the build records it: {@link Prebuilt#checked}).
+   */
+  final String filesChecked(ClassLoader loader) {
+    return filesChecked.get(loader);
   }
 
   /** Logs the range applied to a loader whose library is at version {@code v}; returns it. */

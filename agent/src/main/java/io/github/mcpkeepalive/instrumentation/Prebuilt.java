@@ -3,15 +3,15 @@ package io.github.mcpkeepalive.instrumentation;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
+import io.github.mcpkeepalive.instrumentation.refs.Shapes;
 import io.github.mcpkeepalive.instrumentation.weave.Hook;
 import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Adler32;
-import java.util.zip.CRC32;
 
 /**
  * The classes the build already wove for the library versions the agent is tested on, so that an
@@ -26,8 +26,15 @@ import java.util.zip.CRC32;
  * the length agree) and the hooks are visible from the class's loader, as the weaver would require.
  * Any other class (an untested version, a patched jar) is woven at run time.
  *
+ * <p>The reference check itself is known for these versions too: the build records which class
+ * files its check read (with their checksums) and which range it chose, and a class loader that
+ * serves the very same files gets that range without the files being parsed again ({@link
+ * #checked}).
+ *
  * <p>The index ({@value #INDEX}) has one line per woven class: {@code woven RANGE INTERNAL_NAME SUM
- * RESOURCE}, SUM being {@code crc32:adler32:length} in hex.
+ * RESOURCE}, SUM being {@code crc32:adler32:length} in hex; and one per tested version's check:
+ * {@code checked LIBRARY RANGE NAME=SUM;NAME=SUM;…} (SUM {@code -} for a class the check found
+ * absent).
  */
 public final class Prebuilt {
 
@@ -35,6 +42,7 @@ public final class Prebuilt {
   public static final String FOLDER = "META-INF/mcp-keepalive/prebuilt/";
 
   private final Map<String, String> woven = new HashMap<>(); // "range name sum" -> resource
+  private final Map<String, List<String[]>> checked = new HashMap<>(); // library -> [range, files]
   private final ClassLoader resources;
 
   private static volatile Prebuilt instance;
@@ -46,6 +54,13 @@ public final class Prebuilt {
       String[] f = line.split(" ");
       if (f.length == 5 && f[0].equals("woven")) {
         woven.put(f[1] + " " + f[2] + " " + f[3], f[4]);
+      } else if (f.length == 4 && f[0].equals("checked")) {
+        List<String[]> prints = checked.get(f[1]);
+        if (prints == null) {
+          prints = new ArrayList<>();
+          checked.put(f[1], prints);
+        }
+        prints.add(new String[] {f[2], f[3]});
       }
     }
   }
@@ -103,14 +118,45 @@ public final class Prebuilt {
 
   /** The checksums of a class file: "crc32:adler32:length" in hex. */
   public static String sum(byte[] bytes) {
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    Adler32 adler = new Adler32();
-    adler.update(bytes);
-    return Long.toHexString(crc.getValue())
-        + ":"
-        + Long.toHexString(adler.getValue())
-        + ":"
-        + Integer.toHexString(bytes.length);
+    return ClassFiles.sum(bytes);
+  }
+
+  /**
+   * The version range the build's reference check chose for {@code library} when it read exactly
+   * the class files {@code loader} serves (each one's checksums equal to those the build read, an
+   * absent one absent), or null: then the check is made as always. The check is a function of those
+   * bytes alone, so its result is known without parsing them again.
+   */
+  String checked(String library, ClassLoader loader) {
+    List<String[]> prints = checked.get(library);
+    if (prints == null) {
+      return null;
+    }
+    Map<String, String> sums = new HashMap<>(); // one read per class file for all the prints
+    for (String[] print : prints) {
+      if (sameFiles(print[1], loader, sums)) {
+        return print[0];
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether every {@code name=sum} of {@code files} (separated by ;) is what {@code loader} has.
+   */
+  private static boolean sameFiles(String files, ClassLoader loader, Map<String, String> sums) {
+    for (String entry : files.split(";")) {
+      int eq = entry.indexOf('=');
+      String name = entry.substring(0, eq);
+      String sum = sums.get(name);
+      if (sum == null) {
+        sum = Shapes.sumOf(loader, name);
+        sums.put(name, sum);
+      }
+      if (!sum.equals(entry.substring(eq + 1))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

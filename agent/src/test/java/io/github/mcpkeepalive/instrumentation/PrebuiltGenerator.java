@@ -79,6 +79,24 @@ public final class PrebuiltGenerator {
     return new Version(Langchain4jInstrumentation.INSTANCE, "langchain4j-mcp-" + v, "okhttp");
   }
 
+  /**
+   * The Reactor versions an SDK version meets: the one of its own POM (3.7.0), of Spring Boot 3.5
+   * (3.7.12, the folder {@code reactor}) and of Spring Boot 4 (3.8.6). A check reads Reactor's
+   * classes too, so the build records it on each.
+   */
+  static final List<String> REACTORS = List.of("reactor", "reactor-3.7.0", "reactor-3.8.6");
+
+  /** {@code v}'s folders with its Reactor replaced by {@code reactor}. */
+  static String[] withReactor(Version v, String reactor) {
+    String[] folders = v.folders().clone();
+    for (int i = 0; i < folders.length; i++) {
+      if (folders[i].equals("reactor")) {
+        folders[i] = reactor;
+      }
+    }
+    return folders;
+  }
+
   private PrebuiltGenerator() {}
 
   public static void main(String[] args) throws IOException {
@@ -86,6 +104,8 @@ public final class PrebuiltGenerator {
     Path jars = Path.of(args[0]);
     Path out = Path.of(args[1]).resolve(Prebuilt.FOLDER);
     Files.createDirectories(out);
+    // the checks below are made in full: an index of an earlier build must not answer them
+    Files.deleteIfExists(out.resolve("index.txt"));
     Set<String> lines = new TreeSet<>();
     int woven = 0;
     for (Version v : VERSIONS) {
@@ -93,6 +113,20 @@ public final class PrebuiltGenerator {
       InstrumentationModule chosen = v.library().moduleFor(loader); // as at run time
       if (chosen == null) {
         throw new IllegalStateException(v.folders()[0] + ": no version range matches");
+      }
+      for (String reactor : REACTORS) {
+        ClassLoader on = reactor.equals("reactor") ? loader : loader(jars, withReactor(v, reactor));
+        InstrumentationModule same = v.library().moduleFor(on);
+        if (same != chosen) {
+          throw new IllegalStateException(v.folders()[0] + " on " + reactor + ": " + same);
+        }
+        lines.add(
+            "checked "
+                + v.library().key()
+                + " "
+                + chosen.name()
+                + " "
+                + v.library().filesChecked(on));
       }
       for (String name : chosen.typeNames()) {
         byte[] original = ClassFiles.read(loader, name);

@@ -70,4 +70,60 @@ class PrebuiltTest {
         Prebuilt.get().woven(range.name(), internal, original, range.hooksFor(name), loader));
     assertEquals(false, Prebuilt.hooksVisible(range.hooksFor(name), loader));
   }
+
+  @Test
+  void theCheckTheBuildRecordedChoosesWhatTheFullCheckChooses() throws IOException {
+    int compared = 0;
+    for (PrebuiltGenerator.Version v : PrebuiltGenerator.VERSIONS) {
+      for (String reactor : PrebuiltGenerator.REACTORS) {
+        ClassLoader loader =
+            PrebuiltGenerator.loader(JARS, PrebuiltGenerator.withReactor(v, reactor));
+        String known = Prebuilt.get().checked(v.library().key(), loader);
+        assertNotNull(known, v.folders()[0] + " on " + reactor + ": recorded by the build");
+        assertEquals(fullCheck(v.library(), loader), known, v.folders()[0] + " on " + reactor);
+        compared++;
+      }
+    }
+    assertEquals(PrebuiltGenerator.VERSIONS.size() * PrebuiltGenerator.REACTORS.size(), compared);
+  }
+
+  @Test
+  void oneClassFileThatDiffersFromTheBuildsTakesTheFullCheck() throws IOException {
+    PrebuiltGenerator.Version v =
+        PrebuiltGenerator.VERSIONS.get(PrebuiltGenerator.VERSIONS.size() - 1);
+    ClassLoader jars = PrebuiltGenerator.loader(JARS, v.folders());
+    String name = v.library().modules().get(0).typeNames().get(0);
+    String resource = name.replace('.', '/') + ".class";
+    byte[] patched = ClassFiles.read(jars, name);
+    patched[patched.length - 1] ^= 1;
+    ClassLoader changed =
+        new ClassLoader(null) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String path) {
+            return path.equals(resource)
+                ? new java.io.ByteArrayInputStream(patched)
+                : jars.getResourceAsStream(path);
+          }
+
+          @Override
+          public java.net.URL getResource(String path) {
+            return jars.getResource(path);
+          }
+        };
+    assertNotNull(Prebuilt.get().checked(v.library().key(), jars));
+    assertNull(Prebuilt.get().checked(v.library().key(), changed), "not the build's class files");
+    assertNull(Prebuilt.get().checked("NoSuchLibrary", jars));
+  }
+
+  /** The range the reference check chooses by reading and matching every class file. */
+  private static String fullCheck(LibraryInstrumentation library, ClassLoader loader) {
+    io.github.mcpkeepalive.instrumentation.refs.Shapes shapes =
+        new io.github.mcpkeepalive.instrumentation.refs.Shapes(loader);
+    for (InstrumentationModule m : library.modules()) {
+      if (m.references().check(shapes).matches()) {
+        return m.name();
+      }
+    }
+    return null;
+  }
 }

@@ -2,6 +2,8 @@ package io.github.mcpkeepalive.instrumentation.refs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
 
 /** Class files read as a class loader would define them, without loading the classes. */
 public final class ClassFiles {
@@ -26,5 +28,18 @@ public final class ClassFiles {
             : loader.getResourceAsStream(path)) {
       return in == null ? null : in.readAllBytes();
     }
+  }
+
+  /** The checksums of a class file: "crc32:adler32:length" in hex. */
+  public static String sum(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    Adler32 adler = new Adler32();
+    adler.update(bytes);
+    return Long.toHexString(crc.getValue())
+        + ":"
+        + Long.toHexString(adler.getValue())
+        + ":"
+        + Integer.toHexString(bytes.length);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.instrumentation.refs;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.objectweb.asm.Type;
 
@@ -12,6 +13,7 @@ public final class Shapes {
 
   private final ClassLoader loader;
   private final Map<String, ClassShape> read = new HashMap<>();
+  private final Map<String, String> sums = new LinkedHashMap<>(); // in the order read
 
   public Shapes(ClassLoader loader) {
     this.loader = loader;
@@ -23,9 +25,48 @@ public final class Shapes {
       return null; // the JDK's classes are not the library's: references stop at them
     }
     if (!read.containsKey(binaryName)) {
-      read.put(binaryName, ClassShape.read(loader, binaryName));
+      ClassShape shape = null;
+      String sum = ABSENT;
+      try {
+        byte[] bytes = ClassFiles.read(loader, binaryName);
+        if (bytes != null) {
+          sum = ClassFiles.sum(bytes);
+          shape = ClassShape.parse(bytes);
+        }
+      } catch (Exception e) {
+        shape = null; // unreadable counts as absent: the check then fails, the library left alone
+      }
+      read.put(binaryName, shape);
+      sums.put(binaryName, sum);
     }
     return read.get(binaryName);
+  }
+
+  /** The checksums of a class file that {@link #filesRead} lists for an absent class. */
+  public static final String ABSENT = "-";
+
+  /**
+   * The class files read so far, in order, as {@code NAME=SUM} joined by {@code ;}: everything a
+   * check made through these shapes depended on.
+   */
+  public String filesRead() {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, String> e : sums.entrySet()) {
+      b.append(b.length() == 0 ? "" : ";").append(e.getKey()).append('=').append(e.getValue());
+    }
+    return b.toString();
+  }
+
+  /**
+   * The checksums of {@code binaryName}'s class file through {@code loader}, as a check reads it.
+   */
+  public static String sumOf(ClassLoader loader, String binaryName) {
+    try {
+      byte[] bytes = ClassFiles.read(loader, binaryName);
+      return bytes == null ? ABSENT : ClassFiles.sum(bytes);
+    } catch (Exception e) {
+      return ABSENT;
+    }
   }
 
   int classesRead() {
