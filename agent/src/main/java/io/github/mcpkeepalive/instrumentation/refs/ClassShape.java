@@ -46,20 +46,6 @@ final class ClassShape {
     this.methods = methods;
   }
 
-  /**
-   * The shape of {@code binaryName} as {@code loader} would define it, or null when it has no such
-   * class.
-   */
-  static ClassShape read(ClassLoader loader, String binaryName) {
-    try {
-      byte[] bytes = ClassFiles.read(loader, binaryName);
-      return bytes == null ? null : parse(bytes);
-    } catch (Exception e) {
-      return null; // unreadable counts as absent: the check then fails and the library is left
-      // alone
-    }
-  }
-
   /** A shape built from parts, for tests that compare readers. */
   static ClassShape forTest(
       String name,
