@@ -127,7 +127,7 @@ public final class KeepaliveEngine {
     }
     c.addKey(key);
     live.put(c.id, c);
-    Log.applicationLoader(key.getClass().getClassLoader()); // the MCP libraries log via SLF4J
+    Log.applicationLoader(c.applicationLoader()); // the MCP libraries log via SLF4J
     Log.CONNECTION.info(
         "discovered "
             + c.label()

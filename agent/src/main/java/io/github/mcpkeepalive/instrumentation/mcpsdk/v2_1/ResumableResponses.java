@@ -2,6 +2,7 @@ package io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1;
 
 import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.AgentRuntime.Managed;
+import io.github.mcpkeepalive.core.Backoff;
 import io.github.mcpkeepalive.core.Connection;
 import io.github.mcpkeepalive.core.ConnectionState;
 import io.github.mcpkeepalive.core.FailureClassifier;
@@ -407,11 +408,12 @@ public final class ResumableResponses {
         engine == null
             ? MAX_RETRY_MILLIS
             : Math.min(MAX_RETRY_MILLIS, engine.settings().backoffMaxNanos / 1_000_000);
-    long delay = Math.max(streamDelayMillis, initial);
-    for (int i = 1; i < failed && delay < max; i++) {
-      delay *= 2;
-    }
-    return Math.min(delay, max);
+    long first = TimeUnit.MILLISECONDS.toNanos(Math.max(streamDelayMillis, initial));
+    // the agent's own doubling, without jitter (these GETs are one request's, not a herd's)
+    Backoff doubling =
+        new Backoff(
+            first, TimeUnit.MILLISECONDS.toNanos(max), 0, Backoff.Jitter.PROPORTIONAL, () -> 0);
+    return TimeUnit.NANOSECONDS.toMillis(doubling.baseDelayNanos(failed));
   }
 
   /** No GET follows: said once per request, which then fails at its timeout. */
