@@ -1,5 +1,7 @@
 package io.github.mcpkeepalive.faults;
 
+import static io.github.mcpkeepalive.faults.FaultTests.idOf;
+import static io.github.mcpkeepalive.faults.FaultTests.trace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -46,8 +46,6 @@ class ByteLevelFaultsTest {
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
   private static final String SESSION = "s-1";
-
-  private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\"[^\"]*\"|[0-9]+)");
 
   private MockWebServer server;
   private McpSyncClient client;
@@ -252,22 +250,5 @@ class ByteLevelFaultsTest {
     return "{\"jsonrpc\":\"2.0\",\"id\":"
         + id
         + ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"isError\":false}}";
-  }
-
-  /** The JSON-RPC id of a request body as it is written there (a number, or a quoted string). */
-  private static String idOf(String body) {
-    Matcher m = ID.matcher(body);
-    if (!m.find()) {
-      throw new IllegalArgumentException(body);
-    }
-    return m.group(1);
-  }
-
-  private static String trace(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null && sb.length() < 2000; c = c.getCause()) {
-      sb.append(c.getClass().getName()).append(": ").append(c.getMessage()).append(" <- ");
-    }
-    return sb.toString();
   }
 }

@@ -1,10 +1,10 @@
 package io.github.mcpkeepalive.faults;
 
+import static io.github.mcpkeepalive.faults.FaultTests.idOf;
+import static io.github.mcpkeepalive.faults.FaultTests.trace;
 import static io.github.mcpkeepalive.instrumentation.WovenLoader.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mcpkeepalive.core.AgentRuntime;
@@ -16,27 +16,19 @@ import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.TaskScheduler;
 import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.WovenLoader;
-import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1.ResumableResponses;
-import io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1.Sdk21Module;
-import io.modelcontextprotocol.client.McpAsyncClient;
-import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import okhttp3.mockwebserver.Dispatcher;
@@ -70,11 +62,6 @@ class ResponseStreamResumptionTest {
 
   private static final String SESSION = "s-1";
 
-  // SDK classes the test names: the woven loader defines them, so the test never links against them
-  private static final String TRANSPORT =
-      "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport";
-  private static final String CLIENT = "io.modelcontextprotocol.client.McpClient";
-
   /** How long a test waits for an outcome, at most; the tool call's timeout unless a test says. */
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
@@ -105,8 +92,7 @@ class ResponseStreamResumptionTest {
   private final ExecutorService application = Executors.newCachedThreadPool();
   private MockWebServer server;
   private RealTime scheduler;
-  private WovenLoader loader;
-  private Object client;
+  private WovenSdkClient sdk;
 
   /** The tool call's answer, given its JSON-RPC id as written in the request. */
   private volatile Function<String, MockResponse> toolCall;
@@ -137,27 +123,18 @@ class ResponseStreamResumptionTest {
     server.start();
     // the SDK of the test class path (mcp-core, and mcp-json-jackson3 that it finds with a
     // ServiceLoader), defined again by a loader of its own and woven as the agent weaves it
-    loader =
-        new WovenLoader(
-            McpSdkInstrumentation.INSTANCE,
-            "io.modelcontextprotocol.",
-            getClass().getClassLoader(),
-            McpAsyncClient.class,
-            JacksonMcpJsonMapper.class);
+    sdk = new WovenSdkClient(getClass().getClassLoader());
   }
 
   @AfterEach
   void stop() throws Exception {
     try {
-      if (client != null) {
-        call(client, "close");
-      }
+      sdk.close();
     } finally {
       application.shutdownNow();
       AgentRuntime.setEngine(null);
       scheduler.executor.shutdownNow();
       server.shutdown();
-      loader.close();
       Log.setSink(null);
     }
   }
@@ -371,69 +348,20 @@ class ResponseStreamResumptionTest {
 
   /** A sync client of the server, woven and managed by the agent, initialized. */
   private void connect(Duration requestTimeout) throws Exception {
-    Thread thread = Thread.currentThread();
-    ClassLoader context = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader); // the SDK finds its JSON mapper with a ServiceLoader
-    try {
-      Object builder = call(loader.type(TRANSPORT), "builder", server.url("/").toString());
-      call(builder, "endpoint", "/mcp");
-      Object transport = call(builder, "build");
-      Object spec = call(loader.type(CLIENT), "sync", transport);
-      call(spec, "requestTimeout", requestTimeout);
-      call(spec, "initializationTimeout", DEADLINE);
-      client = call(spec, "build");
-    } finally {
-      thread.setContextClassLoader(context);
-    }
-    assertInstanceOf(
-        Sdk21Module.class,
-        McpSdkInstrumentation.INSTANCE.applied(loader),
-        "woven with the 2.1 range");
-    assertNotNull(AgentRuntime.engine().find(client), "the woven constructors registered it");
-    call(client, "initialize");
+    sdk.connect(server.url("/").toString(), requestTimeout, DEADLINE);
   }
 
   /** The application calls the tool {@code echo} on a thread of its own; the result's text. */
   private CompletableFuture<String> callTool() {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            Object builder =
-                call(
-                    loader.type("io.modelcontextprotocol.spec.McpSchema$CallToolRequest"),
-                    "builder",
-                    "echo");
-            call(builder, "arguments", Map.of("text", "hi"));
-            Object request = call(builder, "build");
-            Object result = call(client, "callTool", request);
-            Object first = ((List<?>) call(result, "content")).get(0);
-            return (String) call(first, "text");
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        },
-        application);
+    return sdk.callTool(application);
   }
 
   private static String succeeds(CompletableFuture<String> call) throws Exception {
-    try {
-      return call.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the call failed: " + trace(e.getCause()), e.getCause());
-    }
+    return WovenSdkClient.succeeds(call, DEADLINE);
   }
 
   private static Throwable fails(CompletableFuture<String> call) throws Exception {
-    try {
-      String text = call.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-      throw new AssertionError("the call succeeded: " + text);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (TimeoutException e) {
-      throw new AssertionError("the call still waits after " + DEADLINE, e);
-    }
+    return WovenSdkClient.fails(call, DEADLINE);
   }
 
   // ---- the server
@@ -495,14 +423,6 @@ class ResponseStreamResumptionTest {
         + "\"}],\"isError\":false}}";
   }
 
-  private static String idOf(String body) {
-    Matcher m = ID.matcher(body);
-    if (!m.find()) {
-      throw new IllegalArgumentException(body);
-    }
-    return m.group(1);
-  }
-
   // ---- assertions
 
   private Arrived only(Predicate<Arrived> which) {
@@ -534,21 +454,7 @@ class ResponseStreamResumptionTest {
   }
 
   private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not so within " + DEADLINE);
-      }
-      Thread.sleep(5); // polling a condition, with a deadline
-    }
-  }
-
-  private static String trace(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null && sb.length() < 2000; c = c.getCause()) {
-      sb.append(c.getClass().getName()).append(": ").append(c.getMessage()).append(" <- ");
-    }
-    return sb.toString();
+    FaultTests.waitFor(condition, DEADLINE, "the condition");
   }
 
   /**

@@ -1,9 +1,11 @@
 package io.github.mcpkeepalive.faults;
 
+import static io.github.mcpkeepalive.faults.FaultTests.idOf;
+import static io.github.mcpkeepalive.faults.FaultTests.rpcOf;
+import static io.github.mcpkeepalive.faults.FaultTests.trace;
 import static io.github.mcpkeepalive.instrumentation.WovenLoader.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,23 +21,16 @@ import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.TaskScheduler;
 import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.WovenLoader;
-import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
-import io.github.mcpkeepalive.instrumentation.mcpsdk.v2_1.Sdk21Module;
-import io.modelcontextprotocol.client.McpAsyncClient;
-import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -66,13 +61,6 @@ import org.junit.jupiter.api.Test;
  */
 class ServiceUnavailableBurstTest {
 
-  // SDK classes the test names: the woven loader defines them, so the test never links against them
-  private static final String TRANSPORT =
-      "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport";
-  private static final String CLIENT = "io.modelcontextprotocol.client.McpClient";
-  private static final String CALL_TOOL_REQUEST =
-      "io.modelcontextprotocol.spec.McpSchema$CallToolRequest";
-
   /** The call's timeout and the SDK's initialization timeout; how long a test waits, at most. */
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
@@ -81,9 +69,6 @@ class ServiceUnavailableBurstTest {
 
   private static final String SECRET = "s3cr3t-7Qz9";
   private static final String SECRET_BODY = "upstream restarting, ref " + SECRET;
-
-  private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\"[^\"]*\"|[0-9]+)");
-  private static final Pattern METHOD = Pattern.compile("\"method\"\\s*:\\s*\"([^\"]+)\"");
 
   /** The delay the engine's line names after a failed attempt. */
   private static final Pattern NEXT_ATTEMPT =
@@ -111,8 +96,7 @@ class ServiceUnavailableBurstTest {
   private final ExecutorService application = Executors.newCachedThreadPool();
   private MockWebServer server;
   private RealTime scheduler;
-  private WovenLoader loader;
-  private Object client;
+  private WovenSdkClient sdk;
 
   // the server's state, guarded by this
   private int sessions;
@@ -156,27 +140,18 @@ class ServiceUnavailableBurstTest {
     server.start();
     // the SDK of the test class path (mcp-core, and mcp-json-jackson3 that it finds with a
     // ServiceLoader), defined again by a loader of its own and woven as the agent weaves it
-    loader =
-        new WovenLoader(
-            McpSdkInstrumentation.INSTANCE,
-            "io.modelcontextprotocol.",
-            getClass().getClassLoader(),
-            McpAsyncClient.class,
-            JacksonMcpJsonMapper.class);
+    sdk = new WovenSdkClient(getClass().getClassLoader());
   }
 
   @AfterEach
   void stop() throws Exception {
     try {
-      if (client != null) {
-        call(client, "close");
-      }
+      sdk.close();
     } finally {
       application.shutdownNow();
       AgentRuntime.setEngine(null);
       scheduler.executor.shutdownNow();
       server.shutdown();
-      loader.close();
       Log.setSink(null);
       Log.setLevel(Log.Level.INFO);
     }
@@ -249,7 +224,7 @@ class ServiceUnavailableBurstTest {
     assertFalse(held.getMessage().contains(SECRET), held.getMessage());
     assertEquals(1, all(a -> a.is("tools/call")).size(), "not sent again: " + arrived);
 
-    Connection c = AgentRuntime.engine().find(client);
+    Connection c = AgentRuntime.engine().find(sdk.client());
     waitFor(() -> c.state() == ConnectionState.CONNECTED, "the connection restored");
     Arrived refused = all(a -> a.is("tools/call")).get(0);
     // attempt 1 is a ping in the old session (kept: a 503 does not say the session is gone); the
@@ -335,7 +310,7 @@ class ServiceUnavailableBurstTest {
     assertEquals(1, all(a -> a.is("tools/call")).size(), "sent once: " + arrived);
     assertEquals(1, all(a -> a.is("initialize")).size(), "no reconnect: " + arrived);
     assertEquals(0, all(a -> a.is("ping")).size(), arrived.toString());
-    Connection c = AgentRuntime.engine().find(client);
+    Connection c = AgentRuntime.engine().find(sdk.client());
     assertEquals(ConnectionState.CONNECTED, c.state());
     assertEquals(0, c.reconnectsAttempted());
     assertFalse(logged("DISCONNECTED"), lines());
@@ -425,81 +400,25 @@ class ServiceUnavailableBurstTest {
         .setBody("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + result + "}");
   }
 
-  private static String idOf(String body) {
-    Matcher m = ID.matcher(body);
-    if (!m.find()) {
-      throw new IllegalArgumentException(body);
-    }
-    return m.group(1);
-  }
-
-  private static String rpcOf(String body) {
-    Matcher m = METHOD.matcher(body);
-    return m.find() ? m.group(1) : "";
-  }
-
   // ---- the woven client, driven as an application drives it (through reflection: its classes are
   // the woven loader's)
 
   /** A sync client of the server, woven and managed by the agent, initialized. */
   private void connect() throws Exception {
-    Thread thread = Thread.currentThread();
-    ClassLoader context = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader); // the SDK finds its JSON mapper with a ServiceLoader
-    try {
-      Object builder = call(loader.type(TRANSPORT), "builder", server.url("/").toString());
-      call(builder, "endpoint", "/mcp");
-      Object spec = call(loader.type(CLIENT), "sync", call(builder, "build"));
-      call(spec, "requestTimeout", DEADLINE);
-      call(spec, "initializationTimeout", DEADLINE);
-      client = call(spec, "build");
-    } finally {
-      thread.setContextClassLoader(context);
-    }
-    assertInstanceOf(
-        Sdk21Module.class,
-        McpSdkInstrumentation.INSTANCE.applied(loader),
-        "woven with the 2.1 range");
-    assertNotNull(AgentRuntime.engine().find(client), "the woven constructors registered it");
-    call(client, "initialize");
+    sdk.connect(server.url("/").toString(), DEADLINE, DEADLINE);
   }
 
   /** The application calls the tool {@code echo} on a thread of its own; the result's text. */
   private CompletableFuture<String> callTool() {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            Object builder = call(loader.type(CALL_TOOL_REQUEST), "builder", "echo");
-            call(builder, "arguments", Map.of("text", "hi"));
-            Object result = call(client, "callTool", call(builder, "build"));
-            Object first = ((List<?>) call(result, "content")).get(0);
-            return (String) call(first, "text");
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        },
-        application);
+    return sdk.callTool(application);
   }
 
   private static String succeeds(CompletableFuture<String> call) throws Exception {
-    try {
-      return call.get(DEADLINE.toMillis() + 2000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the call failed: " + trace(e.getCause()), e.getCause());
-    }
+    return WovenSdkClient.succeeds(call, DEADLINE.plusSeconds(2));
   }
 
   private static Throwable fails(CompletableFuture<String> call) throws Exception {
-    try {
-      String text = call.get(DEADLINE.toMillis() + 2000, TimeUnit.MILLISECONDS);
-      throw new AssertionError("the call succeeded: " + text);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (TimeoutException e) {
-      throw new AssertionError("the call still waits after " + DEADLINE, e);
-    }
+    return WovenSdkClient.fails(call, DEADLINE.plusSeconds(2));
   }
 
   // ---- assertions
@@ -541,21 +460,7 @@ class ServiceUnavailableBurstTest {
   }
 
   private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(what + ": not so within " + DEADLINE);
-      }
-      Thread.sleep(5); // polling a condition, with a deadline
-    }
-  }
-
-  private static String trace(Throwable t) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable c = t; c != null && sb.length() < 2000; c = c.getCause()) {
-      sb.append(c.getClass().getName()).append(": ").append(c.getMessage()).append(" <- ");
-    }
-    return sb.toString();
+    FaultTests.waitFor(condition, DEADLINE, what);
   }
 
   /** The engine's scheduler on real time: one daemon thread, as the agent's, shut down after. */
