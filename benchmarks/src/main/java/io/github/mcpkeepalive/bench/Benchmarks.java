@@ -18,11 +18,13 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--only startup,calls,traffic,scale,recovery,storm]
+ *     [--compare-agent JAR]...
  * </pre>
  *
  * Run from the repository root after {@code mvn -DskipTests package}; it needs the packaged agent
  * ({@code agent/target/mcp-keepalive-agent.jar}) and sample app. Exit status 1 if a target is
- * missed.
+ * missed. Every {@code --compare-agent} jar (an earlier build of the agent, say) is started in the
+ * same start-up rounds as this one, and its added time reported beside it.
  */
 public final class Benchmarks {
 
@@ -37,15 +39,23 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     Set<String> only = new LinkedHashSet<>(SECTIONS);
+    List<Path> compared = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--only") && i + 1 < args.length) {
         only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
         only.removeIf(s -> !SECTIONS.contains(s));
+      } else if (args[i].equals("--compare-agent") && i + 1 < args.length) {
+        Path jar = Path.of(args[++i]).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+          System.err.println("--compare-agent: no such file: " + jar);
+          System.exit(2);
+        }
+        compared.add(jar);
       } else {
         System.err.println(
             "usage: java -jar benchmarks/target/benchmarks.jar [--only "
                 + String.join(",", SECTIONS)
-                + "]");
+                + "] [--compare-agent JAR]...");
         System.exit(2);
       }
     }
@@ -58,7 +68,7 @@ public final class Benchmarks {
       long t = System.nanoTime();
       System.out.println("== " + section);
       switch (section) {
-        case "startup" -> rows.addAll(Startup.run(repo));
+        case "startup" -> rows.addAll(Startup.run(repo, compared));
         case "calls" -> rows.addAll(PerCall.run(repo));
         case "traffic" -> rows.addAll(Traffic.run(repo));
         case "scale" -> rows.addAll(Scale.run(repo));

@@ -6,123 +6,85 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * JVM start to the first successful MCP call of the sample app (a plain MCP Java SDK client) and of
- * the Spring AI sample, with and without the agent in pairs of runs made back to back; the
- * OpenTelemetry Java agent on the same app for comparison; then how many classes the agent looked
- * at beyond their name, read from its {@code status} command.
+ * the Spring AI sample, launched again and again in rounds: one run per arm (without an agent, with
+ * a no-op transforming agent, with this agent, and with every agent jar given to compare) in an
+ * order that rotates from round to round; the OpenTelemetry Java agent on the sample app for
+ * comparison; then how many classes the agent looked at beyond their name, read from its {@code
+ * status} command.
  */
 final class Startup {
 
   static final int ROUNDS = 24;
-  static final int SPRING_ROUNDS = 8;
+  static final int SPRING_ROUNDS = 12;
   static final int OTEL_ROUNDS = 3;
   static final String OTEL_VERSION = "2.10";
   static final String APP = "io.github.mcpkeepalive.sample.SampleApp";
   private static final Pattern CLASSES =
       Pattern.compile("classes: (\\d+) loaded since the agent started, (\\d+) of them examined");
 
+  /** One way of starting an app: a name and the JVM options it adds. */
+  record Arm(String name, List<String> jvm) {}
+
   private Startup() {}
 
-  static List<Row> run(Repo repo) throws Exception {
+  /**
+   * The start-up rows; {@code compared} are other agent jars (an earlier build, say) run in the
+   * same rounds, each reported beside this agent.
+   */
+  static List<Row> run(Repo repo, List<Path> compared) throws Exception {
     try (DemoServer server = new DemoServer(0, null, 0)) {
-      List<String> args =
+      Path noop = NoopAgent.jar(Files.createTempDirectory("mcp-keepalive-bench"));
+      List<Arm> arms = new ArrayList<>();
+      arms.add(new Arm("none", List.of()));
+      arms.add(new Arm("agent", List.of(repo.agent(""))));
+      arms.add(new Arm("no-op agent", List.of("-javaagent:" + noop)));
+      for (Path jar : compared) {
+        arms.add(new Arm(jar.getFileName().toString(), List.of("-javaagent:" + jar)));
+      }
+      List<String> sample = new ArrayList<>(List.of("-cp", repo.sampleClasspath(), APP));
+      sample.addAll(
           List.of(
               "--server",
               "name=a,url=http://127.0.0.1:" + server.port() + "/mcp,transport=streamable",
               "--calls",
               "1",
               "--every",
-              "1ms");
-      Path noop = NoopAgent.jar(Files.createTempDirectory("mcp-keepalive-bench"));
-      List<String> noopAgent = List.of("-javaagent:" + noop);
-      firstCall(
-          repo, (String) null, args); // the first run of each warms the file cache; not counted
-      firstCall(repo, "", args);
-      firstCall(repo, noopAgent, args);
-      List<Run> with = new ArrayList<>();
-      List<Run> without = new ArrayList<>();
-      List<Run> withNoop = new ArrayList<>();
-      for (int i = 0; i < ROUNDS; i++) {
-        // the three runs of a round in an order that rotates from round to round
-        for (int k = 0; k < 3; k++) {
-          switch ((i + k) % 3) {
-            case 0:
-              without.add(firstCall(repo, (String) null, args));
-              break;
-            case 1:
-              withNoop.add(firstCall(repo, noopAgent, args));
-              break;
-            default:
-              with.add(firstCall(repo, "", args));
-          }
-        }
-      }
+              "1ms"));
+      Map<String, List<Run>> runs = rounds(arms, ROUNDS, sample);
+      List<Run> with = runs.get("agent");
+      List<Run> without = runs.get("none");
       List<Run> otel = new ArrayList<>();
-      List<String> otelAgent =
-          List.of(
-              "-javaagent:"
-                  + repo.root().resolve("benchmarks/target/otel/opentelemetry-javaagent.jar"),
-              "-Dotel.traces.exporter=none",
-              "-Dotel.metrics.exporter=none",
-              "-Dotel.logs.exporter=none");
+      List<String> otelCommand =
+          new ArrayList<>(
+              List.of(
+                  "-javaagent:"
+                      + repo.root().resolve("benchmarks/target/otel/opentelemetry-javaagent.jar"),
+                  "-Dotel.traces.exporter=none",
+                  "-Dotel.metrics.exporter=none",
+                  "-Dotel.logs.exporter=none"));
+      otelCommand.addAll(sample);
       for (int i = 0; i < OTEL_ROUNDS; i++) {
-        List<String> command = new ArrayList<>(otelAgent);
-        command.addAll(List.of("-cp", repo.sampleClasspath(), APP));
-        command.addAll(args);
-        otel.add(firstCall(List.of(), command));
+        otel.add(firstCall(otelCommand));
       }
       System.out.printf(
-          Locale.ROOT,
-          "   start to first call, ms: with %s, without %s, OpenTelemetry agent %s%n",
-          millis(with, Run::wall),
-          millis(without, Run::wall),
-          millis(otel, Run::wall));
+          Locale.ROOT, "   OpenTelemetry agent, start to first call, ms: %s%n", millis(otel));
       System.out.printf(
           Locale.ROOT,
           "   CPU time used by then, ms: with %s, without %s%n",
           millis(with, Run::cpu),
           millis(without, Run::cpu));
-      double w = median(with, Run::wall);
-      double wo = median(without, Run::wall);
-      double ot = median(otel, Run::wall);
-      double ratio = pairedRatio(with, without, Run::wall);
-      double added = pairedDifference(with, without, Run::wall);
-      double[] range = pairedDifferenceRange(with, without, Run::wall);
-      double noopAdded = pairedDifference(withNoop, without, Run::wall);
-      System.out.printf(
-          Locale.ROOT,
-          "   start to first call, ms, with a transformer that changes nothing: %s%n",
-          millis(withNoop, Run::wall));
       List<Row> rows = new ArrayList<>();
-      rows.add(
-          new Row(
-              "JVM start -> first MCP call, sample app (" + ROUNDS + " pairs)",
-              Benchmarks.ms(w)
-                  + String.format(
-                      Locale.ROOT,
-                      " (+%.0f; 95%% CI %+.0f..%+.0f)",
-                      added / 1e6,
-                      range[0] / 1e6,
-                      range[1] / 1e6),
-              Benchmarks.ms(wo),
-              Benchmarks.ratio(ratio),
-              "<= 1.10 and <= +150 ms",
-              ratio <= 1.10 && added <= 150e6));
-      rows.add(
-          new Row(
-              "  of which any transforming agent costs the JVM (a no-op transformer, same pairs)",
-              String.format(Locale.ROOT, "+%.0f ms", noopAdded / 1e6),
-              "-",
-              Benchmarks.ratio(pairedRatio(withNoop, without, Run::wall)),
-              "reported",
-              true));
+      rows.addAll(added("sample app", runs, arms, "<= 1.10 and <= +150 ms", 1.10, 150e6));
       double cpuRatio = pairedRatio(with, without, Run::cpu);
       rows.add(
           new Row(
@@ -134,55 +96,106 @@ final class Startup {
               Benchmarks.ratio(cpuRatio),
               "reported",
               true));
+      double added = pairedDifference(with, without, Run::wall);
+      double ot = median(otel, Run::wall) - median(without, Run::wall);
       rows.add(
           new Row(
               "start-up time added: this agent vs OpenTelemetry Java agent "
                   + OTEL_VERSION
                   + " (exporters off), sample app",
               String.format(Locale.ROOT, "+%.0f ms", added / 1e6),
-              String.format(Locale.ROOT, "+%.0f ms (OTel)", (ot - wo) / 1e6),
-              Benchmarks.ratio(added / (ot - wo)),
+              String.format(Locale.ROOT, "+%.0f ms (OTel)", ot / 1e6),
+              Benchmarks.ratio(added / ot),
               "a small fraction: <= 0.25",
-              added / (ot - wo) <= 0.25));
-      rows.add(springBoot(repo, server));
+              added / ot <= 0.25));
+      List<String> spring =
+          List.of(
+              "-jar",
+              repo.root().resolve("sample-spring-ai/target/sample-spring-ai.jar").toString(),
+              "--mcp.base-url=http://127.0.0.1:" + server.port(),
+              "--app.every=1ms",
+              "--app.calls=1");
+      rows.addAll(
+          added(
+              "Spring AI app",
+              rounds(arms, SPRING_ROUNDS, spring),
+              arms,
+              "<= 1.05",
+              1.05,
+              Double.MAX_VALUE));
       rows.add(narrowness(repo, server));
       return rows;
     }
   }
 
-  /** The same for the Spring AI sample (Spring Boot 4, both transports), as an executable jar. */
-  private static Row springBoot(Repo repo, DemoServer server) throws Exception {
-    List<String> args =
-        List.of(
-            "-jar",
-            repo.root().resolve("sample-spring-ai/target/sample-spring-ai.jar").toString(),
-            "--mcp.base-url=http://127.0.0.1:" + server.port(),
-            "--app.every=1ms",
-            "--app.calls=1");
-    List<Run> with = new ArrayList<>();
-    List<Run> without = new ArrayList<>();
-    for (int i = 0; i < SPRING_ROUNDS; i++) {
-      boolean agentFirst = i % 2 == 1;
-      (agentFirst ? with : without)
-          .add(firstCall(agentFirst ? List.of(repo.agent("")) : List.of(), args));
-      (agentFirst ? without : with)
-          .add(firstCall(agentFirst ? List.of() : List.of(repo.agent("")), args));
+  /**
+   * {@code rounds} rounds of one run per arm, in an order that rotates from round to round, after
+   * one uncounted run per arm (it warms the file cache); the runs of each arm by name, in round
+   * order, so that the i-th runs of two arms were made back to back.
+   */
+  static Map<String, List<Run>> rounds(List<Arm> arms, int rounds, List<String> command)
+      throws Exception {
+    Map<String, List<Run>> runs = new LinkedHashMap<>();
+    for (Arm arm : arms) {
+      firstCall(arm, command);
+      runs.put(arm.name(), new ArrayList<>());
     }
-    System.out.printf(
-        Locale.ROOT,
-        "   Spring Boot app, start to first call, ms: with %s, without %s%n",
-        millis(with, Run::wall),
-        millis(without, Run::wall));
-    double ratio = pairedRatio(with, without, Run::wall);
-    return new Row(
-        "JVM start -> first MCP call, Spring AI app (" + SPRING_ROUNDS + " pairs)",
-        Benchmarks.ms(median(with, Run::wall))
-            + String.format(
-                Locale.ROOT, " (+%.0f)", pairedDifference(with, without, Run::wall) / 1e6),
-        Benchmarks.ms(median(without, Run::wall)),
-        Benchmarks.ratio(ratio),
-        "<= 1.05",
-        ratio <= 1.05);
+    for (int i = 0; i < rounds; i++) {
+      for (int k = 0; k < arms.size(); k++) {
+        Arm arm = arms.get((i + k) % arms.size());
+        runs.get(arm.name()).add(firstCall(arm, command));
+      }
+    }
+    for (Arm arm : arms) {
+      System.out.printf(
+          Locale.ROOT,
+          "   %s, start to first call, ms: %s%n",
+          arm.name(),
+          millis(runs.get(arm.name())));
+    }
+    return runs;
+  }
+
+  /**
+   * The rows of one app, one per arm after the first ("none"): this agent's added time (the second
+   * arm) against the target (ratio at most {@code maxRatio}, added time at most {@code maxAdded}
+   * nanoseconds), then the added time of every other arm in the same rounds, reported.
+   */
+  private static List<Row> added(
+      String app,
+      Map<String, List<Run>> runs,
+      List<Arm> arms,
+      String target,
+      double maxRatio,
+      double maxAdded) {
+    List<Run> without = runs.get("none");
+    List<Row> rows = new ArrayList<>();
+    for (Arm arm : arms.subList(1, arms.size())) {
+      List<Run> with = runs.get(arm.name());
+      double ratio = pairedRatio(with, without, Run::wall);
+      double added = pairedDifference(with, without, Run::wall);
+      double[] range = pairedDifferenceRange(with, without, Run::wall);
+      String figure =
+          Benchmarks.ms(median(with, Run::wall))
+              + String.format(
+                  Locale.ROOT,
+                  " (%+.0f; 95%% CI %+.0f..%+.0f)",
+                  added / 1e6,
+                  range[0] / 1e6,
+                  range[1] / 1e6);
+      boolean ours = arm.name().equals("agent");
+      rows.add(
+          new Row(
+              ours
+                  ? "JVM start -> first MCP call, " + app + " (" + without.size() + " rounds)"
+                  : "  with " + arm.name() + " instead (same rounds)",
+              figure,
+              ours ? Benchmarks.ms(median(without, Run::wall)) : "-",
+              Benchmarks.ratio(ratio),
+              ours ? target : "reported",
+              !ours || (ratio <= maxRatio && added <= maxAdded)));
+    }
+    return rows;
   }
 
   /**
@@ -235,21 +248,14 @@ final class Startup {
    */
   record Run(double wall, double cpu) {}
 
-  static Run firstCall(Repo repo, String agentArgs, List<String> args) throws Exception {
-    return firstCall(
-        repo, agentArgs == null ? List.<String>of() : List.of(repo.agent(agentArgs)), args);
-  }
-
-  static Run firstCall(Repo repo, List<String> jvm, List<String> args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("-cp", repo.sampleClasspath(), APP));
-    command.addAll(args);
-    return firstCall(jvm, command);
-  }
-
-  private static Run firstCall(List<String> jvm, List<String> command) throws Exception {
-    List<String> all = new ArrayList<>(jvm);
+  private static Run firstCall(Arm arm, List<String> command) throws Exception {
+    List<String> all = new ArrayList<>(arm.jvm());
     all.addAll(command);
-    try (Child app = Child.java(all)) {
+    return firstCall(all);
+  }
+
+  private static Run firstCall(List<String> command) throws Exception {
+    try (Child app = Child.java(command)) {
       Child.Line ok =
           app.await(
               l -> l.startsWith("CALL ") && l.contains(" ok "),
@@ -311,6 +317,10 @@ final class Startup {
             examined == 6);
       }
     }
+  }
+
+  private static String millis(List<Run> runs) {
+    return millis(runs, Run::wall);
   }
 
   private static String millis(List<Run> runs, ToDoubleFunction<Run> figure) {
