@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
@@ -49,9 +48,6 @@ public final class L4jDriver implements ConnectionDriver {
             return t;
           });
 
-  /** Set on a worker thread while it runs the library's initialize for the agent. */
-  private static final ThreadLocal<Boolean> RECONNECTING = new ThreadLocal<>();
-
   final Kind kind;
   private final WeakReference<Object> client;
   private final WeakReference<Object> transport;
@@ -61,34 +57,13 @@ public final class L4jDriver implements ConnectionDriver {
   /** Legacy SSE: the status of the last non-2xx answer to the stream's GET (401, say). */
   volatile Throwable lastSseStatus;
 
-  /** The worker running a reconnect, to interrupt when the attempt is abandoned. */
-  private volatile Thread worker;
-
   private volatile SessionListener listener;
 
-  /** Streamable HTTP: the last initialization of the transport, joined while it is under way. */
-  private final AtomicReference<Initialization> initialization = new AtomicReference<>();
-
-  /** The initialization this thread claimed on entering the transport's initialize, to link. */
-  private static final ThreadLocal<Initialization> CLAIMED = new ThreadLocal<>();
-
   /**
-   * How long an initialization claimed on entering the transport's initialize may stay unlinked to
-   * its request: the method returns within microseconds (it sends asynchronously), so a claim older
-   * than that belongs to a call that threw and never will be.
+   * The agent's reconnect attempts (abandoned at any step) and the transport's initializations
+   * (joined while one is under way).
    */
-  static final long UNLINKED_CLAIM_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /** One initialization of the transport: its end, once linked to the request that went out. */
-  private static final class Initialization {
-    final CompletableFuture<Object> end = new CompletableFuture<>();
-    final long claimedNanos;
-    volatile boolean linked;
-
-    Initialization(long claimedNanos) {
-      this.claimedNanos = claimedNanos;
-    }
-  }
+  private final Initializations initializations = new Initializations();
 
   L4jDriver(Kind kind, Object client, Object transport, ListCaches caches) {
     this.kind = kind;
@@ -116,7 +91,7 @@ public final class L4jDriver implements ConnectionDriver {
 
   /** Whether the current thread runs the library's initialize for the agent. */
   static boolean reconnecting() {
-    return RECONNECTING.get() != null;
+    return Initializations.reconnecting();
   }
 
   /** What the version range keeps beside this driver, or null. */
@@ -202,58 +177,29 @@ public final class L4jDriver implements ConnectionDriver {
   }
 
   /**
-   * Streamable HTTP: the transport is about to send an initialize, at {@code nowNanos}. Returns the
-   * end of an initialization already under way, which this one joins instead of sending a second:
-   * after a 404 the library sends again the request object it stored, with the same id, and the
-   * second answer's future replaces the first's among the client's pending requests, so whoever
-   * waited on the first (the agent's attempt, or another request's retry) would wait until its
-   * timeout although the session was renewed. Null when this one goes out, claimed for this thread
-   * until {@link #initializationSent} links it.
+   * Streamable HTTP: the transport is about to send an initialize, at {@code nowNanos}: null when
+   * it goes out, else the future it answers instead (an initialization under way, joined; or, for
+   * an abandoned attempt, a failure: see {@link Initializations#starting}).
    */
   CompletableFuture<Object> initializationStarting(long nowNanos) {
-    Initialization mine = new Initialization(nowNanos);
-    while (true) {
-      Initialization current = initialization.get();
-      if (current != null
-          && !current.end.isDone()
-          && (current.linked || nowNanos - current.claimedNanos < UNLINKED_CLAIM_NANOS)) {
-        return current.end.copy();
-      }
-      if (initialization.compareAndSet(current, mine)) {
-        if (current != null) {
-          current.end.completeExceptionally(
-              new IllegalStateException("the transport's initialize ended without a request"));
-        }
-        CLAIMED.set(mine);
-        return null;
-      }
-    }
+    return initializations.starting(nowNanos);
   }
 
   /**
-   * Streamable HTTP: the initialize this thread claimed went out; {@code sent} is the transport's
-   * future of it (the session, then its {@code initialized} notification).
+   * Streamable HTTP: the initialize this thread claimed went out and the transport stored it;
+   * {@code sent} is the transport's future of it (the session, then its {@code initialized}
+   * notification). Returns true when the attempt it belonged to had been abandoned meanwhile: the
+   * future the transport stored, which nothing would complete, was cleared and failed.
    */
-  void initializationSent(Object sent) {
-    Initialization mine = CLAIMED.get();
-    CLAIMED.remove();
-    if (mine == null) {
-      return; // not claimed: the client's first initialization, before it was registered
+  boolean initializationSent(Object sent) {
+    AtomicReference<Object> stored = null;
+    try {
+      Object tr = transport.get();
+      stored = tr == null ? null : storedInitialization(tr);
+    } catch (Throwable t) {
+      Log.CONNECTION.debug("could not read the transport's initialization: " + Redact.error(t));
     }
-    mine.linked = true;
-    if (!(sent instanceof CompletableFuture)) {
-      mine.end.completeExceptionally(new IllegalStateException("the transport sent no initialize"));
-      return;
-    }
-    ((CompletableFuture<?>) sent)
-        .whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                mine.end.completeExceptionally(e);
-              } else {
-                mine.end.complete(r);
-              }
-            });
+    return initializations.sent(sent, stored); // linked whatever happened
   }
 
   /**
@@ -270,28 +216,33 @@ public final class L4jDriver implements ConnectionDriver {
       return CompletableFuture.failedFuture(
           new IllegalStateException("client was garbage-collected"));
     }
+    Initializations.Attempt attempt = initializations.begin();
     return CompletableFuture.runAsync(
         () -> {
-          worker = Thread.currentThread();
-          RECONNECTING.set(Boolean.TRUE);
+          if (!initializations.enter(attempt)) {
+            // abandoned before it started: nothing to undo
+            throw new CompletionException(Initializations.abandoned());
+          }
           try {
-            initialize(c, tr);
+            initialize(attempt, c, tr);
           } finally {
-            RECONNECTING.remove();
-            worker = null;
-            Thread.interrupted(); // an abandon that came late must not leak into the next task
+            initializations.exit(attempt);
           }
         },
         WORKERS);
   }
 
-  private void initialize(Object c, Object tr) {
+  private void initialize(Initializations.Attempt attempt, Object c, Object tr) {
     try {
       Lock lock = (Lock) L4jRefs.CLIENT_INITIALIZATION_LOCK.get(c);
       if (!lock.tryLock(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the client's initialization lock is held");
       }
       try {
+        if (attempt.abandoned()) {
+          // abandoned since it started, and its interrupt met no wait yet
+          throw Initializations.abandoned();
+        }
         if (kind == Kind.SSE) {
           lastSseStatus = null;
           cancelSseStream(tr);
@@ -318,14 +269,14 @@ public final class L4jDriver implements ConnectionDriver {
   }
 
   /**
-   * A reconnect attempt timed out: stop it (its stream is cancelled, its thread interrupted) so
-   * that it releases the client's initialization lock, and make Streamable HTTP requests stop
-   * waiting for the initialization it left behind.
+   * A reconnect attempt timed out: stop it (its stream is cancelled, its thread interrupted while
+   * it still runs it) so that it releases the client's initialization lock and sends no initialize
+   * any more, and make Streamable HTTP requests stop waiting for the initialization it left behind,
+   * now or as soon as the transport stores it ({@link Initializations#abandon}).
    */
   @Override
   public void abandon() {
-    Thread w = worker;
-    if (w == null) {
+    if (!initializations.attemptUnderWay()) {
       return; // a ping timed out: its id is released when it completes, nothing else to undo
     }
     try {
@@ -333,26 +284,22 @@ public final class L4jDriver implements ConnectionDriver {
       if (tr != null && kind == Kind.SSE) {
         cancelSseStream(tr);
       }
-      w.interrupt();
-      TimeoutException abandoned =
-          new TimeoutException("initialization abandoned by the keepalive agent");
-      CompletableFuture<?> pending = tr == null ? null : initializationInProgress(tr);
-      if (pending != null) {
-        // cleared first: a request arriving between the two steps starts a fresh initialization
-        // instead of joining (and failing with) the abandoned one
-        @SuppressWarnings("unchecked")
-        AtomicReference<Object> r = (AtomicReference<Object>) L4jRefs.HTTP_INITIALIZATION.get(tr);
-        r.compareAndSet(pending, null);
-        pending.completeExceptionally(abandoned);
-      }
-      // the transport may not have stored its initialization yet; the next one must not join it
-      Initialization joined = initialization.get();
-      if (joined != null) {
-        joined.end.completeExceptionally(abandoned);
-      }
+      initializations.abandon(tr == null ? null : storedInitialization(tr));
     } catch (Throwable t) {
       Log.CONNECTION.debug("could not stop an abandoned reconnect: " + Redact.error(t));
     }
+  }
+
+  /**
+   * Streamable HTTP: where the transport keeps the future of its initialization under way, which
+   * every request first waits for; null for legacy SSE.
+   */
+  @SuppressWarnings("unchecked")
+  private AtomicReference<Object> storedInitialization(Object tr)
+      throws ReflectiveOperationException {
+    return kind == Kind.STREAMABLE
+        ? (AtomicReference<Object>) L4jRefs.HTTP_INITIALIZATION.get(tr)
+        : null;
   }
 
   /**
@@ -384,8 +331,7 @@ public final class L4jDriver implements ConnectionDriver {
       return;
     }
     try {
-      @SuppressWarnings("unchecked")
-      AtomicReference<Object> r = (AtomicReference<Object>) L4jRefs.HTTP_INITIALIZATION.get(tr);
+      AtomicReference<Object> r = storedInitialization(tr);
       Object f = r.get();
       if (f instanceof CompletableFuture && ((CompletableFuture<?>) f).isCompletedExceptionally()) {
         r.compareAndSet(f, null);
@@ -401,7 +347,7 @@ public final class L4jDriver implements ConnectionDriver {
     if (kind != Kind.STREAMABLE) {
       return null;
     }
-    Object f = ((AtomicReference<?>) L4jRefs.HTTP_INITIALIZATION.get(tr)).get();
+    Object f = storedInitialization(tr).get();
     return f instanceof CompletableFuture && !((CompletableFuture<?>) f).isDone()
         ? (CompletableFuture<?>) f
         : null;

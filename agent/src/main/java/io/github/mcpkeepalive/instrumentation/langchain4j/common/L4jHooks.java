@@ -445,7 +445,8 @@ public final class L4jHooks {
    * Streamable HTTP: the transport is about to send an initialize (for the agent's attempt, or on
    * its own after a 404). While one is under way, this one joins it: the future it answers stands
    * for the transport's, and no second initialize goes out ({@link
-   * L4jDriver#initializationStarting}). Null (it goes out) otherwise, and on any surprise.
+   * L4jDriver#initializationStarting}); for an abandoned attempt of the agent's, a failure (nothing
+   * goes out). Null (it goes out) otherwise, and on any surprise.
    */
   public static Object initializeStarting(Object transport) {
     try {
@@ -457,7 +458,9 @@ public final class L4jHooks {
       if (underWay != null) {
         Log.CONNECTION.debug(
             m.connection().label()
-                + ": an initialization is under way; this one joins it instead of sending a second");
+                + (Initializations.refused(underWay)
+                    ? ": the reconnect attempt was abandoned (timed out); its initialize is not sent"
+                    : ": an initialization is under way; this one joins it instead of sending a second"));
       }
       return underWay;
     } catch (Throwable t) {
@@ -468,7 +471,8 @@ public final class L4jHooks {
 
   /**
    * Streamable HTTP: the transport (re)initializes a session, for the agent or on its own (after a
-   * 404): later initializations join it until it ends, and once it succeeds, the client's list
+   * 404): later initializations join it until it ends (failed at once when the attempt it belonged
+   * to was abandoned before the transport stored it), and once it succeeds, the client's list
    * caches are emptied. The first initialization, in the client's constructor, happens before the
    * client is registered.
    */
@@ -479,7 +483,11 @@ public final class L4jHooks {
         return;
       }
       L4jDriver d = m.driver();
-      d.initializationSent(initialization);
+      if (d.initializationSent(initialization)) {
+        Log.CONNECTION.debug(
+            m.connection().label()
+                + ": the initialization of an abandoned reconnect attempt was failed as the transport stored it (nothing would have completed it)");
+      }
       if (!(initialization instanceof CompletableFuture)) {
         return;
       }

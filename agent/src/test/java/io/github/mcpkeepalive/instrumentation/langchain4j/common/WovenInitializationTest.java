@@ -2,7 +2,9 @@ package io.github.mcpkeepalive.instrumentation.langchain4j.common;
 
 import static io.github.mcpkeepalive.instrumentation.WovenLoader.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,14 +128,44 @@ class WovenInitializationTest extends L4jTestBase {
   void aFailedInitializationIsNotJoinedByTheNext() throws Exception {
     CountDownLatch initializeAnswered = server.holdNext("initialize");
     CompletableFuture<?> attempt = driver.reconnect(FailureKind.SESSION_EXPIRED);
-    server.takeRequest("initialize", DEADLINE);
+    // the attempt's own initialize (the constructor's is still in the server's queue of requests)
+    waitFor(() -> server.received("initialize") == 2);
     driver.abandon(); // the attempt timed out: its initialization ends with it
     initializeAnswered.countDown();
     waitFor(attempt::isDone);
+    assertNull(pendingInitialization(), "requests would wait for the abandoned initialization");
 
     prompt(driver.reconnect(FailureKind.SESSION_EXPIRED));
 
     assertEquals(3, server.received("initialize"));
+  }
+
+  /**
+   * Abandoned as soon as started, whichever step it reached by then (not started, started but not
+   * sent yet, sent but not stored, stored): the attempt ends, leaves no initialization behind that
+   * requests would wait for or the next attempt join, and the next attempt sends its own.
+   */
+  @Test
+  void anAttemptAbandonedAtAnyStepLeavesNothingBehind() throws Exception {
+    CountDownLatch initializeAnswered = server.holdNext("initialize");
+    CompletableFuture<?> attempt = driver.reconnect(FailureKind.SESSION_EXPIRED);
+    driver.abandon();
+    initializeAnswered.countDown();
+    waitFor(attempt::isDone);
+    assertTrue(attempt.isCompletedExceptionally(), "abandoned before any answer");
+    assertNull(pendingInitialization(), "requests would wait for the abandoned initialization");
+    int before = server.received("initialize");
+
+    prompt(driver.reconnect(FailureKind.SESSION_EXPIRED));
+
+    assertFalse(joined(), "the next attempt joined what the abandoned one left");
+    assertTrue(server.received("initialize") > before, "the next attempt sent its own");
+  }
+
+  /** The transport's initialization under way, which its requests wait for first; or null. */
+  private Object pendingInitialization() throws ReflectiveOperationException {
+    Object f = ((AtomicReference<?>) L4jRefs.HTTP_INITIALIZATION.get(transport)).get();
+    return f instanceof CompletableFuture && !((CompletableFuture<?>) f).isDone() ? f : null;
   }
 
   private boolean joined() {
