@@ -73,14 +73,17 @@ public final class KeepaliveAgent {
     }
     Thread setUp = new Thread(() -> setUp(args, inst, weaver, begin, true), "mcp-keepalive-setup");
     setUp.setDaemon(true);
+    AgentRuntime.settingUp(setUp);
     setUp.start();
   }
 
   /**
-   * Reads the configuration, starts the scheduler thread, hands the libraries to the weaver and
-   * then prepares the weaving path ({@link Warmup}); after a late attach, retransforms the library
-   * classes already loaded. Any failure, or a disabled agent, leaves the application as if the
-   * agent were absent, the transformer removed.
+   * Reads the configuration, hands the libraries to the weaver and prepares the weaving path
+   * ({@link Warmup}), then builds the engine and starts the scheduler thread: the application's
+   * thread needs the weaving about 0.1 s after its start, the engine only when it builds a client.
+   * After a late attach the engine comes first, then the library classes already loaded are
+   * retransformed. Any failure, or a disabled agent, leaves the application as if the agent were
+   * absent, the transformer removed.
    */
   private static void setUp(
       String args, Instrumentation inst, Weaver weaver, long begin, boolean atJvmStart) {
@@ -102,26 +105,35 @@ public final class KeepaliveAgent {
         Log.info("agent disabled by configuration (enabled=false)");
         return;
       }
+      List<Library> libraries = List.of(Library.values());
+      if (atJvmStart) {
+        // The application's thread may load an MCP class any moment now: the weaver gets the
+        // libraries first and their weaving is prepared before the engine is built (a hook that
+        // runs meanwhile waits for it: AgentRuntime.engine).
+        weaver.ready(libraries);
+        Warmup.run(weaver);
+      }
       DaemonScheduler scheduler = new DaemonScheduler();
       KeepaliveEngine engine =
           new KeepaliveEngine(
               settings, Ticker.SYSTEM, scheduler, () -> ThreadLocalRandom.current().nextDouble());
-      List<Library> libraries = List.of(Library.values());
       StringBuilder described = new StringBuilder();
       for (Library l : libraries) {
         described.append(described.length() == 0 ? "" : "; ").append(l.description());
       }
-      AgentRuntime.setEngine(engine);
       engine.addListener(
           new JmxPublisher(
               engine, version, scheduler, weaver::classesSeen, weaver::classesExamined));
       if (settings.metrics) {
         engine.addListener(new MetricsPublisher(scheduler, version));
       }
-      weaver.ready(libraries);
+      AgentRuntime.setEngine(engine);
       ready = true;
       if (!atJvmStart) {
-        weaver.retransformLoaded(inst); // at JVM start no class has loaded unseen
+        // after a late attach the classes already loaded are woven now, and their hooks run at
+        // once: the engine comes first
+        weaver.ready(libraries);
+        weaver.retransformLoaded(inst);
       }
       System.setProperty(
           LOADED_PROPERTY,
@@ -136,7 +148,9 @@ public final class KeepaliveAgent {
               + "; set up in "
               + (System.nanoTime() - begin) / 1_000_000
               + " ms");
-      Warmup.run(weaver);
+      if (!atJvmStart) {
+        Warmup.run(weaver);
+      }
       scheduler.schedule(weaver::forgetPrepared, TimeUnit.SECONDS.toNanos(60));
     } catch (Throwable t) {
       if (!ready) {
@@ -149,6 +163,7 @@ public final class KeepaliveAgent {
         weaver.disable(); // classes waiting for the set-up go on unchanged
         inst.removeTransformer(weaver); // and no other class passes through it
       }
+      AgentRuntime.settingUp(null); // hooks waiting for the engine go on, with it or without
     }
   }
 

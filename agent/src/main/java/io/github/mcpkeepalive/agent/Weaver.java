@@ -4,6 +4,7 @@ import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.Instrumented;
+import io.github.mcpkeepalive.instrumentation.Library;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.TargetPackages;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
@@ -53,9 +54,13 @@ final class Weaver implements ClassFileTransformer {
   private final AtomicLong seen = new AtomicLong();
   private final AtomicLong examined = new AtomicLong();
 
-  /** A weaver for the classes of {@link TargetPackages}. */
+  /**
+   * A weaver for the classes the libraries' supports weave ({@link Library#weaves}, behind the
+   * cheaper prefix test of {@link TargetPackages}): only those wait for the set-up, not the other
+   * classes of the same packages, which the application loads first.
+   */
   Weaver() {
-    this(TargetPackages::covers);
+    this(name -> TargetPackages.covers(name) && Library.weaves(name));
   }
 
   /** A weaver for the classes whose internal names {@code covered} accepts. */
@@ -86,7 +91,7 @@ final class Weaver implements ClassFileTransformer {
 
   /**
    * The libraries' classes, by internal name, once the agent is set up; a class that comes before
-   * waits for it (only a class in {@link TargetPackages} ever does).
+   * waits for it (only a class the weaver covers ever does).
    */
   private Map<String, Instrumented> targets() {
     Map<String, Instrumented> t = targets;

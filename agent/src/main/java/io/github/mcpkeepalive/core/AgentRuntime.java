@@ -1,5 +1,7 @@
 package io.github.mcpkeepalive.core;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Holds the one engine of this JVM for the instrumentation hooks (set by the agent's entry point
  * once it has started), and finds what a hook needs: the managed connection behind any object the
@@ -7,17 +9,68 @@ package io.github.mcpkeepalive.core;
  */
 public final class AgentRuntime {
 
+  /** How long a hook waits for the engine while the agent's set-up runs. */
+  static final long SET_UP_WAIT_SECONDS = 30;
+
   private static volatile KeepaliveEngine engine;
+
+  /** The agent's set-up thread while it runs (hooks wait for it), else null. */
+  private static volatile Thread settingUp;
+
+  private static final Object SET_UP = new Object();
 
   private AgentRuntime() {}
 
-  /** The engine, or null while the agent is not (or no longer) running. */
+  /**
+   * The engine, or null while the agent is not (or no longer) running. While the agent's set-up
+   * runs ({@link #settingUp}), which hands the libraries to the weaver before it builds the engine,
+   * a hook that asks waits for it: a client constructed in between is registered all the same.
+   */
   public static KeepaliveEngine engine() {
+    KeepaliveEngine e = engine;
+    return e != null || settingUp == null ? e : awaitSetUp();
+  }
+
+  private static KeepaliveEngine awaitSetUp() {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SET_UP_WAIT_SECONDS);
+    synchronized (SET_UP) {
+      Thread t = settingUp;
+      while (t != null && t != Thread.currentThread() && engine == null) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          Log.once(
+              Log.Level.WARN,
+              "engine-wait",
+              "the agent's set-up took more than "
+                  + SET_UP_WAIT_SECONDS
+                  + " s; MCP clients created meanwhile run without keepalive");
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(SET_UP, left);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        t = settingUp;
+      }
+    }
     return engine;
   }
 
+  /** The agent's set-up runs on {@code thread} (null: it has ended, with or without an engine). */
+  public static void settingUp(Thread thread) {
+    synchronized (SET_UP) {
+      settingUp = thread;
+      SET_UP.notifyAll();
+    }
+  }
+
   public static void setEngine(KeepaliveEngine e) {
-    engine = e;
+    synchronized (SET_UP) {
+      engine = e;
+      SET_UP.notifyAll();
+    }
   }
 
   /**

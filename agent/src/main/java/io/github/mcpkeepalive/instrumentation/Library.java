@@ -4,7 +4,9 @@ import io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumenta
 import io.github.mcpkeepalive.instrumentation.mcpsdk.McpSdkInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The libraries the agent instruments, each known at start-up only by what is needed before one of
@@ -45,12 +47,31 @@ public enum Library implements Instrumented {
       "dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport",
       "dev.langchain4j.mcp.client.transport.http.SseSubscriber");
 
+  /** The classes some library's support weaves, by internal name (a/b/C). */
+  private static final Set<String> WOVEN = new HashSet<>();
+
+  static {
+    for (Library l : values()) {
+      for (String name : l.typeNames) {
+        WOVEN.add(name.replace('.', '/'));
+      }
+    }
+  }
+
   private final String description;
   private final List<String> typeNames;
 
   Library(String description, String... typeNames) {
     this.description = description;
     this.typeNames = List.of(typeNames);
+  }
+
+  /**
+   * Whether some library's support weaves the class of this internal name (a/b/C): known before the
+   * agent's set-up, so that no other class ever waits for it.
+   */
+  public static boolean weaves(String internalName) {
+    return WOVEN.contains(internalName);
   }
 
   /** For the start line: library, tested versions, transports. */

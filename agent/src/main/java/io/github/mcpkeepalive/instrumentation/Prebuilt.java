@@ -7,11 +7,18 @@ import io.github.mcpkeepalive.instrumentation.refs.Shapes;
 import io.github.mcpkeepalive.instrumentation.weave.Hook;
 import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The classes the build already wove for the library versions the agent is tested on, so that an
@@ -43,12 +50,18 @@ public final class Prebuilt {
 
   private final Map<String, String> woven = new HashMap<>(); // "range name sum" -> resource
   private final Map<String, List<String[]>> checked = new HashMap<>(); // library -> [range, files]
-  private final ClassLoader resources;
+  private final Resources resources;
 
   private static volatile Prebuilt instance;
 
+  /** Where the index's resources are read. */
+  interface Resources {
+    /** The bytes of resource {@code path}, or null when there is none. */
+    byte[] read(String path) throws IOException;
+  }
+
   /** The index's text (null: none), whose resources {@code resources} serves. */
-  Prebuilt(ClassLoader resources, String index) {
+  Prebuilt(Resources resources, String index) {
     this.resources = resources;
     for (String line : index == null ? new String[0] : index.split("\n")) {
       String[] f = line.split(" ");
@@ -81,15 +94,45 @@ public final class Prebuilt {
   }
 
   private static Prebuilt load() {
-    ClassLoader own = Prebuilt.class.getClassLoader();
+    Resources own = ownResources();
     String index = null;
     try {
-      byte[] b = ClassFiles.resource(own, INDEX);
+      byte[] b = own.read(INDEX);
       index = b == null ? null : new String(b, StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
       Log.INSTRUMENTATION.debug("prebuilt index not read: " + Redact.error(e));
     }
     return new Prebuilt(own, index);
+  }
+
+  /**
+   * The agent's own resources, read from its jar directly when it runs from one. Through its class
+   * loader a resource of the agent, whose jar comes last on the class path, is looked for in every
+   * jar before it, each opened for that: 40 to 50 ms at the start of the sample app (about 40
+   * jars), on the path of the first MCP class the application loads.
+   */
+  private static Resources ownResources() {
+    ClassLoader loader = Prebuilt.class.getClassLoader();
+    try {
+      CodeSource source = Prebuilt.class.getProtectionDomain().getCodeSource();
+      Path jar = source == null ? null : Path.of(source.getLocation().toURI());
+      if (jar != null && Files.isRegularFile(jar)) {
+        ZipFile zip = new ZipFile(jar.toFile()); // open for the JVM's life, as the JVM keeps it
+        return path -> {
+          ZipEntry entry = zip.getEntry(path);
+          if (entry == null) {
+            return null;
+          }
+          try (InputStream in = zip.getInputStream(entry)) {
+            return in.readAllBytes();
+          }
+        };
+      }
+    } catch (IOException | RuntimeException | URISyntaxException e) {
+      Log.INSTRUMENTATION.debug(
+          "agent jar not opened, its resources read through its class loader: " + Redact.error(e));
+    }
+    return path -> ClassFiles.resource(loader, path);
   }
 
   /**
@@ -99,9 +142,7 @@ public final class Prebuilt {
   byte[] woven(String range, String internalName, byte[] original, List<On> on, ClassLoader loader)
       throws IOException {
     String resource = woven.get(range + " " + internalName + " " + sum(original));
-    return resource == null || !hooksVisible(on, loader)
-        ? null
-        : ClassFiles.resource(resources, FOLDER + resource);
+    return resource == null || !hooksVisible(on, loader) ? null : resources.read(FOLDER + resource);
   }
 
   /** Whether {@code loader} resolves every hooks class of {@code on} to that very class. */

@@ -181,6 +181,34 @@ public class WeaverTest {
   }
 
   @Test
+  void theAgentsWeaverLetsEveryClassButTheWovenOnesPassBeforeTheSetUp() throws Exception {
+    Weaver weaver = new Weaver(); // as the agent registers it, before its set-up
+    ClassLoader loader = WeaverTest.class.getClassLoader();
+    String woven = "io/modelcontextprotocol/client/McpSyncClient";
+    java.util.concurrent.CompletableFuture<byte[]> early =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> weaver.transform(null, loader, woven, null, null, new byte[0]));
+    // the SDK's other classes load first (McpTransport about 50 ms after the application's
+    // main): they do not wait for the set-up (30 s at most)
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(5),
+        () -> {
+          for (String other :
+              List.of(
+                  "io/modelcontextprotocol/spec/McpTransport",
+                  "io/modelcontextprotocol/client/McpClient",
+                  "dev/langchain4j/mcp/client/McpClient")) {
+            assertNull(weaver.transform(null, loader, other, null, null, new byte[0]), other);
+          }
+        });
+    assertFalse(early.isDone(), "a class the agent weaves waits for the set-up");
+    weaver.disable();
+    assertNull(early.get(10, java.util.concurrent.TimeUnit.SECONDS), "until it is over");
+    assertEquals(4, weaver.classesSeen());
+    assertEquals(0, weaver.classesExamined(), "none was looked at beyond its name");
+  }
+
+  @Test
   void aClassToWeaveIsLeftAloneWhenTheAgentWillNotRun() throws Exception {
     Weaver weaver = new Weaver(name -> name.startsWith("io/github/mcpkeepalive/agent/WeaverTest$"));
     weaver.disable();
