@@ -1,0 +1,64 @@
+package io.github.mcpkeepalive.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the agent does at the start of an application whose MCP library is a tested version, from
+ * the outside: the sample app (MCP Java SDK 2.1.0 on its class path, both transports) with the
+ * packaged agent. The version range comes from the reference check the build made (its class files
+ * recognized, read from the agent's jar), the client classes are those woven ahead beside the
+ * application's start, and neither the agent's run-time weaver nor any of ASM's classes is loaded;
+ * both connections are managed and every call succeeds.
+ */
+class StartPathTest {
+
+  @Test
+  void aTestedVersionIsInstrumentedWithWhatTheBuildPrepared() throws Exception {
+    try (Rig rig = new Rig(0, 0)) {
+      try (AppProcess app =
+          AppProcess.start(
+              "start-path",
+              "log_level=debug,interval=300",
+              List.of("-Xlog:class+load=info:stdout"),
+              AppProcess.sampleClasspath(),
+              ServerRestartTest.APP,
+              rig.appArgs("1s", 2, "5s"))) {
+        assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), app::dump);
+        assertEquals(
+            1,
+            app.matching(
+                    "MCP Java SDK 2.1.0: the very class files whose check the build made, found in")
+                .size(),
+            app::dump);
+        for (String woven :
+            List.of(
+                "io.modelcontextprotocol.client.McpSyncClient",
+                "io.modelcontextprotocol.client.McpAsyncClient",
+                "io.modelcontextprotocol.client.LifecycleInitializer",
+                "io.modelcontextprotocol.spec.McpClientSession")) {
+          assertEquals(
+              1, app.matching("instrumented " + woven + " (woven ahead)").size(), app::dump);
+        }
+        assertTrue(
+            app.matching(" source: ").stream()
+                .noneMatch(
+                    l ->
+                        l.contains("io.github.mcpkeepalive.instrumentation.weave.ClassWeaver ")
+                            || l.contains("io.github.mcpkeepalive.shaded.asm.ClassReader ")
+                            || l.contains("io.github.mcpkeepalive.shaded.asm.ClassWriter ")),
+            () -> "the run-time weaver and ASM stay unloaded\n" + app.dump());
+        assertTrue(
+            app.matching("io.github.mcpkeepalive.instrumentation.Prebuilt source: ").size() == 1,
+            () -> "the class-load log is there, the agent's classes in it\n" + app.dump());
+        assertEquals(2, app.matching(" discovered c").size(), app::dump);
+        assertEquals(2, Calls.summary(app, "http").ok(), app::dump);
+        assertEquals(2, Calls.summary(app, "sse").ok(), app::dump);
+      }
+    }
+  }
+}
