@@ -68,6 +68,7 @@ public final class KeepaliveAgent {
       return;
     }
     if (!atJvmStart) {
+      AgentRuntime.settingUp(Thread.currentThread());
       setUp(args, inst, weaver, begin, false);
       return;
     }
@@ -80,10 +81,10 @@ public final class KeepaliveAgent {
   /**
    * Reads the configuration, hands the libraries to the weaver and prepares the weaving path
    * ({@link Warmup}), then builds the engine and starts the scheduler thread: the application's
-   * thread needs the weaving about 0.1 s after its start, the engine only when it builds a client.
-   * After a late attach the engine comes first, then the library classes already loaded are
-   * retransformed. Any failure, or a disabled agent, leaves the application as if the agent were
-   * absent, the transformer removed.
+   * thread needs the weaving about 0.1 s after its start, the engine only when it builds a client
+   * (a hook that runs before waits for it: {@link AgentRuntime#engine}); after a late attach, the
+   * library classes already loaded are then retransformed. Any failure, or a disabled agent, leaves
+   * the application as if the agent were absent, the transformer removed.
    */
   private static void setUp(
       String args, Instrumentation inst, Weaver weaver, long begin, boolean atJvmStart) {
@@ -106,13 +107,11 @@ public final class KeepaliveAgent {
         return;
       }
       List<Library> libraries = List.of(Library.values());
-      if (atJvmStart) {
-        // The application's thread may load an MCP class any moment now: the weaver gets the
-        // libraries first and their weaving is prepared before the engine is built (a hook that
-        // runs meanwhile waits for it: AgentRuntime.engine).
-        weaver.ready(libraries);
-        Warmup.run(weaver);
-      }
+      // The application may load an MCP class any moment now: the weaver gets the libraries first
+      // and their weaving is prepared before the engine is built (a hook that runs meanwhile waits
+      // for it: AgentRuntime.engine).
+      weaver.ready(libraries);
+      Warmup.run(weaver);
       DaemonScheduler scheduler = new DaemonScheduler();
       KeepaliveEngine engine =
           new KeepaliveEngine(
@@ -130,10 +129,7 @@ public final class KeepaliveAgent {
       AgentRuntime.setEngine(engine);
       ready = true;
       if (!atJvmStart) {
-        // after a late attach the classes already loaded are woven now, and their hooks run at
-        // once: the engine comes first
-        weaver.ready(libraries);
-        weaver.retransformLoaded(inst);
+        weaver.retransformLoaded(inst); // at JVM start no class has loaded unseen
       }
       System.setProperty(
           LOADED_PROPERTY,
@@ -148,9 +144,6 @@ public final class KeepaliveAgent {
               + "; set up in "
               + (System.nanoTime() - begin) / 1_000_000
               + " ms");
-      if (!atJvmStart) {
-        Warmup.run(weaver);
-      }
       scheduler.schedule(weaver::forgetPrepared, TimeUnit.SECONDS.toNanos(60));
     } catch (Throwable t) {
       if (!ready) {

@@ -1,5 +1,6 @@
 package io.github.mcpkeepalive.agent;
 
+import io.github.mcpkeepalive.core.AgentRuntime;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
@@ -40,9 +41,6 @@ import java.util.function.Predicate;
  * MCP class loaded (about 0.4 s of the application's start).
  */
 final class Weaver implements ClassFileTransformer {
-
-  /** How long a class to weave waits for the agent's set-up before it is left alone. */
-  static final long SET_UP_WAIT_SECONDS = 30;
 
   // by internal name (a/b/C); null until the agent is set up
   private volatile Map<String, Instrumented> targets;
@@ -99,12 +97,12 @@ final class Weaver implements ClassFileTransformer {
       return t;
     }
     try {
-      if (!setUp.await(SET_UP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+      if (!setUp.await(AgentRuntime.SET_UP_WAIT_SECONDS, TimeUnit.SECONDS)) {
         Log.once(
             Log.Level.WARN,
             "set-up-wait",
             "the agent's set-up took more than "
-                + SET_UP_WAIT_SECONDS
+                + AgentRuntime.SET_UP_WAIT_SECONDS
                 + " s; MCP classes loaded meanwhile are left unchanged");
       }
     } catch (InterruptedException e) {

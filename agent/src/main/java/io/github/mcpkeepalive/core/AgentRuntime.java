@@ -9,8 +9,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentRuntime {
 
-  /** How long a hook waits for the engine while the agent's set-up runs. */
-  static final long SET_UP_WAIT_SECONDS = 30;
+  /**
+   * How long anything waits for the agent's set-up: a hook for the engine, a class to weave for the
+   * libraries.
+   */
+  public static final long SET_UP_WAIT_SECONDS = 30;
 
   private static volatile KeepaliveEngine engine;
 
