@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,7 +47,11 @@ final class Startup {
       arms.add(new Arm("agent", List.of(repo.agent(""))));
       arms.add(new Arm("no-op agent", List.of("-javaagent:" + noop)));
       for (Path jar : compared) {
-        arms.add(new Arm(jar.getFileName().toString(), List.of("-javaagent:" + jar)));
+        // named by its file, or by its path when another compared jar has the same file name
+        boolean sameName =
+            compared.stream().filter(j -> j.getFileName().equals(jar.getFileName())).count() > 1;
+        arms.add(
+            new Arm((sameName ? jar : jar.getFileName()).toString(), List.of("-javaagent:" + jar)));
       }
       List<String> sample = new ArrayList<>(List.of("-cp", repo.sampleClasspath(), APP));
       sample.addAll(
@@ -60,9 +62,9 @@ final class Startup {
               "1",
               "--every",
               "1ms"));
-      Map<String, List<Run>> runs = rounds(arms, ROUNDS, sample);
-      List<Run> with = runs.get("agent");
-      List<Run> without = runs.get("none");
+      List<List<Run>> runs = rounds(arms, ROUNDS, sample);
+      List<Run> without = runs.get(0);
+      List<Run> with = runs.get(1);
       List<Run> otel = new ArrayList<>();
       List<String> otelCommand =
           new ArrayList<>(
@@ -130,28 +132,27 @@ final class Startup {
 
   /**
    * {@code rounds} rounds of one run per arm, in an order that rotates from round to round, after
-   * one uncounted run per arm (it warms the file cache); the runs of each arm by name, in round
-   * order, so that the i-th runs of two arms were made back to back.
+   * one uncounted run per arm (it warms the file cache); the runs of each arm, in the order of
+   * {@code arms} and in round order, so that the i-th runs of two arms were made back to back.
    */
-  static Map<String, List<Run>> rounds(List<Arm> arms, int rounds, List<String> command)
-      throws Exception {
-    Map<String, List<Run>> runs = new LinkedHashMap<>();
+  static List<List<Run>> rounds(List<Arm> arms, int rounds, List<String> command) throws Exception {
+    List<List<Run>> runs = new ArrayList<>();
     for (Arm arm : arms) {
       firstCall(arm, command);
-      runs.put(arm.name(), new ArrayList<>());
+      runs.add(new ArrayList<>());
     }
     for (int i = 0; i < rounds; i++) {
       for (int k = 0; k < arms.size(); k++) {
-        Arm arm = arms.get((i + k) % arms.size());
-        runs.get(arm.name()).add(firstCall(arm, command));
+        int a = (i + k) % arms.size();
+        runs.get(a).add(firstCall(arms.get(a), command));
       }
     }
-    for (Arm arm : arms) {
+    for (int a = 0; a < arms.size(); a++) {
       System.out.printf(
           Locale.ROOT,
           "   %s, start to first call, ms: %s%n",
-          arm.name(),
-          millis(runs.get(arm.name())));
+          arms.get(a).name(),
+          millis(runs.get(a)));
     }
     return runs;
   }
@@ -163,15 +164,15 @@ final class Startup {
    */
   private static List<Row> added(
       String app,
-      Map<String, List<Run>> runs,
+      List<List<Run>> runs,
       List<Arm> arms,
       String target,
       double maxRatio,
       double maxAdded) {
-    List<Run> without = runs.get("none");
+    List<Run> without = runs.get(0);
     List<Row> rows = new ArrayList<>();
-    for (Arm arm : arms.subList(1, arms.size())) {
-      List<Run> with = runs.get(arm.name());
+    for (int a = 1; a < arms.size(); a++) {
+      List<Run> with = runs.get(a);
       double ratio = pairedRatio(with, without, Run::wall);
       double added = pairedDifference(with, without, Run::wall);
       double[] range = pairedDifferenceRange(with, without, Run::wall);
@@ -183,12 +184,12 @@ final class Startup {
                   added / 1e6,
                   range[0] / 1e6,
                   range[1] / 1e6);
-      boolean ours = arm.name().equals("agent");
+      boolean ours = a == 1;
       rows.add(
           new Row(
               ours
                   ? "JVM start -> first MCP call, " + app + " (" + without.size() + " rounds)"
-                  : "  with " + arm.name() + " instead (same rounds)",
+                  : "  with " + arms.get(a).name() + " instead (same rounds)",
               figure,
               ours ? Benchmarks.ms(median(without, Run::wall)) : "-",
               Benchmarks.ratio(ratio),
@@ -216,10 +217,7 @@ final class Startup {
    */
   static double[] pairedDifferenceRange(
       List<Run> with, List<Run> without, ToDoubleFunction<Run> figure) {
-    List<Double> d = new ArrayList<>();
-    for (int i = 0; i < with.size(); i++) {
-      d.add(figure.applyAsDouble(with.get(i)) - figure.applyAsDouble(without.get(i)));
-    }
+    List<Double> d = differences(with, without, figure);
     d.sort(null);
     int n = d.size();
     int k = (int) Math.floor(n / 2.0 - 0.98 * Math.sqrt(n)); // 1.96 * sqrt(n) / 2
@@ -229,11 +227,17 @@ final class Startup {
 
   /** The median of the differences within pairs, in nanoseconds. */
   static double pairedDifference(List<Run> with, List<Run> without, ToDoubleFunction<Run> figure) {
-    List<Double> differences = new ArrayList<>();
+    return Benchmarks.median(differences(with, without, figure));
+  }
+
+  /** The differences within pairs, in round order. */
+  private static List<Double> differences(
+      List<Run> with, List<Run> without, ToDoubleFunction<Run> figure) {
+    List<Double> d = new ArrayList<>();
     for (int i = 0; i < with.size(); i++) {
-      differences.add(figure.applyAsDouble(with.get(i)) - figure.applyAsDouble(without.get(i)));
+      d.add(figure.applyAsDouble(with.get(i)) - figure.applyAsDouble(without.get(i)));
     }
-    return Benchmarks.median(differences);
+    return d;
   }
 
   static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
