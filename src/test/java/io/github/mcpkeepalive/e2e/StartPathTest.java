@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * What the agent does at the start of an application whose MCP library is a tested version, from
  * the outside: the sample app (MCP Java SDK 2.1.0 on its class path, both transports) with the
  * packaged agent. The version range comes from the reference check the build made (its class files
- * recognized, read from the agent's jar), the client classes are those woven ahead beside the
+ * recognized, read from the agent's jar, on a thread of the agent's own beside the application's
+ * start and the reading of the configuration), the client classes are those woven ahead beside the
  * application's start, and neither the agent's run-time weaver nor any of ASM's classes is loaded;
  * both connections are managed and every call succeeds.
  */
@@ -32,7 +33,8 @@ class StartPathTest {
         assertEquals(
             1,
             app.matching(
-                    "MCP Java SDK 2.1.0: the very class files whose check the build made, found in")
+                    "MCP Java SDK 2.1.0: the very class files whose check the build made, found"
+                        + " ahead, beside the application's start")
                 .size(),
             app::dump);
         for (String woven :

@@ -14,6 +14,7 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -58,7 +59,18 @@ final class Weaver implements ClassFileTransformer {
    * classes of the same packages, which the application loads first.
    */
   Weaver() {
-    this(name -> TargetPackages.covers(name) && Library.weaves(name));
+    this(new Woven());
+  }
+
+  /**
+   * The classes some support weaves: a class rather than a lambda, as it is built in premain, on
+   * the application's main thread (see {@link KeepaliveAgent}).
+   */
+  private static final class Woven implements Predicate<String> {
+    @Override
+    public boolean test(String name) {
+      return TargetPackages.covers(name) && Library.weaves(name);
+    }
   }
 
   /** A weaver for the classes whose internal names {@code covered} accepts. */
@@ -130,7 +142,10 @@ final class Weaver implements ClassFileTransformer {
       }
       LibraryInstrumentation library = candidate.support();
       InstrumentationModule range = library.moduleFor(loader);
-      for (String name : range == null ? List.<String>of() : range.typeNames()) {
+      List<String> names = new ArrayList<>(range == null ? List.of() : range.typeNames());
+      // transports first: an application builds its transport before the client that uses it
+      names.sort(Comparator.comparing(name -> !name.endsWith("Transport")));
+      for (String name : names) {
         try {
           byte[] original = ClassFiles.read(loader, name);
           if (original == null) {

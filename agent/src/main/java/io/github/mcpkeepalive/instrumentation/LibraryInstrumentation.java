@@ -147,15 +147,18 @@ public abstract class LibraryInstrumentation implements Instrumented {
     }
     String v = version.read(loader);
     long start = System.nanoTime();
-    String known = Prebuilt.get().checked(key(), loader);
+    Prebuilt prebuilt = Prebuilt.get();
+    String known = prebuilt.checked(key(), loader);
     for (InstrumentationModule m : modules) {
       if (m.name().equals(known)) {
+        long ms = (System.nanoTime() - start) / 1_000_000;
         return chosen(
             v,
             m,
-            "the very class files whose check the build made, found in "
-                + (System.nanoTime() - start) / 1_000_000
-                + " ms");
+            "the very class files whose check the build made, "
+                + (prebuilt.checkedAhead(loader)
+                    ? "found ahead, beside the application's start (" + ms + " ms waited)"
+                    : "found in " + ms + " ms"));
       }
     }
     List<String> mismatches = new ArrayList<>();

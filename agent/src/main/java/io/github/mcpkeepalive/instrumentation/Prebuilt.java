@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -49,10 +51,22 @@ public final class Prebuilt {
   public static final String FOLDER = "META-INF/mcp-keepalive/prebuilt/";
 
   private final Map<String, String> woven = new HashMap<>(); // "range name sum" -> resource
-  private final Map<String, List<String[]>> checked = new HashMap<>(); // library -> [range, files]
+  // library -> [range, files], in the index's order
+  private final Map<String, List<String[]>> checked = new LinkedHashMap<>();
+  // what checked() found per class loader; guarded by itself
+  private final Map<ClassLoader, Seen> seen = new WeakHashMap<>();
   private final Resources resources;
 
   private static volatile Prebuilt instance;
+
+  /** What {@link #checked} found in one class loader; guarded by itself. */
+  private static final class Seen {
+    final Map<String, String> sums = new HashMap<>(); // class name -> sum, shared by the libraries
+    final Map<String, String> ranges = new HashMap<>(); // library -> range, or NO_RANGE
+    boolean ahead; // checkAhead ran for the loader
+  }
+
+  private static final String NO_RANGE = "";
 
   /** Where the index's resources are read. */
   interface Resources {
@@ -166,20 +180,67 @@ public final class Prebuilt {
    * The version range the build's reference check chose for {@code library} when it read exactly
    * the class files {@code loader} serves (each one's checksums equal to those the build read, an
    * absent one absent), or null: then the check is made as always. The check is a function of those
-   * bytes alone, so its result is known without parsing them again.
+   * bytes alone, so its result is known without parsing them again. Found once per loader and
+   * library; a caller that comes while another thread finds it (the agent's {@link #checkAhead})
+   * waits for that answer.
    */
   String checked(String library, ClassLoader loader) {
     List<String[]> prints = checked.get(library);
     if (prints == null) {
       return null;
     }
-    Map<String, String> sums = new HashMap<>(); // one read per class file for all the prints
-    for (String[] print : prints) {
-      if (sameFiles(print[1], loader, sums)) {
-        return print[0];
+    Seen s = seen(loader);
+    synchronized (s) {
+      String range = s.ranges.get(library);
+      if (range == null) {
+        range = NO_RANGE;
+        for (String[] print : prints) {
+          if (sameFiles(print[1], loader, s.sums)) {
+            range = print[0];
+            break;
+          }
+        }
+        s.ranges.put(library, range);
       }
+      return range.equals(NO_RANGE) ? null : range;
     }
-    return null;
+  }
+
+  /**
+   * Finds now, for every library of the index, what {@link #checked} answers for {@code loader}: on
+   * a thread of the agent's own at JVM start, beside the application's start and the reading of the
+   * configuration, so that the first MCP class the application loads finds the answer ready. Logs
+   * nothing (it runs before the agent's log level is known); a class file that cannot be read
+   * counts as absent, as it does when the answer is found later.
+   */
+  public static void checkAhead(ClassLoader loader) {
+    Prebuilt p = get();
+    Seen s = p.seen(loader);
+    synchronized (s) {
+      s.ahead = true;
+    }
+    for (String library : p.checked.keySet()) {
+      p.checked(library, loader);
+    }
+  }
+
+  /** Whether {@link #checkAhead} ran for {@code loader}: the answers came from it. */
+  boolean checkedAhead(ClassLoader loader) {
+    Seen s = seen(loader);
+    synchronized (s) {
+      return s.ahead;
+    }
+  }
+
+  private Seen seen(ClassLoader loader) {
+    synchronized (seen) {
+      Seen s = seen.get(loader);
+      if (s == null) {
+        s = new Seen();
+        seen.put(loader, s);
+      }
+      return s;
+    }
   }
 
   /**

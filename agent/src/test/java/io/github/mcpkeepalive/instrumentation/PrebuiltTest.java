@@ -2,6 +2,7 @@ package io.github.mcpkeepalive.instrumentation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
 import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,6 +125,102 @@ class PrebuiltTest {
     assertNotNull(Prebuilt.get().checked(v.library().key(), jars));
     assertNull(Prebuilt.get().checked(v.library().key(), changed), "not the build's class files");
     assertNull(Prebuilt.get().checked("NoSuchLibrary", jars));
+  }
+
+  @Test
+  void theCheckTakenAheadAnswersTheDecisionWithoutReadingAgain() throws IOException {
+    PrebuiltGenerator.Version v =
+        PrebuiltGenerator.VERSIONS.get(PrebuiltGenerator.VERSIONS.size() - 1);
+    CountingLoader loader = new CountingLoader(PrebuiltGenerator.loader(JARS, v.folders()));
+    assertFalse(Prebuilt.get().checkedAhead(loader));
+
+    Prebuilt.checkAhead(loader);
+    int reads = loader.reads.size();
+    assertTrue(reads > 0, "the class files were read ahead");
+    assertTrue(Prebuilt.get().checkedAhead(loader));
+    String expected = fullCheck(v.library(), PrebuiltGenerator.loader(JARS, v.folders()));
+    assertNotNull(expected);
+    assertEquals(expected, Prebuilt.get().checked(v.library().key(), loader));
+    assertEquals(reads, loader.reads.size(), "nothing read again");
+    assertEquals(
+        new HashSet<>(loader.reads).size(), loader.reads.size(), "each class file read once");
+    assertFalse(Prebuilt.get().checkedAhead(PrebuiltGenerator.loader(JARS, v.folders())));
+  }
+
+  @Test
+  void aDecisionWantedWhileTheCheckRunsAheadWaitsForItsAnswer() throws Exception {
+    PrebuiltGenerator.Version v =
+        PrebuiltGenerator.VERSIONS.get(PrebuiltGenerator.VERSIONS.size() - 1);
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountingLoader loader =
+        new CountingLoader(PrebuiltGenerator.loader(JARS, v.folders())) {
+          @Override
+          void reading(String path) {
+            inside.countDown();
+            try {
+              release.await(); // held here until the decision is seen waiting
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> ahead = threads.submit(() -> Prebuilt.checkAhead(loader));
+      assertTrue(inside.await(30, TimeUnit.SECONDS), "the check ahead reads");
+      AtomicReference<Thread> decider = new AtomicReference<>();
+      Future<String> decision =
+          threads.submit(
+              () -> {
+                decider.set(Thread.currentThread());
+                return Prebuilt.get().checked(v.library().key(), loader);
+              });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (decider.get() == null || decider.get().getState() != Thread.State.BLOCKED) {
+        assertFalse(decision.isDone(), "the decision did not wait for the check ahead");
+        assertTrue(System.nanoTime() < deadline, "the decision never waited");
+        Thread.onSpinWait();
+      }
+      release.countDown();
+      ahead.get(30, TimeUnit.SECONDS);
+      String expected = fullCheck(v.library(), PrebuiltGenerator.loader(JARS, v.folders()));
+      assertNotNull(expected);
+      assertEquals(expected, decision.get(30, TimeUnit.SECONDS));
+      assertEquals(
+          new HashSet<>(loader.reads).size(), loader.reads.size(), "each class file read once");
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  /** A loader that serves another's resources and notes every class file read. */
+  private static class CountingLoader extends ClassLoader {
+    final List<String> reads = new CopyOnWriteArrayList<>();
+    private final ClassLoader jars;
+
+    CountingLoader(ClassLoader jars) {
+      super(null);
+      this.jars = jars;
+    }
+
+    /** Called before each read. */
+    void reading(String path) {}
+
+    @Override
+    public InputStream getResourceAsStream(String path) {
+      if (path.endsWith(".class")) {
+        reading(path);
+        reads.add(path);
+      }
+      return jars.getResourceAsStream(path);
+    }
+
+    @Override
+    public URL getResource(String path) {
+      return jars.getResource(path);
+    }
   }
 
   /** The range the reference check chooses by reading and matching every class file. */
