@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  * the outside: the sample app (MCP Java SDK 2.1.0 on its class path, both transports) with the
  * packaged agent. The version range comes from the reference check the build made (its class files
  * recognized, read from the agent's jar, on a thread of the agent's own beside the application's
- * start and the reading of the configuration), the client classes are those woven ahead beside the
- * application's start, and neither the agent's run-time weaver nor any of ASM's classes is loaded;
- * both connections are managed and every call succeeds.
+ * start and the reading of the configuration), the client classes are those the build wove (none is
+ * read ahead through the application's class loader), and neither the agent's run-time weaver nor
+ * any of ASM's classes is loaded; both connections are managed and every call succeeds.
  */
 class StartPathTest {
 
@@ -37,14 +37,21 @@ class StartPathTest {
                         + " ahead, beside the application's start")
                 .size(),
             app::dump);
+        assertEquals(
+            1,
+            app.matching("6 classes woven by the build for its very class files, 0 woven ahead")
+                .size(),
+            app::dump);
         for (String woven :
             List.of(
+                "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport",
+                "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
                 "io.modelcontextprotocol.client.McpSyncClient",
                 "io.modelcontextprotocol.client.McpAsyncClient",
                 "io.modelcontextprotocol.client.LifecycleInitializer",
                 "io.modelcontextprotocol.spec.McpClientSession")) {
           assertEquals(
-              1, app.matching("instrumented " + woven + " (woven ahead)").size(), app::dump);
+              1, app.matching("instrumented " + woven + " (woven by the build)").size(), app::dump);
         }
         assertTrue(
             app.matching(" source: ").stream()

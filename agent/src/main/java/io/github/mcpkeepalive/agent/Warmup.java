@@ -16,9 +16,10 @@ import java.util.List;
  * on the class path has its references checked against the system class loader now (the decision
  * {@link io.github.mcpkeepalive.instrumentation.LibraryInstrumentation#moduleFor} would take at its
  * first class, taken early; an absent library costs one resource lookup) and its classes are woven
- * ahead ({@link Weaver#prepare}); otherwise (the library comes with a class loader of its own, as
- * in a Spring Boot jar) the weaver runs once on a class of the agent's own, so that its code is
- * loaded and has run once. A failure here only costs that head start.
+ * ahead unless the build wove them for these very class files ({@link Weaver#prepare}); otherwise
+ * (the library comes with a class loader of its own, as in a Spring Boot jar) the weaver runs once
+ * on a class of the agent's own, so that its code is loaded and has run once. A failure here only
+ * costs that head start.
  */
 final class Warmup {
 
@@ -41,13 +42,16 @@ final class Warmup {
   static void run(Weaver weaver) {
     long start = System.nanoTime();
     try {
-      int n = weaver.prepare(ClassLoader.getSystemClassLoader());
-      if (n > 0) {
+      Weaver.Readiness r = weaver.prepare(ClassLoader.getSystemClassLoader());
+      if (r.any()) {
         Log.INSTRUMENTATION.debug(
-            n
-                + " classes of the class path woven ahead in "
+            "class path prepared in "
                 + (System.nanoTime() - start) / 1_000_000
-                + " ms");
+                + " ms: "
+                + r.wovenByBuild()
+                + " classes woven by the build for its very class files, "
+                + r.wovenAhead()
+                + " woven ahead");
         return;
       }
     } catch (Throwable t) {

@@ -129,20 +129,38 @@ final class Weaver implements ClassFileTransformer {
 
   private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
 
+  /** What {@link #prepare} did for a class loader. */
+  record Readiness(int wovenAhead, int wovenByBuild) {
+    boolean any() {
+      return wovenAhead + wovenByBuild > 0;
+    }
+  }
+
   /**
-   * Weaves ahead, on the calling thread, the classes that the version range applied to {@code
-   * loader} weaves, reading them as {@code loader} would define them; a class that cannot be woven
-   * leaves its library alone there, as it would when loaded. Returns how many were prepared.
+   * Decides, on the calling thread, which version range applies to {@code loader} for each library
+   * there, and weaves ahead the classes that range weaves when the build did not: a class the build
+   * wove for the very class files {@code loader} serves costs only a lookup when it loads, while
+   * reading it ahead through {@code loader} costs a resource lookup and a read. Classes are read as
+   * {@code loader} would define them; a class that cannot be woven leaves its library alone there,
+   * as it would when loaded.
    */
-  int prepare(ClassLoader loader) {
-    int n = 0;
+  Readiness prepare(ClassLoader loader) {
+    int ahead = 0;
+    int byBuild = 0;
     for (Instrumented candidate : new HashSet<>(targets().values())) {
       if (!candidate.mayBeIn(loader)) {
         continue; // absent: its support is not even built
       }
       LibraryInstrumentation library = candidate.support();
       InstrumentationModule range = library.moduleFor(loader);
-      List<String> names = new ArrayList<>(range == null ? List.of() : range.typeNames());
+      if (range == null) {
+        continue;
+      }
+      if (library.wovenByBuild(loader)) {
+        byBuild += range.typeNames().size();
+        continue;
+      }
+      List<String> names = new ArrayList<>(range.typeNames());
       // transports first: an application builds its transport before the client that uses it
       names.sort(Comparator.comparing(name -> !name.endsWith("Transport")));
       for (String name : names) {
@@ -155,14 +173,14 @@ final class Weaver implements ClassFileTransformer {
               name.replace('.', '/'),
               new Prepared(
                   loader, original, LibraryInstrumentation.weave(range, name, original, loader)));
-          n++;
+          ahead++;
         } catch (Throwable t) {
           library.abandon(loader, "could not instrument " + name + ": " + Redact.error(t));
           break;
         }
       }
     }
-    return n;
+    return new Readiness(ahead, byBuild);
   }
 
   /** Drops what was woven ahead and not asked for (the application did not load those classes). */
@@ -234,7 +252,12 @@ final class Weaver implements ClassFileTransformer {
         return ahead.woven();
       }
       long start = System.nanoTime();
-      byte[] woven = LibraryInstrumentation.weave(range, name, bytes, loader);
+      byte[] woven = LibraryInstrumentation.prebuilt(range, name, bytes, loader);
+      if (woven != null) {
+        Log.INSTRUMENTATION.debug("instrumented " + name + " (woven by the build)");
+        return woven;
+      }
+      woven = LibraryInstrumentation.weave(range, name, bytes, loader);
       Log.INSTRUMENTATION.debug(
           "instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return woven;

@@ -233,9 +233,45 @@ public abstract class LibraryInstrumentation implements Instrumented {
   public static byte[] weave(
       InstrumentationModule range, String name, byte[] bytes, ClassLoader loader)
       throws IOException {
-    List<On> on = range.hooksFor(name);
-    byte[] pre = Prebuilt.get().woven(range.name(), name.replace('.', '/'), bytes, on, loader);
-    return pre != null ? pre : ClassWeaver.weave(bytes, on, loader);
+    byte[] pre = prebuilt(range, name, bytes, loader);
+    return pre != null ? pre : ClassWeaver.weave(bytes, range.hooksFor(name), loader);
+  }
+
+  /**
+   * {@code name} as the build wove these very bytes for {@code range}, or null: the build did not,
+   * or the hooks are not visible from {@code loader} ({@link Prebuilt#woven}).
+   */
+  public static byte[] prebuilt(
+      InstrumentationModule range, String name, byte[] bytes, ClassLoader loader)
+      throws IOException {
+    return Prebuilt.get()
+        .woven(range.name(), name.replace('.', '/'), bytes, range.hooksFor(name), loader);
+  }
+
+  /**
+   * Whether the range applied to {@code loader} is the one the build's check chose for the very
+   * class files {@code loader} serves ({@link Prebuilt#checked}): the build then wove its classes
+   * from those files, and each costs a lookup when it loads.
+   */
+  public final boolean wovenByBuild(ClassLoader loader) {
+    InstrumentationModule m = applied(loader);
+    return m != null && m.name().equals(Prebuilt.get().checked(key(), loader));
+  }
+
+  /**
+   * Builds the hooks of the range the build's check chose for the class files {@code loader}
+   * serves, deciding nothing and logging nothing: their classes are then loaded before the first
+   * class to weave needs them. Nothing happens when the build's check does not know these files.
+   */
+  public final void loadHooksAhead(ClassLoader loader) {
+    String known = Prebuilt.get().checked(key(), loader);
+    for (InstrumentationModule m : modules) {
+      if (m.name().equals(known)) {
+        for (String type : m.typeNames()) {
+          m.hooksFor(type);
+        }
+      }
+    }
   }
 
   private static String shown(String v) {
