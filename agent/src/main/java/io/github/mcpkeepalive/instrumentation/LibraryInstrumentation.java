@@ -156,7 +156,7 @@ public abstract class LibraryInstrumentation implements Instrumented {
             v,
             m,
             "the very class files whose check the build made, "
-                + (prebuilt.checkedAhead(loader)
+                + (prebuilt.checkedAhead(key(), loader)
                     ? "found ahead, beside the application's start (" + ms + " ms waited)"
                     : "found in " + ms + " ms"));
       }
@@ -256,6 +256,15 @@ public abstract class LibraryInstrumentation implements Instrumented {
   public final boolean wovenByBuild(ClassLoader loader) {
     InstrumentationModule m = applied(loader);
     return m != null && m.name().equals(Prebuilt.get().checked(key(), loader));
+  }
+
+  /**
+   * Takes ahead, deciding nothing and logging nothing, the build's check for the class files {@code
+   * loader} serves ({@link Prebuilt#checkAhead}): the decision, when its first class loads, then
+   * finds it done, or waits for it if it is under way.
+   */
+  public final void checkAhead(ClassLoader loader) {
+    Prebuilt.get().checkAhead(key(), loader);
   }
 
   /**

@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -63,7 +65,7 @@ public final class Prebuilt {
   private static final class Seen {
     final Map<String, String> sums = new HashMap<>(); // class name -> sum, shared by the libraries
     final Map<String, String> ranges = new HashMap<>(); // library -> range, or NO_RANGE
-    boolean ahead; // checkAhead ran for the loader
+    final Set<String> ahead = new HashSet<>(); // libraries checkAhead was asked for
   }
 
   private static final String NO_RANGE = "";
@@ -181,8 +183,8 @@ public final class Prebuilt {
    * the class files {@code loader} serves (each one's checksums equal to those the build read, an
    * absent one absent), or null: then the check is made as always. The check is a function of those
    * bytes alone, so its result is known without parsing them again. Found once per loader and
-   * library; a caller that comes while another thread finds it (the agent's {@link #checkAhead})
-   * waits for that answer.
+   * library; a caller that comes while another thread finds it ({@link #checkAhead}) waits for that
+   * answer.
    */
   String checked(String library, ClassLoader loader) {
     List<String[]> prints = checked.get(library);
@@ -207,28 +209,25 @@ public final class Prebuilt {
   }
 
   /**
-   * Finds now, for every library of the index, what {@link #checked} answers for {@code loader}: on
-   * a thread of the agent's own at JVM start, beside the application's start and the reading of the
+   * Finds now what {@link #checked} answers for {@code library} in {@code loader}: on a thread of
+   * the agent's own at JVM start, beside the application's start and the reading of the
    * configuration, so that the first MCP class the application loads finds the answer ready. Logs
    * nothing (it runs before the agent's log level is known); a class file that cannot be read
    * counts as absent, as it does when the answer is found later.
    */
-  public static void checkAhead(ClassLoader loader) {
-    Prebuilt p = get();
-    Seen s = p.seen(loader);
-    synchronized (s) {
-      s.ahead = true;
-    }
-    for (String library : p.checked.keySet()) {
-      p.checked(library, loader);
-    }
-  }
-
-  /** Whether {@link #checkAhead} ran for {@code loader}: the answers came from it. */
-  boolean checkedAhead(ClassLoader loader) {
+  void checkAhead(String library, ClassLoader loader) {
     Seen s = seen(loader);
     synchronized (s) {
-      return s.ahead;
+      s.ahead.add(library);
+    }
+    checked(library, loader);
+  }
+
+  /** Whether {@link #checkAhead} was asked for {@code library} in {@code loader}. */
+  boolean checkedAhead(String library, ClassLoader loader) {
+    Seen s = seen(loader);
+    synchronized (s) {
+      return s.ahead.contains(library);
     }
   }
 

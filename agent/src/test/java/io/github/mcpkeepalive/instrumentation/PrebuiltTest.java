@@ -132,19 +132,21 @@ class PrebuiltTest {
     PrebuiltGenerator.Version v =
         PrebuiltGenerator.VERSIONS.get(PrebuiltGenerator.VERSIONS.size() - 1);
     CountingLoader loader = new CountingLoader(PrebuiltGenerator.loader(JARS, v.folders()));
-    assertFalse(Prebuilt.get().checkedAhead(loader));
+    String key = v.library().key();
+    assertFalse(Prebuilt.get().checkedAhead(key, loader));
 
-    Prebuilt.checkAhead(loader);
+    v.library().checkAhead(loader);
     int reads = loader.reads.size();
     assertTrue(reads > 0, "the class files were read ahead");
-    assertTrue(Prebuilt.get().checkedAhead(loader));
+    assertTrue(Prebuilt.get().checkedAhead(key, loader));
     String expected = fullCheck(v.library(), PrebuiltGenerator.loader(JARS, v.folders()));
     assertNotNull(expected);
     assertEquals(expected, Prebuilt.get().checked(v.library().key(), loader));
     assertEquals(reads, loader.reads.size(), "nothing read again");
     assertEquals(
         new HashSet<>(loader.reads).size(), loader.reads.size(), "each class file read once");
-    assertFalse(Prebuilt.get().checkedAhead(PrebuiltGenerator.loader(JARS, v.folders())));
+    assertFalse(Prebuilt.get().checkedAhead(key, PrebuiltGenerator.loader(JARS, v.folders())));
+    assertFalse(Prebuilt.get().checkedAhead("NoSuchLibrary", loader));
   }
 
   @Test
@@ -167,7 +169,7 @@ class PrebuiltTest {
         };
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Future<?> ahead = threads.submit(() -> Prebuilt.checkAhead(loader));
+      Future<?> ahead = threads.submit(() -> v.library().checkAhead(loader));
       assertTrue(inside.await(30, TimeUnit.SECONDS), "the check ahead reads");
       AtomicReference<Thread> decider = new AtomicReference<>();
       Future<String> decision =
