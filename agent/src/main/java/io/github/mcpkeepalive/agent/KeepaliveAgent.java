@@ -9,7 +9,7 @@ import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.Library;
-import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.Prebuilt;
 import io.github.mcpkeepalive.jmx.JmxPublisher;
 import io.github.mcpkeepalive.metrics.MetricsPublisher;
 import java.lang.instrument.Instrumentation;
@@ -107,23 +107,24 @@ public final class KeepaliveAgent {
   }
 
   /**
-   * For each library on the class path, builds its support, takes the build's reference check for
-   * its class files ({@link LibraryInstrumentation#checkAhead}) and loads the hooks of the range
-   * that check chose, beside the reading of the configuration: the application's first MCP class,
-   * 40 to 80 ms after premain, then finds them ready instead of waiting for them (the decision
-   * alone took 20 to 35 ms there). Nothing is decided or logged here; any failure only costs that
-   * head start.
+   * Takes the build's reference checks for the class files of the class path ({@link
+   * Prebuilt#checkAhead}), then, for each library there, builds its support and loads the hooks of
+   * the range its check chose, beside the reading of the configuration: the application's first MCP
+   * class, 40 to 80 ms after premain, then finds them ready instead of waiting for them (the
+   * decision alone took 20 to 35 ms there). Nothing is decided or logged here; any failure only
+   * costs that head start.
    */
   private static final class CheckAhead implements Runnable {
     @Override
     public void run() {
       try {
         ClassLoader system = ClassLoader.getSystemClassLoader();
-        for (Library l : Library.values()) { // the MCP Java SDK first
+        // The checks first, the decisions wait for them; the set-up thread, once configured, may
+        // build a support meanwhile.
+        Prebuilt.checkAhead(system);
+        for (Library l : Library.values()) {
           if (l.mayBeIn(system)) {
-            LibraryInstrumentation support = l.support();
-            support.checkAhead(system);
-            support.loadHooksAhead(system);
+            l.support().loadHooksAhead(system);
           }
         }
       } catch (Throwable t) {
