@@ -257,7 +257,7 @@ final class Weaver implements ClassFileTransformer {
         Log.INSTRUMENTATION.debug("instrumented " + name + " (woven by the build)");
         return woven;
       }
-      woven = LibraryInstrumentation.weave(range, name, bytes, loader);
+      woven = LibraryInstrumentation.weaveNow(range, name, bytes, loader);
       Log.INSTRUMENTATION.debug(
           "instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
       return woven;

@@ -234,7 +234,13 @@ public abstract class LibraryInstrumentation implements Instrumented {
       InstrumentationModule range, String name, byte[] bytes, ClassLoader loader)
       throws IOException {
     byte[] pre = prebuilt(range, name, bytes, loader);
-    return pre != null ? pre : ClassWeaver.weave(bytes, range.hooksFor(name), loader);
+    return pre != null ? pre : weaveNow(range, name, bytes, loader);
+  }
+
+  /** {@code name} woven for {@code range} by the weaver now, whatever the build wove. */
+  public static byte[] weaveNow(
+      InstrumentationModule range, String name, byte[] bytes, ClassLoader loader) {
+    return ClassWeaver.weave(bytes, range.hooksFor(name), loader);
   }
 
   /**
