@@ -265,15 +265,6 @@ public abstract class LibraryInstrumentation implements Instrumented {
   }
 
   /**
-   * Takes ahead, deciding nothing and logging nothing, the build's check for the class files {@code
-   * loader} serves ({@link Prebuilt#checkAhead}): the decision, when its first class loads, then
-   * finds it done, or waits for it if it is under way.
-   */
-  public final void checkAhead(ClassLoader loader) {
-    Prebuilt.get().checkAhead(key(), loader);
-  }
-
-  /**
    * Builds the hooks of the range the build's check chose for the class files {@code loader}
    * serves, deciding nothing and logging nothing: their classes are then loaded before the first
    * class to weave needs them. Nothing happens when the build's check does not know these files.

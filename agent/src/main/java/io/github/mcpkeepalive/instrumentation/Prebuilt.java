@@ -233,7 +233,13 @@ public final class Prebuilt {
 
   /** Whether {@link #checkAhead} was asked for {@code library} in {@code loader}. */
   boolean checkedAhead(String library, ClassLoader loader) {
-    Seen s = seen(loader);
+    Seen s;
+    synchronized (seen) {
+      s = seen.get(loader);
+    }
+    if (s == null) {
+      return false;
+    }
     synchronized (s) {
       return s.ahead.contains(library);
     }

@@ -135,7 +135,7 @@ class PrebuiltTest {
     String key = v.library().key();
     assertFalse(Prebuilt.get().checkedAhead(key, loader));
 
-    v.library().checkAhead(loader);
+    Prebuilt.get().checkAhead(v.library().key(), loader);
     int reads = loader.reads.size();
     assertTrue(reads > 0, "the class files were read ahead");
     assertTrue(Prebuilt.get().checkedAhead(key, loader));
@@ -169,7 +169,7 @@ class PrebuiltTest {
         };
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
-      Future<?> ahead = threads.submit(() -> v.library().checkAhead(loader));
+      Future<?> ahead = threads.submit(() -> Prebuilt.get().checkAhead(v.library().key(), loader));
       assertTrue(inside.await(30, TimeUnit.SECONDS), "the check ahead reads");
       AtomicReference<Thread> decider = new AtomicReference<>();
       Future<String> decision =
