@@ -3,7 +3,7 @@ package io.github.mcpkeepalive.instrumentation;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
-import io.github.mcpkeepalive.instrumentation.refs.Shapes;
+import io.github.mcpkeepalive.instrumentation.refs.ListedSums;
 import io.github.mcpkeepalive.instrumentation.weave.Hook;
 import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.io.IOException;
@@ -181,10 +181,11 @@ public final class Prebuilt {
   /**
    * The version range the build's reference check chose for {@code library} when it read exactly
    * the class files {@code loader} serves (each one's checksums equal to those the build read, an
-   * absent one absent), or null: then the check is made as always. The check is a function of those
-   * bytes alone, so its result is known without parsing them again. Found once per loader and
-   * library; a caller that comes while another thread finds it ({@link #checkAhead}) waits for that
-   * answer.
+   * absent one absent; for a class in a plain jar, CRC-32 and length as the jar's directory lists
+   * them, without reading it: {@link ListedSums}), or null: then the check is made as always. The
+   * check is a function of those bytes alone, so its result is known without parsing them again.
+   * Found once per loader and library; a caller that comes while another thread finds it ({@link
+   * #checkAhead}) waits for that answer.
    */
   String checked(String library, ClassLoader loader) {
     List<String[]> prints = checked.get(library);
@@ -196,10 +197,12 @@ public final class Prebuilt {
       String range = s.ranges.get(library);
       if (range == null) {
         range = NO_RANGE;
-        for (String[] print : prints) {
-          if (sameFiles(print[1], loader, s.sums)) {
-            range = print[0];
-            break;
+        try (ListedSums listed = new ListedSums()) {
+          for (String[] print : prints) {
+            if (sameFiles(print[1], loader, s.sums, listed)) {
+              range = print[0];
+              break;
+            }
           }
         }
         s.ranges.put(library, range);
@@ -259,16 +262,17 @@ public final class Prebuilt {
   /**
    * Whether every {@code name=sum} of {@code files} (separated by ;) is what {@code loader} has.
    */
-  private static boolean sameFiles(String files, ClassLoader loader, Map<String, String> sums) {
+  private static boolean sameFiles(
+      String files, ClassLoader loader, Map<String, String> sums, ListedSums listed) {
     for (String entry : files.split(";")) {
       int eq = entry.indexOf('=');
       String name = entry.substring(0, eq);
       String sum = sums.get(name);
       if (sum == null) {
-        sum = Shapes.sumOf(loader, name);
+        sum = listed.of(loader, name);
         sums.put(name, sum);
       }
-      if (!sum.equals(entry.substring(eq + 1))) {
+      if (!ListedSums.same(sum, entry.substring(eq + 1))) {
         return false;
       }
     }

@@ -12,7 +12,11 @@ import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +26,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The classes the build wove ({@link PrebuiltGenerator}, run before these tests) are exactly what
@@ -100,31 +110,98 @@ class PrebuiltTest {
   }
 
   @Test
-  void oneClassFileThatDiffersFromTheBuildsTakesTheFullCheck() throws IOException {
+  void oneClassFileThatDiffersFromTheBuildsTakesTheFullCheck(@TempDir Path temp)
+      throws IOException {
     PrebuiltGenerator.Version v =
         PrebuiltGenerator.VERSIONS.get(PrebuiltGenerator.VERSIONS.size() - 1);
-    ClassLoader jars = PrebuiltGenerator.loader(JARS, v.folders());
-    String name = v.library().modules().get(0).typeNames().get(0);
-    String resource = name.replace('.', '/') + ".class";
-    byte[] patched = ClassFiles.read(jars, name);
-    patched[patched.length - 1] ^= 1;
-    ClassLoader changed =
-        new ClassLoader(null) {
-          @Override
-          public java.io.InputStream getResourceAsStream(String path) {
-            return path.equals(resource)
-                ? new java.io.ByteArrayInputStream(patched)
-                : jars.getResourceAsStream(path);
-          }
-
-          @Override
-          public java.net.URL getResource(String path) {
-            return jars.getResource(path);
-          }
+    String key = v.library().key();
+    String resource = v.library().modules().get(0).typeNames().get(0).replace('.', '/') + ".class";
+    UnaryOperator<byte[]> flipLastByte =
+        b -> {
+          byte[] c = b.clone();
+          c[c.length - 1] ^= 1;
+          return c;
         };
-    assertNotNull(Prebuilt.get().checked(v.library().key(), jars));
-    assertNull(Prebuilt.get().checked(v.library().key(), changed), "not the build's class files");
-    assertNull(Prebuilt.get().checked("NoSuchLibrary", jars));
+    assertNotNull(Prebuilt.get().checked(key, PrebuiltGenerator.loader(JARS, v.folders())));
+
+    // the same files, one of them unpacked into a folder: read in full, the same answer
+    assertNotNull(
+        Prebuilt.get().checked(key, copied(v, temp.resolve("unpacked"), resource, null, true)),
+        "the build's class files, served from a folder");
+    // one byte changed, in a jar (its directory lists another CRC) and in a folder
+    assertNull(
+        Prebuilt.get().checked(key, copied(v, temp.resolve("jar"), resource, flipLastByte, false)),
+        "not the build's class files (jar)");
+    assertNull(
+        Prebuilt.get()
+            .checked(key, copied(v, temp.resolve("folder"), resource, flipLastByte, true)),
+        "not the build's class files (folder)");
+    assertNull(
+        Prebuilt.get().checked("NoSuchLibrary", PrebuiltGenerator.loader(JARS, v.folders())));
+  }
+
+  /**
+   * A loader over copies of {@code v}'s jars, {@code resource} changed by {@code change} (null:
+   * unchanged) and, with {@code unpack}, the jar holding it unpacked into a folder.
+   */
+  private static ClassLoader copied(
+      PrebuiltGenerator.Version v,
+      Path to,
+      String resource,
+      UnaryOperator<byte[]> change,
+      boolean unpack)
+      throws IOException {
+    List<URL> urls = new ArrayList<>();
+    for (String folder : v.folders()) {
+      try (Stream<Path> list = Files.list(JARS.resolve(folder))) {
+        for (Path jar : (Iterable<Path>) list::iterator) {
+          Path copy = to.resolve(folder).resolve(jar.getFileName().toString());
+          Files.createDirectories(copy.getParent());
+          boolean holds;
+          try (ZipFile zip = new ZipFile(jar.toFile())) {
+            holds = zip.getEntry(resource) != null;
+          }
+          if (holds && unpack) {
+            unpack(jar, copy, resource, change);
+            urls.add(copy.toUri().toURL()); // a folder: its URL ends with '/'
+          } else if (holds) {
+            rewrite(jar, copy, resource, change);
+            urls.add(copy.toUri().toURL());
+          } else {
+            urls.add(jar.toUri().toURL());
+          }
+        }
+      }
+    }
+    return new URLClassLoader(urls.toArray(new URL[0]), null);
+  }
+
+  private static void rewrite(Path jar, Path copy, String resource, UnaryOperator<byte[]> change)
+      throws IOException {
+    try (ZipFile in = new ZipFile(jar.toFile());
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+      for (ZipEntry e : Collections.list(in.entries())) {
+        byte[] b = in.getInputStream(e).readAllBytes();
+        out.putNextEntry(new ZipEntry(e.getName()));
+        out.write(e.getName().equals(resource) && change != null ? change.apply(b) : b);
+        out.closeEntry();
+      }
+    }
+  }
+
+  private static void unpack(Path jar, Path folder, String resource, UnaryOperator<byte[]> change)
+      throws IOException {
+    try (ZipFile in = new ZipFile(jar.toFile())) {
+      for (ZipEntry e : Collections.list(in.entries())) {
+        if (e.isDirectory()) {
+          continue;
+        }
+        byte[] b = in.getInputStream(e).readAllBytes();
+        Path file = folder.resolve(e.getName());
+        Files.createDirectories(file.getParent());
+        Files.write(file, e.getName().equals(resource) && change != null ? change.apply(b) : b);
+      }
+    }
   }
 
   @Test
@@ -137,14 +214,15 @@ class PrebuiltTest {
 
     Prebuilt.get().checkAhead(v.library().key(), loader);
     int reads = loader.reads.size();
-    assertTrue(reads > 0, "the class files were read ahead");
+    assertTrue(reads > 0, "the class files were looked up ahead");
+    assertEquals(List.of(), loader.streams, "their jars' directories list their checksums");
     assertTrue(Prebuilt.get().checkedAhead(key, loader));
     String expected = fullCheck(v.library(), PrebuiltGenerator.loader(JARS, v.folders()));
     assertNotNull(expected);
     assertEquals(expected, Prebuilt.get().checked(v.library().key(), loader));
-    assertEquals(reads, loader.reads.size(), "nothing read again");
+    assertEquals(reads, loader.reads.size(), "nothing looked up again");
     assertEquals(
-        new HashSet<>(loader.reads).size(), loader.reads.size(), "each class file read once");
+        new HashSet<>(loader.reads).size(), loader.reads.size(), "each class file looked up once");
     assertFalse(Prebuilt.get().checkedAhead(key, PrebuiltGenerator.loader(JARS, v.folders())));
     assertFalse(Prebuilt.get().checkedAhead("NoSuchLibrary", loader));
   }
@@ -190,16 +268,22 @@ class PrebuiltTest {
       assertNotNull(expected);
       assertEquals(expected, decision.get(30, TimeUnit.SECONDS));
       assertEquals(
-          new HashSet<>(loader.reads).size(), loader.reads.size(), "each class file read once");
+          new HashSet<>(loader.reads).size(),
+          loader.reads.size(),
+          "each class file looked up once");
     } finally {
       release.countDown();
       threads.shutdownNow();
     }
   }
 
-  /** A loader that serves another's resources and notes every class file read. */
+  /**
+   * A loader that serves another's resources and notes every class file looked up, and every one
+   * whose bytes were read.
+   */
   private static class CountingLoader extends ClassLoader {
     final List<String> reads = new CopyOnWriteArrayList<>();
+    final List<String> streams = new CopyOnWriteArrayList<>();
     private final ClassLoader jars;
 
     CountingLoader(ClassLoader jars) {
@@ -207,20 +291,23 @@ class PrebuiltTest {
       this.jars = jars;
     }
 
-    /** Called before each read. */
+    /** Called before each lookup. */
     void reading(String path) {}
 
     @Override
     public InputStream getResourceAsStream(String path) {
       if (path.endsWith(".class")) {
-        reading(path);
-        reads.add(path);
+        streams.add(path);
       }
       return jars.getResourceAsStream(path);
     }
 
     @Override
     public URL getResource(String path) {
+      if (path.endsWith(".class")) {
+        reading(path);
+        reads.add(path);
+      }
       return jars.getResource(path);
     }
   }

@@ -57,18 +57,6 @@ public final class Shapes {
     return b.toString();
   }
 
-  /**
-   * The checksums of {@code binaryName}'s class file through {@code loader}, as a check reads it.
-   */
-  public static String sumOf(ClassLoader loader, String binaryName) {
-    try {
-      byte[] bytes = ClassFiles.read(loader, binaryName);
-      return bytes == null ? ABSENT : ClassFiles.sum(bytes);
-    } catch (Exception e) {
-      return ABSENT;
-    }
-  }
-
   int classesRead() {
     return read.size();
   }
