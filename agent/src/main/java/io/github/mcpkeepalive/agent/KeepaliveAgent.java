@@ -9,7 +9,6 @@ import io.github.mcpkeepalive.core.Redact;
 import io.github.mcpkeepalive.core.Settings;
 import io.github.mcpkeepalive.core.Ticker;
 import io.github.mcpkeepalive.instrumentation.Library;
-import io.github.mcpkeepalive.instrumentation.Prebuilt;
 import io.github.mcpkeepalive.jmx.JmxPublisher;
 import io.github.mcpkeepalive.metrics.MetricsPublisher;
 import java.lang.instrument.Instrumentation;
@@ -107,23 +106,25 @@ public final class KeepaliveAgent {
   }
 
   /**
-   * Takes the build's reference checks for the class files of the class path ({@link
-   * Prebuilt#checkAhead}), then, for each library there, builds its support and loads the hooks of
-   * the range its check chose, beside the reading of the configuration: the application's first MCP
-   * class, 40 to 80 ms after premain, then finds them done or under way instead of starting them
-   * (the decision alone took 20 to 48 ms there). Nothing is decided or logged here; any failure
-   * only costs that head start.
+   * For each library on the class path, the MCP Java SDK first: takes the build's reference check
+   * of the class files there ({@link Library#checkAhead}: the 20 or so class files the build's
+   * check read, their checksums compared), then builds the library's support, reads its version and
+   * loads the hooks of the range the check chose ({@link
+   * io.github.mcpkeepalive.instrumentation.LibraryInstrumentation#loadHooksAhead}), beside the
+   * reading of the configuration: the application's first MCP class, 40 to 80 ms after premain,
+   * then finds them done or under way instead of starting them. Nothing is decided or logged here;
+   * any failure only costs that head start.
    */
   private static final class CheckAhead implements Runnable {
     @Override
     public void run() {
       try {
         ClassLoader system = ClassLoader.getSystemClassLoader();
-        // The checks first, the decisions wait for them; the set-up thread, once configured, may
-        // build a support meanwhile.
-        Prebuilt.checkAhead(system);
         for (Library l : Library.values()) {
           if (l.mayBeIn(system)) {
+            // the check first, as the decision waits for it: the set-up thread, once configured,
+            // may build the support meanwhile
+            l.checkAhead(system);
             l.support().loadHooksAhead(system);
           }
         }

@@ -3,8 +3,11 @@ package io.github.mcpkeepalive.core;
 import java.io.InputStream;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.WeakHashMap;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 
@@ -22,6 +25,9 @@ public final class LibraryVersion {
   private final String classResource;
   private final List<String> pomProperties = new ArrayList<>();
   private final Pattern tested;
+  // per loader, "" when none could be read
+  private final Map<ClassLoader, String> versions =
+      Collections.synchronizedMap(new WeakHashMap<>());
   private final String testedText;
 
   /**
@@ -74,11 +80,24 @@ public final class LibraryVersion {
     return v == null ? "of unknown version (untested)" : tested(v) ? v : v + " (untested version)";
   }
 
-  /** The version {@code loader} provides, or null when it cannot be read. */
+  /**
+   * The version {@code loader} provides, or null when it cannot be read; read once per loader (the
+   * agent's check thread reads it ahead, beside the application's start, for the decision's line).
+   */
   public String read(ClassLoader loader) {
     if (loader == null) {
       return null;
     }
+    String v = versions.get(loader);
+    if (v == null) {
+      String read = readNow(loader); // outside the lock: two threads may both read it
+      v = read == null ? "" : read;
+      versions.put(loader, v);
+    }
+    return v.isEmpty() ? null : v;
+  }
+
+  private String readNow(ClassLoader loader) {
     try {
       URL classUrl = loader.getResource(classResource);
       if (classUrl == null) {

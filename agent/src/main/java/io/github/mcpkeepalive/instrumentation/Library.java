@@ -95,6 +95,29 @@ public enum Library implements Instrumented {
         && loader.getResource(typeNames.get(0).replace('.', '/') + ".class") != null;
   }
 
+  /**
+   * Takes ahead, for {@code loader}, the build's reference check of the class files it serves
+   * ({@link Prebuilt#checkAhead}), without building the library's support: the support's name is
+   * all the index needs.
+   */
+  public void checkAhead(ClassLoader loader) {
+    Prebuilt.get().checkAhead(supportClass().getSimpleName(), loader);
+  }
+
+  /** The class of the library's support (not initialized: its support is not built). */
+  private Class<? extends LibraryInstrumentation> supportClass() {
+    switch (this) {
+      case MCP_SDK:
+        return McpSdkInstrumentation.class;
+      case SDK_WEBFLUX:
+        return SdkWebFluxInstrumentation.class;
+      case SPRING_AI_WEBFLUX:
+        return SpringAiWebFluxInstrumentation.class;
+      default:
+        return Langchain4jInstrumentation.class;
+    }
+  }
+
   /** The library's support, built the first time it is asked for. */
   @Override
   public LibraryInstrumentation support() {

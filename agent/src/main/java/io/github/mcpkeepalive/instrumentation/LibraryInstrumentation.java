@@ -265,11 +265,13 @@ public abstract class LibraryInstrumentation implements Instrumented {
   }
 
   /**
-   * Builds the hooks of the range the build's check chose for the class files {@code loader}
-   * serves, deciding nothing and logging nothing: their classes are then loaded before the first
-   * class to weave needs them. Nothing happens when the build's check does not know these files.
+   * Reads the library's version in {@code loader} (for the decision's line) and builds the hooks of
+   * the range the build's check chose for the class files {@code loader} serves, deciding nothing
+   * and logging nothing: what the first class to weave needs is then at hand. Nothing is built when
+   * the build's check does not know these files.
    */
   public final void loadHooksAhead(ClassLoader loader) {
+    version.read(loader);
     String known = Prebuilt.get().checked(key(), loader);
     for (InstrumentationModule m : modules) {
       if (m.name().equals(known)) {

@@ -226,14 +226,6 @@ public final class Prebuilt {
     checked(library, loader);
   }
 
-  /** {@link #checkAhead} for every library of the index, in its order. */
-  public static void checkAhead(ClassLoader loader) {
-    Prebuilt p = get();
-    for (String library : p.checked.keySet()) {
-      p.checkAhead(library, loader);
-    }
-  }
-
   /** Whether {@link #checkAhead} was asked for {@code library} in {@code loader}. */
   boolean checkedAhead(String library, ClassLoader loader) {
     Seen s;

@@ -10,6 +10,7 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -74,5 +75,28 @@ class LibraryVersionTest {
     assertEquals(null, v.read(jarWith("bare.jar", null, null)));
     assertEquals(
         null, v.read(new URLClassLoader(new URL[0], null)), "a loader without the library");
+  }
+
+  @Test
+  void theVersionIsReadOncePerLoader() throws IOException {
+    LibraryVersion v = lib();
+    ClassLoader jar = jarWith("once.jar", "1.3.7", null);
+    List<String> lookups = new ArrayList<>();
+    ClassLoader counting =
+        new ClassLoader(null) {
+          @Override
+          public URL getResource(String name) {
+            lookups.add(name);
+            return jar.getResource(name);
+          }
+        };
+    assertEquals("1.3.7", v.read(counting));
+    int first = lookups.size();
+    assertTrue(first > 0);
+    assertEquals("1.3.7", v.read(counting));
+    assertEquals(first, lookups.size(), "read from what the first read found");
+    ClassLoader bare = jarWith("bare-once.jar", null, null);
+    assertEquals(null, v.read(bare));
+    assertEquals(null, v.read(bare), "none the second time either");
   }
 }

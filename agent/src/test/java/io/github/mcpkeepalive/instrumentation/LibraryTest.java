@@ -34,4 +34,13 @@ class LibraryTest {
     assertTrue(Library.LANGCHAIN4J.mayBeIn(tests));
     assertFalse(Library.MCP_SDK.mayBeIn(ClassLoader.getPlatformClassLoader()));
   }
+
+  @Test
+  void theCheckTakenAheadIsTheOneItsSupportsDecisionFinds() {
+    ClassLoader tests = getClass().getClassLoader();
+    for (Library l : Library.values()) {
+      l.checkAhead(tests);
+      assertTrue(Prebuilt.get().checkedAhead(l.support().key(), tests), l.name());
+    }
+  }
 }
