@@ -250,8 +250,7 @@ public abstract class LibraryInstrumentation implements Instrumented {
   public static byte[] prebuilt(
       InstrumentationModule range, String name, byte[] bytes, ClassLoader loader)
       throws IOException {
-    return Prebuilt.get()
-        .woven(range.name(), name.replace('.', '/'), bytes, range.hooksFor(name), loader);
+    return Prebuilt.get().woven(range, name, bytes, loader);
   }
 
   /**

@@ -152,13 +152,25 @@ public final class Prebuilt {
   }
 
   /**
-   * The class {@code internalName} as the build wove it into {@code original} for {@code range}, or
-   * null when the build did not weave these bytes or the hooks are not visible from {@code loader}.
+   * The class {@code name} as the build wove it into {@code original} for {@code range}, or null
+   * when the build did not weave these bytes or the hooks are not visible from {@code loader}.
    */
-  byte[] woven(String range, String internalName, byte[] original, List<On> on, ClassLoader loader)
+  byte[] woven(InstrumentationModule range, String name, byte[] original, ClassLoader loader)
       throws IOException {
-    String resource = woven.get(range + " " + internalName + " " + sum(original));
-    return resource == null || !hooksVisible(on, loader) ? null : resources.read(FOLDER + resource);
+    String resource = woven.get(range.name() + " " + name.replace('.', '/') + " " + sum(original));
+    return resource == null || !hooksVisible(range, name, loader)
+        ? null
+        : resources.read(FOLDER + resource);
+  }
+
+  /**
+   * Whether {@code loader} resolves every hooks class {@code range} weaves into {@code name} to
+   * that very class: at once when it is the agent's own loader (the hooks are its classes, as on
+   * the class path of an application started with the agent), so that the first class woven neither
+   * builds its hooks nor loads their classes; otherwise by resolving each.
+   */
+  static boolean hooksVisible(InstrumentationModule range, String name, ClassLoader loader) {
+    return loader == Prebuilt.class.getClassLoader() || hooksVisible(range.hooksFor(name), loader);
   }
 
   /** Whether {@code loader} resolves every hooks class of {@code on} to that very class. */

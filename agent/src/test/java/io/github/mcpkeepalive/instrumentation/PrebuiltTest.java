@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
 import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
+import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -56,9 +57,7 @@ class PrebuiltTest {
         if (original == null) {
           continue;
         }
-        byte[] pre =
-            Prebuilt.get()
-                .woven(range.name(), name.replace('.', '/'), original, range.hooksFor(name), sees);
+        byte[] pre = Prebuilt.get().woven(range, name, original, sees);
         assertNotNull(pre, () -> v.folders()[0] + ": " + name + " woven by the build");
         assertArrayEquals(
             ClassWeaver.weave(original, range.hooksFor(name), sees),
@@ -78,19 +77,35 @@ class PrebuiltTest {
     InstrumentationModule range = v.library().moduleFor(loader);
     String name = range.typeNames().get(0);
     byte[] original = ClassFiles.read(loader, name);
-    String internal = name.replace('.', '/');
-    assertNotNull(
-        Prebuilt.get().woven(range.name(), internal, original, range.hooksFor(name), sees));
+    assertNotNull(Prebuilt.get().woven(range, name, original, sees));
 
     byte[] patched = original.clone();
     patched[patched.length - 1] ^= 1;
-    assertNull(Prebuilt.get().woven(range.name(), internal, patched, range.hooksFor(name), sees));
-    assertNull(
-        Prebuilt.get().woven("another-range", internal, original, range.hooksFor(name), sees));
+    assertNull(Prebuilt.get().woven(range, name, patched, sees));
+    InstrumentationModule another =
+        new InstrumentationModule("another-range", range.references(), range.typeNames()) {
+          @Override
+          public List<On> hooksFor(String typeName) {
+            return range.hooksFor(typeName);
+          }
+        };
+    assertNull(Prebuilt.get().woven(another, name, original, sees));
     // the library's own loader (no parent) cannot see the agent's hooks
-    assertNull(
-        Prebuilt.get().woven(range.name(), internal, original, range.hooksFor(name), loader));
-    assertEquals(false, Prebuilt.hooksVisible(range.hooksFor(name), loader));
+    assertNull(Prebuilt.get().woven(range, name, original, loader));
+    assertEquals(false, Prebuilt.hooksVisible(range, name, loader));
+    // the agent's own loader sees them without their being built
+    InstrumentationModule unbuilt =
+        new InstrumentationModule(range.name(), range.references(), range.typeNames()) {
+          @Override
+          public List<On> hooksFor(String typeName) {
+            throw new AssertionError("hooks built for the agent's own loader");
+          }
+        };
+    ClassLoader agents = Prebuilt.class.getClassLoader();
+    assertTrue(Prebuilt.hooksVisible(unbuilt, name, agents));
+    // a loader below it resolves each hooks class to the agent's
+    assertTrue(Prebuilt.hooksVisible(range, name, new URLClassLoader(new URL[0], agents)));
+    assertNotNull(Prebuilt.get().woven(unbuilt, name, original, agents));
   }
 
   @Test
