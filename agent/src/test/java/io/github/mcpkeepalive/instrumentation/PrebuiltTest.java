@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
 import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import io.github.mcpkeepalive.instrumentation.weave.On;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -151,6 +152,25 @@ class PrebuiltTest {
         Prebuilt.get()
             .checked(key, copied(v, temp.resolve("folder"), resource, flipLastByte, true)),
         "not the build's class files (folder)");
+    // a loader whose class files come from a folder: what it serves is read, through its stream
+    ClassLoader folder = copied(v, temp.resolve("served"), resource, null, true);
+    byte[] served = flipLastByte.apply(folder.getResourceAsStream(resource).readAllBytes());
+    ClassLoader changed =
+        new ClassLoader(null) {
+          @Override
+          public InputStream getResourceAsStream(String path) {
+            return path.equals(resource)
+                ? new ByteArrayInputStream(served)
+                : folder.getResourceAsStream(path);
+          }
+
+          @Override
+          public URL getResource(String path) {
+            return folder.getResource(path);
+          }
+        };
+    assertNotNull(Prebuilt.get().checked(key, folder), "the build's class files, from a folder");
+    assertNull(Prebuilt.get().checked(key, changed), "not the bytes the loader serves");
     assertNull(
         Prebuilt.get().checked("NoSuchLibrary", PrebuiltGenerator.loader(JARS, v.folders())));
   }

@@ -2,7 +2,6 @@ package io.github.mcpkeepalive.instrumentation.refs;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,13 +12,15 @@ import java.util.zip.ZipFile;
  * The checksums of class files as a class loader serves them ({@link ClassFiles#sum}'s form), taken
  * from the central directory of the jar the loader finds each one in, without reading the class:
  * the directory states every entry's CRC-32 and length, which is all {@link #same} needs to tell a
- * file from another. A class the loader finds elsewhere (a folder, a jar inside a jar, a versioned
- * entry of a multi-release jar) is read and summed in full. Which file the loader serves is always
- * the loader's own answer ({@link ClassLoader#getResource}); only the reading is saved, about half
- * the time of a check of 20 class files at the start of the sample app.
+ * file from another. Which file the loader serves is the loader's own answer ({@link
+ * ClassLoader#getResource}, a {@code jar:file:} URL naming the jar and the entry, a multi-release
+ * jar's versioned entry by its real name); a class the loader finds elsewhere (a folder, a jar
+ * inside a jar) or whose jar cannot be opened here is read as the loader serves it and summed in
+ * full. Only the reading is saved: about half the time of a check of 20 class files at the start of
+ * the sample app.
  *
- * <p>The jars opened here share what the JVM keeps of those it already opened; they are closed with
- * this object.
+ * <p>The jars opened here share what the JVM keeps of those it already opened (a jar replaced on
+ * disk since would be compared as it now is); they are closed with this object.
  */
 public final class ListedSums implements AutoCloseable {
 
@@ -44,9 +45,8 @@ public final class ListedSums implements AutoCloseable {
       if (listed != null) {
         return listed;
       }
-      try (InputStream in = url.openStream()) {
-        return ClassFiles.sum(in.readAllBytes());
-      }
+      byte[] bytes = ClassFiles.read(loader, binaryName); // as the build and a full check read it
+      return bytes == null ? Shapes.ABSENT : ClassFiles.sum(bytes);
     } catch (IOException | RuntimeException e) {
       return Shapes.ABSENT; // unreadable counts as absent, as in a full check
     }
@@ -70,10 +70,13 @@ public final class ListedSums implements AutoCloseable {
         && f[2].equals(r[2]);
   }
 
-  /** The sum as the directory lists it, for a plain {@code jar:file:…!/entry} URL; else null. */
-  private String listed(URL url) throws IOException {
+  /**
+   * The sum as the directory lists it, for a plain {@code jar:file:…!/entry} URL of a jar that
+   * opens here; else null.
+   */
+  private String listed(URL url) {
     if (!"jar".equals(url.getProtocol()) || url.getRef() != null) {
-      return null; // a multi-release jar's versioned entry carries a fragment
+      return null;
     }
     String spec = url.getPath();
     int bang = spec.indexOf("!/");
@@ -86,7 +89,11 @@ public final class ListedSums implements AutoCloseable {
     String file = spec.substring("file:".length(), bang);
     ZipFile jar = jars.get(file);
     if (jar == null) {
-      jar = new ZipFile(new File(file));
+      try {
+        jar = new ZipFile(new File(file));
+      } catch (IOException | RuntimeException e) {
+        return null; // read through the loader instead
+      }
       jars.put(file, jar);
     }
     ZipEntry entry = jar.getEntry(spec.substring(bang + 2));
