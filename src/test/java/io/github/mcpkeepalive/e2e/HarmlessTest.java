@@ -45,7 +45,7 @@ class HarmlessTest {
                 List.of(),
                 plainClasspath(),
                 PLAIN,
-                List.of("5"))) {
+                List.of("5", "20000"))) { // up until the agent's start line is written
       assertEquals(0, without.awaitExit(Duration.ofSeconds(30)), without::dump);
       assertEquals(0, with.awaitExit(Duration.ofSeconds(30)), with::dump);
       assertEquals(6, plainOutput(without).size(), without::dump);
@@ -123,6 +123,8 @@ class HarmlessTest {
                 plainClasspath(),
                 PLAIN,
                 List.of("2"));
+        // these two assert on the agent's start line: the application stays up until it is
+        // written (at most 20 s), as a longer-lived one would
         AppProcess entry =
             AppProcess.start(
                 "bad-entry",
@@ -130,7 +132,7 @@ class HarmlessTest {
                 List.of(),
                 plainClasspath(),
                 PLAIN,
-                List.of("2"));
+                List.of("2", "20000"));
         AppProcess precedence =
             AppProcess.start(
                 "precedence",
@@ -138,7 +140,7 @@ class HarmlessTest {
                 List.of("-Dmcp.keepalive.interval=60", "-Dmcp.keepalive.jitter=0.2"),
                 plainClasspath(),
                 PLAIN,
-                List.of("2"))) {
+                List.of("2", "20000"))) {
       for (AppProcess app : List.of(sysprop, garbled, missing, entry, precedence)) {
         assertEquals(0, app.awaitExit(Duration.ofSeconds(30)), app::dump);
         assertEquals(

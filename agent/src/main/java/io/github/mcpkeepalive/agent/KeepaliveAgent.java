@@ -187,9 +187,6 @@ public final class KeepaliveAgent {
       if (!atJvmStart) {
         weaver.retransformLoaded(inst); // at JVM start no class has loaded unseen
       }
-      System.setProperty(
-          LOADED_PROPERTY,
-          version); // lets the status command tell "not loaded" from "no connection yet"
       Log.info(
           "mcp-keepalive-agent "
               + version
@@ -200,6 +197,9 @@ public final class KeepaliveAgent {
               + "; set up in "
               + (System.nanoTime() - begin) / 1_000_000
               + " ms");
+      // after the start line: lets the status command tell "not loaded" from "no connection yet",
+      // and whoever sees it knows that line is written
+      System.setProperty(LOADED_PROPERTY, version);
       scheduler.schedule(weaver::forgetPrepared, TimeUnit.SECONDS.toNanos(60));
     } catch (Throwable t) {
       if (!ready) {

@@ -15,14 +15,20 @@ import java.util.zip.CRC32;
 /**
  * An application that uses no MCP library: a JDK HTTP server and client exchanging a few requests.
  * It prints deterministic output, so a run with the agent attached can be compared line for line
- * with a run without it.
+ * with a run without it. Arguments: the number of requests (5), and how long at most to stay up
+ * after them, in ms, until an agent attached to this JVM says it is set up (0: exit at once), as a
+ * longer-lived application would; the tests that read the agent's start line use it.
  */
 public final class PlainApp {
+
+  /** Set by the agent once it is set up and has logged so. */
+  private static final String AGENT_SET_UP = "io.github.mcpkeepalive.version";
 
   private PlainApp() {}
 
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    long stayMillis = args.length > 1 ? Long.parseLong(args[1]) : 0;
     com.sun.net.httpserver.HttpServer server =
         com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -53,6 +59,10 @@ public final class PlainApp {
             "PLAIN n=" + i + " status=" + response.statusCode() + " body=" + response.body());
       }
       System.out.println("PLAIN done checksum=" + Long.toHexString(crc.getValue()));
+      long deadline = System.nanoTime() + stayMillis * 1_000_000;
+      while (System.getProperty(AGENT_SET_UP) == null && System.nanoTime() < deadline) {
+        Thread.sleep(10); // an application going on with its work
+      }
     } catch (IOException e) {
       System.out.println("PLAIN failed " + e);
       System.exit(1);
