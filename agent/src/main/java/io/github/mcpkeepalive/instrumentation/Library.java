@@ -19,6 +19,7 @@ import java.util.Set;
  */
 public enum Library implements Instrumented {
   MCP_SDK(
+      McpSdkInstrumentation.class,
       "MCP Java SDK (tested 0.16.x to 2.1.x; HttpClientSseClientTransport,"
           + " HttpClientStreamableHttpTransport)",
       "io.modelcontextprotocol.client.McpAsyncClient",
@@ -28,17 +29,20 @@ public enum Library implements Instrumented {
       "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
       "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport"),
   SDK_WEBFLUX(
+      SdkWebFluxInstrumentation.class,
       "MCP Java SDK WebFlux transports (tested 0.17.x; WebFluxSseClientTransport,"
           + " WebClientStreamableHttpTransport)",
       "io.modelcontextprotocol.client.transport.WebFluxSseClientTransport",
       "io.modelcontextprotocol.client.transport.WebClientStreamableHttpTransport",
       "org.springframework.http.client.ReactorResourceFactory"),
   SPRING_AI_WEBFLUX(
+      SpringAiWebFluxInstrumentation.class,
       "Spring AI WebFlux transports (tested 2.0.x; WebFluxSseClientTransport,"
           + " WebClientStreamableHttpTransport)",
       "org.springframework.ai.mcp.client.webflux.transport.WebFluxSseClientTransport",
       "org.springframework.ai.mcp.client.webflux.transport.WebClientStreamableHttpTransport"),
   LANGCHAIN4J(
+      Langchain4jInstrumentation.class,
       "langchain4j-mcp (tested 1.11.x to 1.18.x; HttpMcpTransport, StreamableHttpMcpTransport)",
       "dev.langchain4j.mcp.client.DefaultMcpClient",
       "dev.langchain4j.mcp.client.transport.McpOperationHandler",
@@ -58,10 +62,16 @@ public enum Library implements Instrumented {
     }
   }
 
+  // not initialized: naming it does not build the support
+  private final Class<? extends LibraryInstrumentation> supportClass;
   private final String description;
   private final List<String> typeNames;
 
-  Library(String description, String... typeNames) {
+  Library(
+      Class<? extends LibraryInstrumentation> supportClass,
+      String description,
+      String... typeNames) {
+    this.supportClass = supportClass;
     this.description = description;
     this.typeNames = List.of(typeNames);
   }
@@ -101,21 +111,7 @@ public enum Library implements Instrumented {
    * all the index needs.
    */
   public void checkAhead(ClassLoader loader) {
-    Prebuilt.get().checkAhead(supportClass().getSimpleName(), loader);
-  }
-
-  /** The class of the library's support (not initialized: its support is not built). */
-  private Class<? extends LibraryInstrumentation> supportClass() {
-    switch (this) {
-      case MCP_SDK:
-        return McpSdkInstrumentation.class;
-      case SDK_WEBFLUX:
-        return SdkWebFluxInstrumentation.class;
-      case SPRING_AI_WEBFLUX:
-        return SpringAiWebFluxInstrumentation.class;
-      default:
-        return Langchain4jInstrumentation.class;
-    }
+    Prebuilt.get().checkAhead(supportClass.getSimpleName(), loader);
   }
 
   /** The library's support, built the first time it is asked for. */
