@@ -110,7 +110,7 @@ public final class KeepaliveAgent {
    * of the class files there ({@link Library#checkAhead}: the 20 or so class files the build's
    * check read, their checksums compared), then builds the library's support, reads its version and
    * loads the hooks of the range the check chose ({@link
-   * io.github.mcpkeepalive.instrumentation.LibraryInstrumentation#loadHooksAhead}), beside the
+   * io.github.mcpkeepalive.instrumentation.LibraryInstrumentation#prepareAhead}), beside the
    * reading of the configuration: the application's first MCP class, 40 to 80 ms after premain,
    * then finds them done or under way instead of starting them. Nothing is decided or logged here;
    * any failure only costs that head start.
@@ -125,7 +125,7 @@ public final class KeepaliveAgent {
             // the check first, as the decision waits for it: the set-up thread, once configured,
             // may build the support meanwhile
             l.checkAhead(system);
-            l.support().loadHooksAhead(system);
+            l.support().prepareAhead(system);
           }
         }
       } catch (Throwable t) {

@@ -269,7 +269,7 @@ public abstract class LibraryInstrumentation implements Instrumented {
    * and logging nothing: what the first class to weave needs is then at hand. Nothing is built when
    * the build's check does not know these files.
    */
-  public final void loadHooksAhead(ClassLoader loader) {
+  public final void prepareAhead(ClassLoader loader) {
     version.read(loader);
     String known = Prebuilt.get().checked(key(), loader);
     for (InstrumentationModule m : modules) {
