@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * recognized, read from the agent's jar, on a thread of the agent's own beside the application's
  * start and the reading of the configuration), the client classes are those the build wove (none is
  * read ahead through the application's class loader), and neither the agent's run-time weaver nor
- * any of ASM's classes is loaded; both connections are managed and every call succeeds.
+ * any of ASM's classes is loaded, nor the hooks' descriptions, the supports of absent libraries or
+ * the way to the application's logging; both connections are managed and every call succeeds.
  */
 class StartPathTest {
 
@@ -61,6 +62,26 @@ class StartPathTest {
                             || l.contains("io.github.mcpkeepalive.shaded.asm.ClassReader ")
                             || l.contains("io.github.mcpkeepalive.shaded.asm.ClassWriter ")),
             () -> "the run-time weaver and ASM stay unloaded\n" + app.dump());
+        for (String unloaded :
+            List.of(
+                // the hooks' descriptions: the build wove them in, for the agent's own loader
+                "io.github.mcpkeepalive.instrumentation.weave.Hook ",
+                "io.github.mcpkeepalive.instrumentation.weave.On ",
+                "io.github.mcpkeepalive.instrumentation.mcpsdk.common.SdkAdvice ",
+                // the supports of the libraries the application lacks
+                "io.github.mcpkeepalive.instrumentation.langchain4j.Langchain4jInstrumentation ",
+                "io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation ",
+                "io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation ",
+                // the way to the application's logging, with log_target=stderr
+                "io.github.mcpkeepalive.core.ApplicationLogging ")) {
+          assertTrue(
+              app.matching(" source: ").stream().noneMatch(l -> l.contains(unloaded)),
+              () -> unloaded + "stays unloaded\n" + app.dump());
+        }
+        assertTrue(
+            app.matching(" source: ").stream()
+                .noneMatch(l -> l.contains("io.github.mcpkeepalive.shaded.slf4j.")),
+            () -> "the agent carries no SLF4J\n" + app.dump());
         assertTrue(
             app.matching("io.github.mcpkeepalive.instrumentation.Prebuilt source: ").size() == 1,
             () -> "the class-load log is there, the agent's classes in it\n" + app.dump());

@@ -108,10 +108,9 @@ public final class KeepaliveAgent {
   /**
    * For each library on the class path, the MCP Java SDK first: takes the build's reference check
    * of the class files there ({@link Library#checkAhead}: the 20 or so class files the build's
-   * check read, their checksums compared), then builds the library's support, reads its version and
-   * loads the hooks of the range the check chose ({@link
-   * io.github.mcpkeepalive.instrumentation.LibraryInstrumentation#prepareAhead}), beside the
-   * reading of the configuration: the application's first MCP class, 40 to 80 ms after premain,
+   * check read, their checksums compared), then builds the library's support and reads its version
+   * ({@link io.github.mcpkeepalive.instrumentation.LibraryInstrumentation#prepareAhead}), beside
+   * the reading of the configuration: the application's first MCP class, 40 to 80 ms after premain,
    * then finds them done or under way instead of starting them. Nothing is decided or logged here;
    * any failure only costs that head start.
    */
@@ -151,8 +150,12 @@ public final class KeepaliveAgent {
       Settings settings = config.settings;
       Log.setLevel(settings.logLevel);
       Log.setTarget(settings.logTarget);
-      config.warnings.forEach(Log::warn);
-      config.errors.forEach(Log::error);
+      for (String w : config.warnings) {
+        Log.warn(w);
+      }
+      for (String e : config.errors) {
+        Log.error(e);
+      }
       if (!config.errors.isEmpty()) {
         Log.error(
             "agent disabled because of the configuration error(s) above; the application runs without keepalive");

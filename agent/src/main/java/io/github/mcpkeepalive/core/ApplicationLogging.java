@@ -35,9 +35,8 @@ final class ApplicationLogging {
     STDERR
   }
 
-  // Spelled in parts: the build relocates the agent's own org.slf4j, and every string that names it
-  private static final String FACTORY = String.join(".", "org", "slf4j", "LoggerFactory");
-  private static final String LOGGER = String.join(".", "org", "slf4j", "Logger");
+  private static final String FACTORY = "org.slf4j.LoggerFactory";
+  private static final String LOGGER = "org.slf4j.Logger";
 
   private volatile State state = State.WAITING;
   private volatile WeakReference<ClassLoader> candidate;

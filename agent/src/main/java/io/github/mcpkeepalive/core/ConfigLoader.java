@@ -67,23 +67,24 @@ public final class ConfigLoader {
     Map<String, Value> values = new LinkedHashMap<>();
     // least specific first; later puts win
     Map<String, Value> fromEnv = new LinkedHashMap<>();
-    env.forEach(
-        (k, v) -> {
-          if (k.startsWith("MCP_KEEPALIVE_")) {
-            fromEnv.put(
-                normalizeKey(k.substring("MCP_KEEPALIVE_".length())),
-                new Value(v, "environment " + k));
-          }
-        });
+    // loops rather than forEach lambdas: this runs once, cold, beside the application's start
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith("MCP_KEEPALIVE_")) {
+        fromEnv.put(
+            normalizeKey(k.substring("MCP_KEEPALIVE_".length())),
+            new Value(e.getValue(), "environment " + k));
+      }
+    }
     Map<String, Value> fromProps = new LinkedHashMap<>();
-    sysProps.forEach(
-        (k, v) -> {
-          if (k.startsWith("mcp.keepalive.")) {
-            fromProps.put(
-                normalizeKey(k.substring("mcp.keepalive.".length())),
-                new Value(v, "system property " + k));
-          }
-        });
+    for (Map.Entry<String, String> e : sysProps.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith("mcp.keepalive.")) {
+        fromProps.put(
+            normalizeKey(k.substring("mcp.keepalive.".length())),
+            new Value(e.getValue(), "system property " + k));
+      }
+    }
     Map<String, Value> fromArgs = parseAgentArgs(agentArgs);
 
     Value configPath = firstOf("config", fromArgs, fromProps, fromEnv);

@@ -5,17 +5,18 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
 
 /**
  * The agent's logging: one line per event, written to standard error prefixed {@code
  * [mcp-keepalive]}, or with {@code log_target=application} to the application's own SLF4J once it
- * is set up ({@link ApplicationLogging}). The agent's code logs through SLF4J loggers ({@link
- * #AGENT}, {@link #CONNECTION}, {@link #INSTRUMENTATION}; the static methods here write to {@link
- * #AGENT}) bound to the agent's own output ({@link AgentLoggers}); SLF4J is shaded inside the
- * agent, so the application's logging stack is never touched otherwise. Callers pass text that is
- * already redacted (see {@link Redact}); line breaks are folded so that one event is always one
- * line.
+ * is set up ({@link ApplicationLogging}, reached by reflection: the application's logging stack is
+ * never touched otherwise). The agent's code logs through three named loggers ({@link #AGENT},
+ * {@link #CONNECTION}, {@link #INSTRUMENTATION}; the static methods here write to {@link #AGENT}),
+ * filtered by the agent's level. Callers pass text that is already redacted (see {@link Redact});
+ * line breaks are folded so that one event is always one line.
+ *
+ * <p>The loggers are this class's own, not SLF4J's API shaded inside the agent as they were: that
+ * binding loaded about ten classes of SLF4J and of the agent at every start, on the set-up's path.
  */
 public final class Log {
 
@@ -37,21 +38,52 @@ public final class Log {
   public static final String PREFIX = "[mcp-keepalive]";
 
   private static volatile Level threshold = Level.INFO;
-  private static volatile Consumer<String> sink = Log::toStderr;
+  private static volatile Consumer<String> sink; // null: standard error (no lambda made at start)
   private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
   private static volatile Target target = Target.STDERR;
-  private static volatile ApplicationLogging application = new ApplicationLogging();
+  // made by setTarget(APPLICATION) only: an agent logging to standard error does not load it
+  private static volatile ApplicationLogging application;
 
   /** The agent itself: start, configuration, its own failures. */
-  public static final Logger AGENT = AgentLoggers.INSTANCE.getLogger("mcp.keepalive.agent");
+  public static final Logger AGENT = new Logger("mcp.keepalive.agent");
 
   /** The connections: discovery, state transitions, pings, reconnects. */
-  public static final Logger CONNECTION =
-      AgentLoggers.INSTANCE.getLogger("mcp.keepalive.connection");
+  public static final Logger CONNECTION = new Logger("mcp.keepalive.connection");
 
   /** The weaving of the libraries' classes and the hooks' own decisions. */
-  public static final Logger INSTRUMENTATION =
-      AgentLoggers.INSTANCE.getLogger("mcp.keepalive.instrumentation");
+  public static final Logger INSTRUMENTATION = new Logger("mcp.keepalive.instrumentation");
+
+  /**
+   * One of the agent's loggers: its name ({@code mcp.keepalive.*}) is the logger's name in the
+   * application's logging with {@code log_target=application}; its level is the agent's.
+   */
+  public static final class Logger {
+    private final String name;
+
+    Logger(String name) {
+      this.name = name;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public void debug(String message) {
+      log(this, Level.DEBUG, message);
+    }
+
+    public void info(String message) {
+      log(this, Level.INFO, message);
+    }
+
+    public void warn(String message) {
+      log(this, Level.WARN, message);
+    }
+
+    public void error(String message) {
+      log(this, Level.ERROR, message);
+    }
+  }
 
   private Log() {}
 
@@ -65,7 +97,9 @@ public final class Log {
 
   /** Where lines go from now on; {@link Target#APPLICATION} starts looking for its SLF4J anew. */
   public static void setTarget(Target t) {
-    application = new ApplicationLogging();
+    if (t == Target.APPLICATION) {
+      application = new ApplicationLogging();
+    }
     target = t;
   }
 
@@ -74,14 +108,15 @@ public final class Log {
    * {@code log_target=application} looks for the application's logging. Cheap; never throws.
    */
   public static void applicationLoader(ClassLoader loader) {
-    if (target == Target.APPLICATION) {
-      application.offer(loader);
+    ApplicationLogging a = application;
+    if (target == Target.APPLICATION && a != null) {
+      a.offer(loader);
     }
   }
 
   /** Redirects output (tests); {@code null} restores standard error. */
   public static void setSink(Consumer<String> newSink) {
-    sink = newSink == null ? Log::toStderr : newSink;
+    sink = newSink;
   }
 
   public static boolean enabled(Level level) {
@@ -115,23 +150,10 @@ public final class Log {
     log(AGENT, level, message);
   }
 
-  /** Logs to {@code logger} at a level chosen at run time. */
+  /** Logs to {@code logger} at a level chosen at run time, if that level is enabled. */
   public static void log(Logger logger, Level level, String message) {
-    switch (level) {
-      case DEBUG:
-        logger.debug(message);
-        break;
-      case INFO:
-        logger.info(message);
-        break;
-      case WARN:
-        logger.warn(message);
-        break;
-      case ERROR:
-        logger.error(message);
-        break;
-      default:
-        break;
+    if (enabled(level)) {
+      write(level, logger.name, message);
     }
   }
 
@@ -139,10 +161,11 @@ public final class Log {
   static void write(Level level, String logger, String message) {
     String text = oneLine(String.valueOf(message));
     try {
-      if (target == Target.APPLICATION && application.write(level, logger, text, Log::notice)) {
+      ApplicationLogging a = application;
+      if (target == Target.APPLICATION && a != null && a.write(level, logger, text, Log::notice)) {
         return;
       }
-      sink.accept(PREFIX + ' ' + Instant.now() + ' ' + level + ' ' + text);
+      emit(PREFIX + ' ' + Instant.now() + ' ' + level + ' ' + text);
     } catch (RuntimeException ignored) {
       // logging must never break the host
     }
@@ -150,7 +173,7 @@ public final class Log {
 
   /** A line about the logging itself: always on standard error (the sink), whatever the level. */
   private static void notice(String text) {
-    sink.accept(PREFIX + ' ' + Instant.now() + ' ' + Level.INFO + ' ' + text);
+    emit(PREFIX + ' ' + Instant.now() + ' ' + Level.INFO + ' ' + text);
   }
 
   static String oneLine(String text) {
@@ -160,7 +183,12 @@ public final class Log {
     return text.replace("\r\n", " | ").replace('\n', ' ').replace('\r', ' ');
   }
 
-  private static void toStderr(String line) {
+  private static void emit(String line) {
+    Consumer<String> s = sink;
+    if (s != null) {
+      s.accept(line);
+      return;
+    }
     PrintStream err = System.err;
     err.println(line);
   }

@@ -6,7 +6,9 @@ import io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * The libraries the agent instruments, each known at start-up only by what is needed before one of
@@ -19,7 +21,7 @@ import java.util.Set;
  */
 public enum Library implements Instrumented {
   MCP_SDK(
-      McpSdkInstrumentation.class,
+      "McpSdkInstrumentation",
       "MCP Java SDK (tested 0.16.x to 2.1.x; HttpClientSseClientTransport,"
           + " HttpClientStreamableHttpTransport)",
       "io.modelcontextprotocol.client.McpAsyncClient",
@@ -29,20 +31,20 @@ public enum Library implements Instrumented {
       "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
       "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport"),
   SDK_WEBFLUX(
-      SdkWebFluxInstrumentation.class,
+      "SdkWebFluxInstrumentation",
       "MCP Java SDK WebFlux transports (tested 0.17.x; WebFluxSseClientTransport,"
           + " WebClientStreamableHttpTransport)",
       "io.modelcontextprotocol.client.transport.WebFluxSseClientTransport",
       "io.modelcontextprotocol.client.transport.WebClientStreamableHttpTransport",
       "org.springframework.http.client.ReactorResourceFactory"),
   SPRING_AI_WEBFLUX(
-      SpringAiWebFluxInstrumentation.class,
+      "SpringAiWebFluxInstrumentation",
       "Spring AI WebFlux transports (tested 2.0.x; WebFluxSseClientTransport,"
           + " WebClientStreamableHttpTransport)",
       "org.springframework.ai.mcp.client.webflux.transport.WebFluxSseClientTransport",
       "org.springframework.ai.mcp.client.webflux.transport.WebClientStreamableHttpTransport"),
   LANGCHAIN4J(
-      Langchain4jInstrumentation.class,
+      "Langchain4jInstrumentation",
       "langchain4j-mcp (tested 1.11.x to 1.18.x; HttpMcpTransport, StreamableHttpMcpTransport)",
       "dev.langchain4j.mcp.client.DefaultMcpClient",
       "dev.langchain4j.mcp.client.transport.McpOperationHandler",
@@ -62,16 +64,15 @@ public enum Library implements Instrumented {
     }
   }
 
-  // not initialized: naming it does not build the support
-  private final Class<? extends LibraryInstrumentation> supportClass;
+  // the simple name of its support's class (its key in the build's index), as a name: a class
+  // literal would load the class, and an application with one library does not load the others'
+  private final String supportName;
   private final String description;
   private final List<String> typeNames;
+  private final Map<ClassLoader, Boolean> presence = new WeakHashMap<>(); // guarded by itself
 
-  Library(
-      Class<? extends LibraryInstrumentation> supportClass,
-      String description,
-      String... typeNames) {
-    this.supportClass = supportClass;
+  Library(String supportName, String description, String... typeNames) {
+    this.supportName = supportName;
     this.description = description;
     this.typeNames = List.of(typeNames);
   }
@@ -97,12 +98,26 @@ public enum Library implements Instrumented {
 
   /**
    * Whether {@code loader} has the library's first class, found as a resource (nothing is loaded,
-   * nothing is built).
+   * nothing is built), once per loader: the answer is kept while the loader lives.
    */
   @Override
   public boolean mayBeIn(ClassLoader loader) {
-    return loader != null
-        && loader.getResource(typeNames.get(0).replace('.', '/') + ".class") != null;
+    if (loader == null) {
+      return false;
+    }
+    synchronized (presence) {
+      Boolean known = presence.get(loader);
+      if (known != null) {
+        return known;
+      }
+    }
+    // a resource the loader lacks is looked for in every module and jar: the set-up's two threads
+    // ask for the same loaders
+    boolean found = loader.getResource(typeNames.get(0).replace('.', '/') + ".class") != null;
+    synchronized (presence) {
+      presence.put(loader, found);
+    }
+    return found;
   }
 
   /**
@@ -111,7 +126,7 @@ public enum Library implements Instrumented {
    * all the index needs.
    */
   public void checkAhead(ClassLoader loader) {
-    Prebuilt.get().checkAhead(supportClass.getSimpleName(), loader);
+    Prebuilt.get().checkAhead(supportName, loader);
   }
 
   /** The library's support, built the first time it is asked for. */

@@ -54,7 +54,9 @@ public abstract class LibraryInstrumentation implements Instrumented {
     this.description = description;
     this.modules = List.copyOf(modules);
     Set<String> names = new LinkedHashSet<>();
-    modules.forEach(m -> names.addAll(m.typeNames()));
+    for (InstrumentationModule m : modules) {
+      names.addAll(m.typeNames());
+    }
     this.typeNames = List.copyOf(names);
   }
 
@@ -264,21 +266,16 @@ public abstract class LibraryInstrumentation implements Instrumented {
   }
 
   /**
-   * Reads the library's version in {@code loader} (for the decision's line) and builds the hooks of
-   * the range the build's check chose for the class files {@code loader} serves, deciding nothing
-   * and logging nothing: what the first class to weave needs is then at hand. Nothing is built when
-   * the build's check does not know these files.
+   * Reads the library's version in {@code loader} (for the decision's line) and takes the build's
+   * check of the class files {@code loader} serves ({@link Prebuilt#checked}), deciding nothing and
+   * logging nothing: what the first class to weave needs is then at hand. No hook is built: the
+   * set-up prepares the system class loader, the agent's own, where a class the build wove takes
+   * its hooks as visible ({@link Prebuilt#hooksVisible}); building them loaded about 15 classes
+   * there for nothing.
    */
   public final void prepareAhead(ClassLoader loader) {
     version.read(loader);
-    String known = Prebuilt.get().checked(key(), loader);
-    for (InstrumentationModule m : modules) {
-      if (m.name().equals(known)) {
-        for (String type : m.typeNames()) {
-          m.hooksFor(type);
-        }
-      }
-    }
+    Prebuilt.get().checked(key(), loader);
   }
 
   private static String shown(String v) {

@@ -68,7 +68,7 @@ class ApplicationLoggingTest {
       Log.CONNECTION.info("c1 streamable: CONNECTED -> DISCONNECTED (stream closed by peer)");
       Log.warn("an agent warning");
       Log.CONNECTION.debug("below the agent's level: written nowhere");
-      Log.INSTRUMENTATION.info("instrumented {} in {} ms", "a.B", 3);
+      Log.INSTRUMENTATION.info("instrumented a.B in 3 ms");
 
       assertEquals(
           List.of(

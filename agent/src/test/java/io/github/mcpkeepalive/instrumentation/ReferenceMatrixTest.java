@@ -13,7 +13,6 @@ import io.github.mcpkeepalive.instrumentation.weave.ClassWeaver;
 import io.github.mcpkeepalive.instrumentation.weave.On;
 import io.github.mcpkeepalive.instrumentation.webflux.SdkWebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.SpringAiWebFluxInstrumentation;
-import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxInstrumentation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -135,7 +134,7 @@ class ReferenceMatrixTest {
   })
   void webFluxSupportsRefuseWhatIsNotTheirs(
       String support, String jars, String spring, String netty) throws IOException {
-    WebFluxInstrumentation library =
+    LibraryInstrumentation library =
         support.equals("sdk")
             ? SdkWebFluxInstrumentation.INSTANCE
             : SpringAiWebFluxInstrumentation.INSTANCE;

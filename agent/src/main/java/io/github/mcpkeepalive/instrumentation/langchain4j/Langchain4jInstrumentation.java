@@ -27,7 +27,9 @@ public final class Langchain4jInstrumentation extends LibraryInstrumentation {
           Pattern.compile("1\\.1[1-8]\\.\\d+(-beta\\d+)?"),
           "1.11.x to 1.18.x");
 
-  public static final Langchain4jInstrumentation INSTANCE = new Langchain4jInstrumentation();
+  // typed as the base class: Library.support() returns it without the verifier loading this class
+  // (to check that it is one), so that an application without this library never loads it
+  public static final LibraryInstrumentation INSTANCE = new Langchain4jInstrumentation();
 
   private Langchain4jInstrumentation() {
     super(

@@ -26,7 +26,9 @@ public final class McpSdkInstrumentation extends LibraryInstrumentation {
           Pattern.compile("(0\\.1[678]|1\\.[01]|2\\.[01])\\.\\d+"),
           "0.16.x to 2.1.x");
 
-  public static final McpSdkInstrumentation INSTANCE = new McpSdkInstrumentation();
+  // typed as the base class: Library.support() returns it without the verifier loading this class
+  // (to check that it is one), so that an application without this library never loads it
+  public static final LibraryInstrumentation INSTANCE = new McpSdkInstrumentation();
 
   private McpSdkInstrumentation() {
     super(

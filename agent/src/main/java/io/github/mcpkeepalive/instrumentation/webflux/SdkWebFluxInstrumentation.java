@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.instrumentation.webflux;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.v0_16.WebFlux016Module;
 import io.github.mcpkeepalive.instrumentation.webflux.v0_18.WebFlux018Module;
@@ -22,7 +23,9 @@ public final class SdkWebFluxInstrumentation extends WebFluxInstrumentation {
           Pattern.compile("0\\.17\\.\\d+"),
           "0.17.x");
 
-  public static final SdkWebFluxInstrumentation INSTANCE = new SdkWebFluxInstrumentation();
+  // typed as the base class: Library.support() returns it without the verifier loading this class
+  // (to check that it is one), so that an application without this library never loads it
+  public static final LibraryInstrumentation INSTANCE = new SdkWebFluxInstrumentation();
 
   private SdkWebFluxInstrumentation() {
     super(

@@ -1,6 +1,7 @@
 package io.github.mcpkeepalive.instrumentation.webflux;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
+import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.common.WebFluxInstrumentation;
 import io.github.mcpkeepalive.instrumentation.webflux.v2_0.WebFlux20Module;
 import java.util.List;
@@ -21,8 +22,9 @@ public final class SpringAiWebFluxInstrumentation extends WebFluxInstrumentation
           Pattern.compile("2\\.0\\.\\d+"),
           "2.0.x");
 
-  public static final SpringAiWebFluxInstrumentation INSTANCE =
-      new SpringAiWebFluxInstrumentation();
+  // typed as the base class: Library.support() returns it without the verifier loading this class
+  // (to check that it is one), so that an application without this library never loads it
+  public static final LibraryInstrumentation INSTANCE = new SpringAiWebFluxInstrumentation();
 
   private SpringAiWebFluxInstrumentation() {
     super(
