@@ -63,28 +63,28 @@ public final class ConfigLoader {
     return load(agentArgs, props, System.getenv());
   }
 
+  /**
+   * Puts into {@code into} the entries of {@code from} whose name starts with {@code prefix}, by
+   * the key that follows it. A loop rather than {@code forEach} with a lambda: this runs once,
+   * cold, beside the application's start.
+   */
+  private static void prefixed(
+      Map<String, String> from, String prefix, String source, Map<String, Value> into) {
+    for (Map.Entry<String, String> e : from.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(prefix)) {
+        into.put(normalizeKey(k.substring(prefix.length())), new Value(e.getValue(), source + k));
+      }
+    }
+  }
+
   private Result run(String agentArgs, Map<String, String> sysProps, Map<String, String> env) {
     Map<String, Value> values = new LinkedHashMap<>();
     // least specific first; later puts win
     Map<String, Value> fromEnv = new LinkedHashMap<>();
-    // loops rather than forEach lambdas: this runs once, cold, beside the application's start
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      String k = e.getKey();
-      if (k.startsWith("MCP_KEEPALIVE_")) {
-        fromEnv.put(
-            normalizeKey(k.substring("MCP_KEEPALIVE_".length())),
-            new Value(e.getValue(), "environment " + k));
-      }
-    }
+    prefixed(env, "MCP_KEEPALIVE_", "environment ", fromEnv);
     Map<String, Value> fromProps = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : sysProps.entrySet()) {
-      String k = e.getKey();
-      if (k.startsWith("mcp.keepalive.")) {
-        fromProps.put(
-            normalizeKey(k.substring("mcp.keepalive.".length())),
-            new Value(e.getValue(), "system property " + k));
-      }
-    }
+    prefixed(sysProps, "mcp.keepalive.", "system property ", fromProps);
     Map<String, Value> fromArgs = parseAgentArgs(agentArgs);
 
     Value configPath = firstOf("config", fromArgs, fromProps, fromEnv);
