@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * SLF4J themselves), and is used only after SLF4J there reports a successful initialization: the
  * agent never initializes the application's logging, never reads its configuration, never loads a
  * binding. Until then, and for good when the application's SLF4J has no binding or cannot be
- * reached, lines go to standard error, which one line says. Reached by reflection: the agent's own
- * SLF4J is shaded and is not the application's.
+ * reached, lines go to standard error, which one line says. Reached by reflection: the agent has no
+ * SLF4J of its own and never links against the application's.
  */
 final class ApplicationLogging {
 

@@ -97,9 +97,8 @@ public final class Log {
 
   /** Where lines go from now on; {@link Target#APPLICATION} starts looking for its SLF4J anew. */
   public static void setTarget(Target t) {
-    if (t == Target.APPLICATION) {
-      application = new ApplicationLogging();
-    }
+    // written before the target and read after it: whoever sees APPLICATION sees its logging
+    application = t == Target.APPLICATION ? new ApplicationLogging() : null;
     target = t;
   }
 
@@ -108,9 +107,11 @@ public final class Log {
    * {@code log_target=application} looks for the application's logging. Cheap; never throws.
    */
   public static void applicationLoader(ClassLoader loader) {
-    ApplicationLogging a = application;
-    if (target == Target.APPLICATION && a != null) {
-      a.offer(loader);
+    if (target == Target.APPLICATION) {
+      ApplicationLogging a = application;
+      if (a != null) {
+        a.offer(loader);
+      }
     }
   }
 
@@ -161,9 +162,11 @@ public final class Log {
   static void write(Level level, String logger, String message) {
     String text = oneLine(String.valueOf(message));
     try {
-      ApplicationLogging a = application;
-      if (target == Target.APPLICATION && a != null && a.write(level, logger, text, Log::notice)) {
-        return;
+      if (target == Target.APPLICATION) {
+        ApplicationLogging a = application;
+        if (a != null && a.write(level, logger, text, Log::notice)) {
+          return;
+        }
       }
       emit(PREFIX + ' ' + Instant.now() + ' ' + level + ' ' + text);
     } catch (RuntimeException ignored) {

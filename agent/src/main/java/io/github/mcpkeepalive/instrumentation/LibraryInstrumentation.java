@@ -266,16 +266,27 @@ public abstract class LibraryInstrumentation implements Instrumented {
   }
 
   /**
-   * Reads the library's version in {@code loader} (for the decision's line) and takes the build's
-   * check of the class files {@code loader} serves ({@link Prebuilt#checked}), deciding nothing and
-   * logging nothing: what the first class to weave needs is then at hand. No hook is built: the
-   * set-up prepares the system class loader, the agent's own, where a class the build wove takes
-   * its hooks as visible ({@link Prebuilt#hooksVisible}); building them loaded about 15 classes
-   * there for nothing.
+   * Reads the library's version in {@code loader} (for the decision's line) and, unless {@code
+   * loader} is the agent's own, builds the hooks of the range the build's check chose for the class
+   * files it serves, deciding nothing and logging nothing: what the first class to weave needs is
+   * then at hand. In the agent's own loader (the system class loader, which the set-up prepares,
+   * unless the application names another) a class the build wove takes its hooks as visible without
+   * their being built ({@link Prebuilt#hooksVisible}): building them loaded about 15 classes there
+   * for nothing. Nothing is built when the build's check does not know these files.
    */
   public final void prepareAhead(ClassLoader loader) {
     version.read(loader);
-    Prebuilt.get().checked(key(), loader);
+    String known = Prebuilt.get().checked(key(), loader);
+    if (known == null || loader == LibraryInstrumentation.class.getClassLoader()) {
+      return;
+    }
+    for (InstrumentationModule m : modules) {
+      if (m.name().equals(known)) {
+        for (String type : m.typeNames()) {
+          m.hooksFor(type);
+        }
+      }
+    }
   }
 
   private static String shown(String v) {
