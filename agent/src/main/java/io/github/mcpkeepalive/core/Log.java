@@ -64,10 +64,6 @@ public final class Log {
       this.name = name;
     }
 
-    public String name() {
-      return name;
-    }
-
     public void debug(String message) {
       log(this, Level.DEBUG, message);
     }
