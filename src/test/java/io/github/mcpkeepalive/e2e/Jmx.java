@@ -57,6 +57,12 @@ final class Jmx implements AutoCloseable {
     throw new AssertionError("no MBean for a " + transport + " connection");
   }
 
+  /** The JVM's count of the classes it has loaded since it started. */
+  long classesLoaded() throws Exception {
+    return (Long)
+        mbs.getAttribute(new ObjectName("java.lang:type=ClassLoading"), "TotalLoadedClassCount");
+  }
+
   Object agent(String attribute) throws Exception {
     return mbs.getAttribute(new ObjectName("mcp.keepalive:type=Agent"), attribute);
   }

@@ -85,6 +85,12 @@ class StartPathTest {
         assertTrue(
             app.matching("io.github.mcpkeepalive.instrumentation.Prebuilt source: ").size() == 1,
             () -> "the class-load log is there, the agent's classes in it\n" + app.dump());
+        assertEquals(
+            1L,
+            app.matching("class path's MCP classes loaded and woven ahead (6) in ").stream()
+                .filter(l -> l.contains("class loads are no longer watched"))
+                .count(),
+            app::dump);
         assertEquals(2, app.matching(" discovered c").size(), app::dump);
         assertEquals(2, Calls.summary(app, "http").ok(), app::dump);
         assertEquals(2, Calls.summary(app, "sse").ok(), app::dump);

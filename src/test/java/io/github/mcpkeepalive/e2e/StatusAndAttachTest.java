@@ -67,6 +67,12 @@ class StatusAndAttachTest {
         assertFalse(
             String.valueOf(jmx.connection("streamable").get("Url")).contains("?"),
             "URL without query string");
+        // the class path's MCP classes woven at the start, the agent stopped watching class loads
+        long seen = (Long) jmx.agent("ClassesSeen");
+        long loaded = jmx.classesLoaded();
+        assertTrue(
+            seen > 0 && seen < loaded / 2,
+            () -> "classes seen " + seen + " of " + loaded + " loaded\n" + status);
         TabularData perState = (TabularData) jmx.agent("ConnectionsPerState");
         int connected =
             perState.values().stream()

@@ -277,7 +277,7 @@ public final class Cli {
       out.println(
           "classes: "
               + mbs.getAttribute(agentName, "ClassesSeen")
-              + " loaded since the agent started, "
+              + " loaded while the agent watched class loads, "
               + mbs.getAttribute(agentName, "ClassesExamined")
               + " of them examined for instrumentation");
       String[] columns = {

@@ -171,6 +171,12 @@ public final class KeepaliveAgent {
       // for it: AgentRuntime.engine).
       weaver.ready(libraries);
       Warmup.run(weaver);
+      // the class path's MCP classes woven, every further class load would cost the application
+      // for nothing: the transformer goes (LoadWatch)
+      LoadWatch watch =
+          atJvmStart && settings.classLoads == Settings.ClassLoads.START
+              ? LoadWatch.settle(inst, weaver, libraries, ClassLoader.getSystemClassLoader())
+              : null;
       DaemonScheduler scheduler = new DaemonScheduler();
       KeepaliveEngine engine =
           new KeepaliveEngine(
@@ -187,6 +193,9 @@ public final class KeepaliveAgent {
       }
       AgentRuntime.setEngine(engine);
       ready = true;
+      if (watch != null) {
+        watch.start(scheduler);
+      }
       if (!atJvmStart) {
         weaver.retransformLoaded(inst); // at JVM start no class has loaded unseen
       }

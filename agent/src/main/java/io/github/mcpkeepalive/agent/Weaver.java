@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,8 @@ final class Weaver implements ClassFileTransformer {
   // LongAdder's VarHandle did: ClassCircularityError on VarHandle$AccessDescriptor).
   private final AtomicLong seen = new AtomicLong();
   private final AtomicLong examined = new AtomicLong();
+  // the classes examined as they loaded, by class loader: what a later look must not weave again
+  private final Map<ClassLoader, Set<String>> examinedAtLoad = new WeakHashMap<>();
 
   /**
    * A weaver for the classes the libraries' supports weave ({@link Library#weaves}, behind the
@@ -210,6 +214,17 @@ final class Weaver implements ClassFileTransformer {
     }
   }
 
+  /**
+   * Whether the class of binary name {@code name} (a.b.C) in {@code loader} passed through this
+   * weaver as it loaded: woven then, or left alone on purpose.
+   */
+  boolean sawLoad(ClassLoader loader, String name) {
+    synchronized (examinedAtLoad) {
+      Set<String> names = examinedAtLoad.get(loader);
+      return names != null && names.contains(name);
+    }
+  }
+
   /** Classes defined or retransformed since the weaver was installed. */
   long classesSeen() {
     return seen.get();
@@ -239,6 +254,16 @@ final class Weaver implements ClassFileTransformer {
     LibraryInstrumentation library = target.support();
     examined.incrementAndGet();
     String name = className.replace('/', '.');
+    if (redefined == null && loader != null) {
+      synchronized (examinedAtLoad) {
+        Set<String> names = examinedAtLoad.get(loader); // no lambda: an application's thread
+        if (names == null) {
+          names = new HashSet<>();
+          examinedAtLoad.put(loader, names);
+        }
+        names.add(name);
+      }
+    }
     InstrumentationModule range = null;
     try {
       range = library.moduleFor(loader); // checks the library's references once per class loader

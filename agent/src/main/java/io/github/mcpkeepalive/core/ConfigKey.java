@@ -82,6 +82,16 @@ public enum ConfigKey {
       "true",
       "publish the agent's figures to the application's OpenTelemetry or Micrometer when it has"
           + " one (see Metrics); `false`: JMX only"),
+  WATCH_CLASS_LOADS(
+      Scope.AGENT,
+      "watch_class_loads",
+      Type.choice(Settings.ClassLoads.class, "start", "always"),
+      "start",
+      "how long every class the JVM loads is handed to the agent, which costs each a little:"
+          + " `start`: until the MCP classes on the application's class path are woven, at its start"
+          + " (another class loader's are then looked for 1, 2, 4 … s later and every 60 s, woven"
+          + " when found, their clients taken over at their next request); `always`: all the time,"
+          + " as when the class path holds no MCP library (a Spring Boot jar)"),
   CONFIG(
       Scope.AGENT,
       "config",

@@ -119,6 +119,8 @@ public final class ConfigLoader {
     Log.Level level = (Log.Level) value(ConfigKey.LOG_LEVEL, values);
     Log.Target target = (Log.Target) value(ConfigKey.LOG_TARGET, values);
     boolean metrics = (Boolean) value(ConfigKey.METRICS, values);
+    Settings.ClassLoads classLoads =
+        (Settings.ClassLoads) value(ConfigKey.WATCH_CLASS_LOADS, values);
     if (backoffMax < backoffInitial && values.containsKey(ConfigKey.BACKOFF_MAX.key)) {
       invalid(
           ConfigKey.BACKOFF_MAX.key,
@@ -143,6 +145,7 @@ public final class ConfigLoader {
             level,
             target,
             metrics,
+            classLoads,
             servers);
     return new Result(s, errors, warnings);
   }

@@ -20,6 +20,7 @@ public final class Settings {
   public final Log.Level logLevel;
   public final Log.Target logTarget;
   public final boolean metrics;
+  public final ClassLoads classLoads;
   public final List<ServerEntry> servers;
 
   public Settings(
@@ -48,6 +49,14 @@ public final class Settings {
         servers);
   }
 
+  /**
+   * How long the agent watches the classes the JVM loads: see {@link ConfigKey#WATCH_CLASS_LOADS}.
+   */
+  public enum ClassLoads {
+    START,
+    ALWAYS
+  }
+
   public Settings(
       boolean enabled,
       long intervalNanos,
@@ -61,8 +70,39 @@ public final class Settings {
       Log.Target logTarget,
       boolean metrics,
       List<ServerEntry> servers) {
+    this(
+        enabled,
+        intervalNanos,
+        pingTimeoutNanos,
+        failureThreshold,
+        backoffInitialNanos,
+        backoffMaxNanos,
+        jitter,
+        backoffJitter,
+        logLevel,
+        logTarget,
+        metrics,
+        ClassLoads.START,
+        servers);
+  }
+
+  public Settings(
+      boolean enabled,
+      long intervalNanos,
+      long pingTimeoutNanos,
+      int failureThreshold,
+      long backoffInitialNanos,
+      long backoffMaxNanos,
+      double jitter,
+      Backoff.Jitter backoffJitter,
+      Log.Level logLevel,
+      Log.Target logTarget,
+      boolean metrics,
+      ClassLoads classLoads,
+      List<ServerEntry> servers) {
     this.logTarget = logTarget;
     this.metrics = metrics;
+    this.classLoads = classLoads;
     this.enabled = enabled;
     this.intervalNanos = intervalNanos;
     this.pingTimeoutNanos = pingTimeoutNanos;
@@ -89,6 +129,7 @@ public final class Settings {
         (Log.Level) ConfigKey.LOG_LEVEL.defaultValue(),
         (Log.Target) ConfigKey.LOG_TARGET.defaultValue(),
         (Boolean) ConfigKey.METRICS.defaultValue(),
+        (ClassLoads) ConfigKey.WATCH_CLASS_LOADS.defaultValue(),
         List.of());
   }
 
@@ -131,6 +172,7 @@ public final class Settings {
             : " backoff_jitter=" + backoffJitter.label())
         + (logTarget == Log.Target.APPLICATION ? " log_target=application" : "")
         + (metrics ? "" : " metrics=false")
+        + (classLoads == ClassLoads.START ? "" : " watch_class_loads=always")
         + " servers="
         + servers.size();
   }

@@ -27,9 +27,13 @@ public interface AgentStatusMXBean {
 
   double getJitter();
 
-  /** Classes the JVM defined or retransformed since the agent started (each one name lookup). */
+  /**
+   * Classes the JVM defined or retransformed while the agent watched class loads (each one name
+   * lookup): at the start only, with {@code watch_class_loads=start} and an MCP library on the
+   * class path.
+   */
   long getClassesSeen();
 
-  /** Of those, the classes handed to Byte Buddy's matchers: only the instrumented ones. */
+  /** Of those, the classes looked at beyond their name: only the instrumented ones. */
   long getClassesExamined();
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mcpkeepalive.core.LibraryVersion;
 import io.github.mcpkeepalive.core.Log;
@@ -129,6 +130,21 @@ public class WeaverTest {
     assertNotNull(woven);
     assertEquals(2, weaver.classesSeen());
     assertEquals(1, weaver.classesExamined(), "only the named class is looked at beyond its name");
+    assertTrue(weaver.sawLoad(loader, Greeter.class.getName()), "seen as it loaded");
+    assertFalse(weaver.sawLoad(loader, Other.class.getName()), "only what it examined");
+    assertFalse(
+        weaver.sawLoad(new ClassLoader(null) {}, Greeter.class.getName()), "in that loader only");
+    Weaver retransforming = weaver(library("greet", GREET));
+    assertNotNull(
+        retransforming.transform(
+            null,
+            loader,
+            internalName(Greeter.class),
+            Greeter.class,
+            null,
+            bytesOf(Greeter.class)));
+    assertFalse(
+        retransforming.sawLoad(loader, Greeter.class.getName()), "a retransformation is no load");
 
     Object greeter =
         new Isolated(loader, Greeter.class.getName(), woven).load().getConstructor().newInstance();

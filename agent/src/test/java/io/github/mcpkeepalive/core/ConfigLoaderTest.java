@@ -223,6 +223,17 @@ class ConfigLoaderTest {
     assertTrue(d.metrics);
     assertFalse(load("metrics=false").settings.metrics);
     assertTrue(load("metrics=false").settings.summary().contains(" metrics=false"));
+    assertEquals(Settings.ClassLoads.START, d.classLoads);
+    Settings always = load("watch_class_loads=always").settings;
+    assertEquals(Settings.ClassLoads.ALWAYS, always.classLoads);
+    assertTrue(always.summary().contains(" watch_class_loads=always"), always.summary());
+    ConfigLoader.Result wrong = load("watch_class_loads=never");
+    assertEquals(1, wrong.errors.size(), wrong.errors.toString());
+    assertTrue(
+        wrong.errors.get(0).contains("'watch_class_loads'")
+            && wrong.errors.get(0).contains("'never', accepted: one of start, always"),
+        wrong.errors.toString());
+    assertFalse(wrong.settings.enabled);
     assertEquals(
         Log.Target.APPLICATION,
         ConfigLoader.load(null, Map.of(), Map.of("MCP_KEEPALIVE_LOG_TARGET", "Application"))

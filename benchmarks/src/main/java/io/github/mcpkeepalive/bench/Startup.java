@@ -28,7 +28,8 @@ final class Startup {
   static final String OTEL_VERSION = "2.10";
   static final String APP = "io.github.mcpkeepalive.sample.SampleApp";
   private static final Pattern CLASSES =
-      Pattern.compile("classes: (\\d+) loaded since the agent started, (\\d+) of them examined");
+      Pattern.compile(
+          "classes: (\\d+) loaded while the agent watched class loads, (\\d+) of them examined");
 
   /** One way of starting an app: a name and the JVM options it adds. */
   record Arm(String name, List<String> jvm) {}
@@ -313,7 +314,7 @@ final class Startup {
         long examined = Long.parseLong(m.group(2));
         System.out.println("   status: " + line.text());
         return new Row(
-            "classes examined beyond their name, of all loaded (SSE + HTTP app)",
+            "classes examined beyond their name, of those the agent saw load (SSE + HTTP app)",
             examined + " of " + seen,
             "-",
             "-",

@@ -1,0 +1,83 @@
+package io.github.mcpkeepalive.e2e;
+
+import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An application that brings its MCP library in a class loader of its own, made once the agent is
+ * set up (a plugin's, say), although the class path holds the library too: the sample app, run from
+ * a loader over the class path's jars (this class's folder left out) that looks in them before its
+ * parent, the class path's loader, as a web application's or a plugin's loader does, so that every
+ * class of the SDK is loaded anew there. Only the JDK's and the agent's classes come from the
+ * parent.
+ */
+public final class LaterLoaderApp {
+
+  private LaterLoaderApp() {}
+
+  public static void main(String[] args) throws Exception {
+    // the agent sets this property once it is set up (after its start line); 20 s at most
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.getProperty("io.github.mcpkeepalive.version") == null
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    String own =
+        Path.of(LaterLoaderApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    List<URL> urls = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!Path.of(entry).toString().equals(own)) {
+        urls.add(Path.of(entry).toUri().toURL());
+      }
+    }
+    try (URLClassLoader later = new ChildFirst(urls.toArray(new URL[0]))) {
+      Class<?> app = later.loadClass("io.github.mcpkeepalive.sample.SampleApp");
+      System.out.println("LATER LOADER " + app.getClassLoader().getName());
+      // as a plugin host does: the SDK finds its JSON mapper through the context loader
+      Thread.currentThread().setContextClassLoader(later);
+      app.getMethod("main", String[].class).invoke(null, (Object) args);
+    }
+  }
+
+  /** Its own jars first, then its parent. */
+  private static final class ChildFirst extends URLClassLoader {
+    static {
+      registerAsParallelCapable();
+    }
+
+    ChildFirst(URL[] urls) {
+      super("later", urls, ClassLoader.getSystemClassLoader());
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (name.startsWith("java.")
+          || name.startsWith("javax.")
+          || name.startsWith("jdk.")
+          || name.startsWith("sun.")
+          || (name.startsWith("io.github.mcpkeepalive.")
+              && !name.startsWith("io.github.mcpkeepalive.sample."))) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> c = findLoadedClass(name);
+        if (c == null) {
+          try {
+            c = findClass(name);
+          } catch (ClassNotFoundException e) {
+            return super.loadClass(name, resolve);
+          }
+        }
+        if (resolve) {
+          resolveClass(c);
+        }
+        return c;
+      }
+    }
+  }
+}

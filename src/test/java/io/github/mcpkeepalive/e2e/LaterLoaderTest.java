@@ -1,0 +1,68 @@
+package io.github.mcpkeepalive.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once the MCP classes on the application's class path are woven, at its start, the agent stops
+ * watching the JVM's class loads; a class loader the application makes later still gets its MCP
+ * classes woven, found by the agent's look a few seconds on, and its clients taken over at their
+ * next request: the sample app run from such a loader ({@link LaterLoaderApp}), behind a proxy that
+ * cuts streams idle for 7 s, makes every call succeed on both transports, as the legacy SSE
+ * transport alone never does once its stream is cut ({@code IdleCutTest}).
+ */
+class LaterLoaderTest {
+
+  @Test
+  void aClassLoaderMadeAfterTheStartGetsItsClassesWoven() throws Exception {
+    String classpath =
+        Path.of("target", "test-classes").toAbsolutePath()
+            + File.pathSeparator
+            + AppProcess.sampleClasspath();
+    try (Rig rig = new Rig(7_000, 0);
+        AppProcess app =
+            AppProcess.start(
+                "later-loader",
+                "interval=5,log_level=debug",
+                List.of(),
+                classpath,
+                LaterLoaderApp.class.getName(),
+                rig.appArgs("9s", 5, "5s"))) {
+      assertEquals(0, app.awaitExit(Duration.ofSeconds(120)), app::dump);
+      assertEquals(1, app.matching("LATER LOADER later").size(), app::dump);
+      assertEquals(
+          1, app.matching("class path's MCP classes loaded and woven ahead (6)").size(), app::dump);
+      for (String woven :
+          List.of(
+              "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport",
+              "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
+              "io.modelcontextprotocol.client.McpAsyncClient",
+              "io.modelcontextprotocol.spec.McpClientSession")) {
+        assertEquals(
+            1,
+            app.matching("found " + woven + " in a class loader made after the agent's set-up")
+                .size(),
+            app::dump);
+      }
+      for (String server : new String[] {"sse", "http"}) {
+        List<Calls.Call> calls = Calls.of(app, server);
+        assertEquals(5, calls.size(), () -> server + ": every call made\n" + app.dump());
+        assertEquals(
+            List.of(),
+            calls.stream().filter(c -> !c.ok()).collect(Collectors.toList()),
+            () -> server + ": every call succeeds\n" + app.dump());
+      }
+      assertTrue(
+          app.matching("client found in use").size() >= 2,
+          () -> "both clients taken over\n" + app.dump());
+      Secrets.assertNoneIn(app);
+    }
+  }
+}
