@@ -169,15 +169,14 @@ public final class KeepaliveAgent {
       // The application may load an MCP class any moment now: the weaver gets the libraries first
       // and their weaving is prepared before the engine is built (a hook that runs meanwhile waits
       // for it: AgentRuntime.engine).
+      DaemonScheduler scheduler = new DaemonScheduler();
       weaver.ready(libraries);
       Warmup.run(weaver);
-      // the class path's MCP classes woven, every further class load would cost the application
-      // for nothing: the transformer goes (LoadWatch)
-      LoadWatch watch =
-          atJvmStart && settings.classLoads == Settings.ClassLoads.START
-              ? LoadWatch.settle(inst, weaver, libraries, ClassLoader.getSystemClassLoader())
-              : null;
-      DaemonScheduler scheduler = new DaemonScheduler();
+      if (atJvmStart && settings.classLoads == Settings.ClassLoads.START) {
+        // once the MCP classes are woven, every further class load would cost the application for
+        // nothing: the transformer goes
+        LoadWatch.begin(inst, weaver, libraries, scheduler);
+      }
       KeepaliveEngine engine =
           new KeepaliveEngine(
               settings, Ticker.SYSTEM, scheduler, () -> ThreadLocalRandom.current().nextDouble());
@@ -193,9 +192,6 @@ public final class KeepaliveAgent {
       }
       AgentRuntime.setEngine(engine);
       ready = true;
-      if (watch != null) {
-        watch.start(scheduler);
-      }
       if (!atJvmStart) {
         weaver.retransformLoaded(inst); // at JVM start no class has loaded unseen
       }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * How long the agent watches the classes the JVM loads. A registered transformer is handed every
@@ -22,13 +23,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>So when the application's class path holds an MCP library, the classes its support weaves are
  * loaded at the agent's set-up through the class path's loader ({@link #settle}: loaded only, not
- * initialized, so no code of theirs runs), woven as they load, and the transformer is removed. A
- * class loader the application makes later (a plugin's, say) may bring a library of its own: its
- * classes are looked for 1, 2, 4 … s after the set-up, then every {@link #LONGEST_WAIT_NANOS}
- * ({@link #run}), woven by retransformation when found, and their clients taken over at their next
- * request, as after a late attach. With no MCP library on the class path (a Spring Boot jar: its
- * libraries come with a class loader of their own) or with {@code watch_class_loads=always}, the
- * transformer stays and this class is not used.
+ * initialized, so no code of theirs runs), woven as they load, and the transformer is removed. With
+ * no MCP library on the class path (a Spring Boot jar: its libraries come with a class loader of
+ * their own), the transformer stays until the first MCP class is woven, and that class's loader is
+ * settled the same way. A class loader the application makes later (a plugin's, say) may bring a
+ * library of its own: its classes are looked for 1, 2, 4 … s after the settling, then every {@link
+ * #LONGEST_WAIT_NANOS} ({@link #run}), woven by retransformation when found, and their clients
+ * taken over at their next request, as after a late attach. With {@code watch_class_loads=always}
+ * the transformer stays and this class is not used.
  */
 final class LoadWatch implements Runnable {
 
@@ -54,10 +56,58 @@ final class LoadWatch implements Runnable {
   }
 
   /**
-   * At the set-up, once the weaver has the libraries: if {@code classPath} holds one, the classes
-   * its version range weaves are loaded through it (woven as they load) and the transformer is
-   * removed; the answer is then a watch to {@link #start}. Null when the transformer stays: no
-   * library is on the class path.
+   * At the set-up, once the weaver has the libraries: the class path's loader is settled now if it
+   * holds a library; otherwise the loader of the first class woven (a Spring Boot jar's, say) is
+   * settled once that class is woven, on {@code scheduler}'s thread. Then the looks start.
+   */
+  static void begin(
+      Instrumentation inst,
+      Weaver weaver,
+      List<? extends Instrumented> libraries,
+      TaskScheduler scheduler) {
+    LoadWatch watch = settle(inst, weaver, libraries, ClassLoader.getSystemClassLoader());
+    if (watch != null) {
+      watch.start(scheduler);
+      return;
+    }
+    weaver.whenFirstWoven(new Later(inst, weaver, libraries, scheduler));
+  }
+
+  /** Settles the loader of the first class woven, on the scheduler's thread. */
+  private static final class Later implements Consumer<ClassLoader> {
+    private final Instrumentation inst;
+    private final Weaver weaver;
+    private final List<? extends Instrumented> libraries;
+    private final TaskScheduler scheduler;
+
+    Later(
+        Instrumentation inst,
+        Weaver weaver,
+        List<? extends Instrumented> libraries,
+        TaskScheduler scheduler) {
+      this.inst = inst;
+      this.weaver = weaver;
+      this.libraries = libraries;
+      this.scheduler = scheduler;
+    }
+
+    @Override
+    public void accept(ClassLoader loader) {
+      // the loading thread is inside the JVM's class loading: the rest goes to the scheduler's
+      scheduler.execute(
+          () -> {
+            LoadWatch watch = settle(inst, weaver, libraries, loader);
+            if (watch != null) {
+              watch.start(scheduler);
+            }
+          });
+    }
+  }
+
+  /**
+   * If {@code classPath} holds a library, the classes its version range weaves are loaded through
+   * it (woven as they load) and the transformer is removed; the answer is then a watch to {@link
+   * #start}. Null when the transformer stays: no library is on the class path.
    */
   static LoadWatch settle(
       Instrumentation inst,
@@ -110,7 +160,10 @@ final class LoadWatch implements Runnable {
     }
     inst.removeTransformer(weaver);
     Log.INSTRUMENTATION.debug(
-        "class path's MCP classes loaded and woven ahead ("
+        (classPath == ClassLoader.getSystemClassLoader()
+                ? "class path's MCP classes"
+                : "MCP classes of class loader " + classPath.getClass().getName())
+            + " loaded and woven ahead ("
             + loaded
             + ") in "
             + (System.nanoTime() - begin) / 1_000_000
@@ -120,7 +173,7 @@ final class LoadWatch implements Runnable {
   }
 
   /** Starts looking for the MCP classes of other class loaders, on {@code scheduler}'s thread. */
-  void start(TaskScheduler scheduler) {
+  private void start(TaskScheduler scheduler) {
     this.scheduler = scheduler;
     scheduler.schedule(this, waitNanos);
   }

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -56,6 +57,7 @@ final class Weaver implements ClassFileTransformer {
   private final AtomicLong examined = new AtomicLong();
   // the classes examined as they loaded, by class loader: what a later look must not weave again
   private final Map<ClassLoader, Set<String>> examinedAtLoad = new WeakHashMap<>();
+  private Consumer<ClassLoader> firstWoven; // guarded by examinedAtLoad
 
   /**
    * A weaver for the classes the libraries' supports weave ({@link Library#weaves}, behind the
@@ -225,6 +227,31 @@ final class Weaver implements ClassFileTransformer {
     }
   }
 
+  /**
+   * {@code then} is told, once, the class loader of the next class woven as it loads (on the thread
+   * that loads it, inside the JVM's class loading: it must only hand the work on).
+   */
+  void whenFirstWoven(Consumer<ClassLoader> then) {
+    synchronized (examinedAtLoad) {
+      firstWoven = then;
+    }
+  }
+
+  private byte[] firstWoven(ClassLoader loader, byte[] woven) {
+    if (woven == null) {
+      return null;
+    }
+    Consumer<ClassLoader> then;
+    synchronized (examinedAtLoad) {
+      then = firstWoven;
+      firstWoven = null;
+    }
+    if (then != null) {
+      then.accept(loader);
+    }
+    return woven;
+  }
+
   /** Classes defined or retransformed since the weaver was installed. */
   long classesSeen() {
     return seen.get();
@@ -274,18 +301,18 @@ final class Weaver implements ClassFileTransformer {
       Prepared ahead = prepared.remove(className);
       if (ahead != null && ahead.loader() == loader && Arrays.equals(ahead.original(), bytes)) {
         Log.INSTRUMENTATION.debug("instrumented " + name + " (woven ahead)");
-        return ahead.woven();
+        return firstWoven(loader, ahead.woven());
       }
       long start = System.nanoTime();
       byte[] woven = LibraryInstrumentation.prebuilt(range, name, bytes, loader);
       if (woven != null) {
         Log.INSTRUMENTATION.debug("instrumented " + name + " (woven by the build)");
-        return woven;
+        return firstWoven(loader, woven);
       }
       woven = LibraryInstrumentation.weaveNow(range, name, bytes, loader);
       Log.INSTRUMENTATION.debug(
           "instrumented " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
-      return woven;
+      return firstWoven(loader, woven);
     } catch (Throwable t) {
       if (range != null) {
         library.abandon(loader, "could not instrument " + name + ": " + Redact.error(t));

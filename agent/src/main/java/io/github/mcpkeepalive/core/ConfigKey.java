@@ -88,10 +88,11 @@ public enum ConfigKey {
       Type.choice(Settings.ClassLoads.class, "start", "always"),
       "start",
       "how long every class the JVM loads is handed to the agent, which costs each a little:"
-          + " `start`: until the MCP classes on the application's class path are woven, at its start"
-          + " (another class loader's are then looked for 1, 2, 4 … s later and every 60 s, woven"
-          + " when found, their clients taken over at their next request); `always`: all the time,"
-          + " as when the class path holds no MCP library (a Spring Boot jar)"),
+          + " `start`: until the MCP classes of the application's class path are woven, at its"
+          + " start, or without any there (a Spring Boot jar) those of the first class loader that"
+          + " loads one; another loader's are then looked for 1, 2, 4 … s later and every 60 s,"
+          + " woven when found, their clients taken over at their next request; `always`: all the"
+          + " time"),
   CONFIG(
       Scope.AGENT,
       "config",

@@ -15,6 +15,7 @@ import io.github.mcpkeepalive.instrumentation.refs.References;
 import io.github.mcpkeepalive.instrumentation.weave.Hook;
 import io.github.mcpkeepalive.instrumentation.weave.On;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -134,6 +135,16 @@ public class WeaverTest {
     assertFalse(weaver.sawLoad(loader, Other.class.getName()), "only what it examined");
     assertFalse(
         weaver.sawLoad(new ClassLoader(null) {}, Greeter.class.getName()), "in that loader only");
+    List<ClassLoader> told = new ArrayList<>();
+    Weaver telling = weaver(library("greet", GREET));
+    telling.whenFirstWoven(told::add);
+    telling.transform(null, loader, internalName(Other.class), null, null, bytesOf(Other.class));
+    assertEquals(List.of(), told, "a class left untouched tells nothing");
+    telling.transform(
+        null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class));
+    telling.transform(
+        null, loader, internalName(Greeter.class), null, null, bytesOf(Greeter.class));
+    assertEquals(List.of(loader), told, "the first class woven tells its loader, once");
     Weaver retransforming = weaver(library("greet", GREET));
     assertNotNull(
         retransforming.transform(
