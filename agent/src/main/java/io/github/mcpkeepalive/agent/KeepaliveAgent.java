@@ -169,13 +169,18 @@ public final class KeepaliveAgent {
       // The application may load an MCP class any moment now: the weaver gets the libraries first
       // and their weaving is prepared before the engine is built (a hook that runs meanwhile waits
       // for it: AgentRuntime.engine).
-      DaemonScheduler scheduler = new DaemonScheduler();
       weaver.ready(libraries);
       Warmup.run(weaver);
-      if (atJvmStart && settings.classLoads == Settings.ClassLoads.START) {
-        // once the MCP classes are woven, every further class load would cost the application for
-        // nothing: the transformer goes
-        LoadWatch.begin(inst, weaver, libraries, scheduler);
+      // once the MCP classes are woven, every further class load would cost the application for
+      // nothing: the transformer goes (now, if the class path holds them)
+      boolean watchStartOnly = atJvmStart && settings.classLoads == Settings.ClassLoads.START;
+      LoadWatch settled =
+          watchStartOnly
+              ? LoadWatch.settle(inst, weaver, libraries, ClassLoader.getSystemClassLoader())
+              : null;
+      DaemonScheduler scheduler = new DaemonScheduler();
+      if (watchStartOnly) {
+        LoadWatch.follow(settled, inst, weaver, libraries, scheduler);
       }
       KeepaliveEngine engine =
           new KeepaliveEngine(

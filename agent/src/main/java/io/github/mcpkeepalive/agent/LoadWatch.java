@@ -56,21 +56,23 @@ final class LoadWatch implements Runnable {
   }
 
   /**
-   * At the set-up, once the weaver has the libraries: the class path's loader is settled now if it
-   * holds a library; otherwise the loader of the first class woven (a Spring Boot jar's, say) is
-   * settled once that class is woven, on {@code scheduler}'s thread. Then the looks start.
+   * Then, once the agent's scheduler runs: the looks start if {@code settled} (the class path's
+   * loader was settled); otherwise the loader of the next class woven (a Spring Boot jar's, say) is
+   * settled once that class is woven, on {@code scheduler}'s thread, and the looks start then. (A
+   * class woven in between leaves the transformer in place, as with {@code
+   * watch_class_loads=always}: with no library on the class path, MCP classes load seconds later.)
    */
-  static void begin(
+  static void follow(
+      LoadWatch settled,
       Instrumentation inst,
       Weaver weaver,
       List<? extends Instrumented> libraries,
       TaskScheduler scheduler) {
-    LoadWatch watch = settle(inst, weaver, libraries, ClassLoader.getSystemClassLoader());
-    if (watch != null) {
-      watch.start(scheduler);
-      return;
+    if (settled != null) {
+      settled.start(scheduler);
+    } else {
+      weaver.whenFirstWoven(new Later(inst, weaver, libraries, scheduler));
     }
-    weaver.whenFirstWoven(new Later(inst, weaver, libraries, scheduler));
   }
 
   /** Settles the loader of the first class woven, on the scheduler's thread. */
@@ -94,13 +96,24 @@ final class LoadWatch implements Runnable {
     @Override
     public void accept(ClassLoader loader) {
       // the loading thread is inside the JVM's class loading: the rest goes to the scheduler's
-      scheduler.execute(
-          () -> {
-            LoadWatch watch = settle(inst, weaver, libraries, loader);
-            if (watch != null) {
-              watch.start(scheduler);
-            }
-          });
+      scheduler.execute(new Settle(loader));
+    }
+
+    /** A class rather than a lambda: made inside the JVM's loading of an MCP class. */
+    private final class Settle implements Runnable {
+      private final ClassLoader loader;
+
+      Settle(ClassLoader loader) {
+        this.loader = loader;
+      }
+
+      @Override
+      public void run() {
+        LoadWatch watch = settle(inst, weaver, libraries, loader);
+        if (watch != null) {
+          watch.start(scheduler);
+        }
+      }
     }
   }
 
