@@ -26,6 +26,10 @@ public final class LaterLoaderApp {
         && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
+    if (System.getProperty("io.github.mcpkeepalive.version") == null) {
+      System.out.println("LATER LOADER the agent did not set up within 20 s");
+      System.exit(3);
+    }
     String own =
         Path.of(LaterLoaderApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();

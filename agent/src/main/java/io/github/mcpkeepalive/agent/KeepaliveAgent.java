@@ -179,9 +179,6 @@ public final class KeepaliveAgent {
               ? LoadWatch.settle(inst, weaver, libraries, ClassLoader.getSystemClassLoader())
               : null;
       DaemonScheduler scheduler = new DaemonScheduler();
-      if (watchStartOnly) {
-        LoadWatch.follow(settled, inst, weaver, libraries, scheduler);
-      }
       KeepaliveEngine engine =
           new KeepaliveEngine(
               settings, Ticker.SYSTEM, scheduler, () -> ThreadLocalRandom.current().nextDouble());
@@ -197,6 +194,9 @@ public final class KeepaliveAgent {
       }
       AgentRuntime.setEngine(engine);
       ready = true;
+      if (watchStartOnly) {
+        LoadWatch.follow(settled, inst, weaver, libraries, scheduler); // not after a failed set-up
+      }
       if (!atJvmStart) {
         weaver.retransformLoaded(inst); // at JVM start no class has loaded unseen
       }

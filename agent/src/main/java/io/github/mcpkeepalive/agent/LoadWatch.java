@@ -7,10 +7,10 @@ import io.github.mcpkeepalive.instrumentation.InstrumentationModule;
 import io.github.mcpkeepalive.instrumentation.Instrumented;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -39,7 +39,9 @@ final class LoadWatch implements Runnable {
 
   private final Instrumentation inst;
   private final Weaver weaver;
-  private final Set<String> woven; // the classes some support weaves, by binary name (a.b.C)
+  private final List<? extends Instrumented> libraries;
+  // the classes some support weaves, by binary name (a.b.C), with their library
+  private final Map<String, Instrumented> byName = new HashMap<>();
   // classes woven here, by retransformation; a class the transformer saw load is asked to it
   private final Map<Class<?>, Boolean> retransformed = new WeakHashMap<>();
   private TaskScheduler scheduler;
@@ -48,19 +50,19 @@ final class LoadWatch implements Runnable {
   LoadWatch(Instrumentation inst, Weaver weaver, List<? extends Instrumented> libraries) {
     this.inst = inst;
     this.weaver = weaver;
-    Set<String> names = new HashSet<>();
+    this.libraries = libraries;
     for (Instrumented library : libraries) {
-      names.addAll(library.typeNames());
+      for (String name : library.typeNames()) {
+        byName.put(name, library);
+      }
     }
-    this.woven = names;
   }
 
   /**
-   * Then, once the agent's scheduler runs: the looks start if {@code settled} (the class path's
-   * loader was settled); otherwise the loader of the next class woven (a Spring Boot jar's, say) is
-   * settled once that class is woven, on {@code scheduler}'s thread, and the looks start then. (A
-   * class woven in between leaves the transformer in place, as with {@code
-   * watch_class_loads=always}: with no library on the class path, MCP classes load seconds later.)
+   * Then, once the agent is set up: the looks start if {@code settled} (the class path's loader was
+   * settled); otherwise the loader of the first class woven (a Spring Boot jar's, say) is settled
+   * once that class is woven, or now if one already was, on {@code scheduler}'s thread, and the
+   * looks start then.
    */
   static void follow(
       LoadWatch settled,
@@ -120,7 +122,8 @@ final class LoadWatch implements Runnable {
   /**
    * If {@code classPath} holds a library, the classes its version range weaves are loaded through
    * it (woven as they load) and the transformer is removed; the answer is then a watch to {@link
-   * #start}. Null when the transformer stays: no library is on the class path.
+   * #start}. Null when the transformer stays: no library is on the class path, or the loading
+   * failed.
    */
   static LoadWatch settle(
       Instrumentation inst,
@@ -128,61 +131,69 @@ final class LoadWatch implements Runnable {
       List<? extends Instrumented> libraries,
       ClassLoader classPath) {
     try {
-      return settleOrThrow(inst, weaver, libraries, classPath);
+      long begin = System.nanoTime();
+      int loaded = loadAhead(libraries, classPath);
+      if (loaded < 0) {
+        Log.INSTRUMENTATION.debug(
+            "no MCP library on the class path: every class load is watched for one in a class"
+                + " loader of its own");
+        return null;
+      }
+      LoadWatch watch = new LoadWatch(inst, weaver, libraries);
+      Log.INSTRUMENTATION.debug(
+          describe(classPath)
+              + " loaded and woven ahead ("
+              + loaded
+              + ") in "
+              + (System.nanoTime() - begin) / 1_000_000
+              + " ms; class loads are no longer watched, other class loaders' MCP classes are"
+              + " looked for from time to time");
+      inst.removeTransformer(weaver); // last: a failure before leaves every load watched
+      return watch;
     } catch (Throwable t) {
       Log.INSTRUMENTATION.warn(
-          "every class load stays watched, as the class path's MCP classes could not be loaded"
-              + " ahead: "
+          "every class load stays watched, as the MCP classes of "
+              + describe(classPath)
+              + " could not be loaded ahead: "
               + Redact.error(t));
       return null;
     }
   }
 
-  private static LoadWatch settleOrThrow(
-      Instrumentation inst,
-      Weaver weaver,
-      List<? extends Instrumented> libraries,
-      ClassLoader classPath) {
-    long begin = System.nanoTime();
+  private static String describe(ClassLoader loader) {
+    return loader == ClassLoader.getSystemClassLoader()
+        ? "class path's MCP classes"
+        : "MCP classes of class loader " + loader.getClass().getName();
+  }
+
+  /**
+   * Loads through {@code loader}, not initialized, the classes that the version range of each
+   * library there weaves: woven as they load while the transformer is registered. The number
+   * loaded, or -1 when {@code loader} holds no library.
+   */
+  private static int loadAhead(List<? extends Instrumented> libraries, ClassLoader loader) {
     int loaded = 0;
     boolean any = false;
     for (Instrumented library : libraries) {
-      if (!library.mayBeIn(classPath)) {
+      if (!library.mayBeIn(loader)) {
         continue;
       }
       any = true;
-      InstrumentationModule range = library.support().moduleFor(classPath);
+      InstrumentationModule range = library.support().moduleFor(loader);
       if (range == null) {
         continue; // left alone there (logged once, with why)
       }
       for (String name : range.typeNames()) {
         try {
-          Class.forName(name, false, classPath);
+          Class.forName(name, false, loader);
           loaded++;
         } catch (Throwable t) {
-          // not in this version of the library, or cannot load: the application meets the same
+          // cannot load (an optional dependency missing, say): the application meets the same
           Log.INSTRUMENTATION.debug("not loaded ahead: " + name + " (" + Redact.error(t) + ")");
         }
       }
     }
-    if (!any) {
-      Log.INSTRUMENTATION.debug(
-          "no MCP library on the class path: every class load is watched for one in a class"
-              + " loader of its own");
-      return null;
-    }
-    inst.removeTransformer(weaver);
-    Log.INSTRUMENTATION.debug(
-        (classPath == ClassLoader.getSystemClassLoader()
-                ? "class path's MCP classes"
-                : "MCP classes of class loader " + classPath.getClass().getName())
-            + " loaded and woven ahead ("
-            + loaded
-            + ") in "
-            + (System.nanoTime() - begin) / 1_000_000
-            + " ms; class loads are no longer watched, other class loaders' MCP classes are looked"
-            + " for from time to time");
-    return new LoadWatch(inst, weaver, libraries);
+    return any ? loaded : -1;
   }
 
   /** Starts looking for the MCP classes of other class loaders, on {@code scheduler}'s thread. */
@@ -213,43 +224,69 @@ final class LoadWatch implements Runnable {
     return Math.min(2 * waitNanos, LONGEST_WAIT_NANOS);
   }
 
-  /** The MCP classes loaded unseen since the transformer was removed, woven now. */
+  /**
+   * The MCP classes loaded unseen since the transformer was removed, in a loader that holds their
+   * library, woven now, each loader's whole: the others its libraries' ranges weave are loaded and
+   * woven as they load, the ones found retransformed. The number retransformed.
+   */
   int look() {
-    List<Class<?>> found = new ArrayList<>();
+    Map<ClassLoader, List<Class<?>>> found = new LinkedHashMap<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
       ClassLoader loader = c.getClassLoader();
-      if (loader == null
-          || !woven.contains(c.getName())
-          || retransformed.containsKey(c)
-          || weaver.sawLoad(loader, c.getName())) {
+      if (loader == null) {
         continue;
       }
-      found.add(c);
+      Instrumented library = byName.get(c.getName());
+      if (library == null
+          || retransformed.containsKey(c)
+          || weaver.sawLoad(loader, c.getName())
+          || !library.mayBeIn(loader)) {
+        continue;
+      }
+      List<Class<?>> classes = found.get(loader);
+      if (classes == null) {
+        classes = new ArrayList<>();
+        found.put(loader, classes);
+      }
+      classes.add(c);
     }
     if (found.isEmpty()) {
       return 0;
     }
-    // only for the retransformation: while it is registered, a class loaded meanwhile is woven as
-    // it loads (and counted as seen loading), so is never retransformed
+    int done = 0;
+    // registered while the loader's classes are loaded and the ones found retransformed: a class
+    // loaded meanwhile is woven as it loads (and counted as seen loading), so never retransformed
     inst.addTransformer(weaver, true);
     try {
-      for (Class<?> c : found) {
-        retransformed.put(c, Boolean.TRUE);
-        try {
-          inst.retransformClasses(c);
-          Log.INSTRUMENTATION.debug(
-              "found " + c.getName() + " in a class loader made after the agent's set-up");
-        } catch (Throwable t) {
-          Log.INSTRUMENTATION.warn(
-              "could not instrument "
-                  + c.getName()
-                  + " of a class loader made after the agent's set-up, left unchanged: "
-                  + Redact.error(t));
+      for (Map.Entry<ClassLoader, List<Class<?>>> e : found.entrySet()) {
+        ClassLoader loader = e.getKey();
+        int ahead = loadAhead(libraries, loader);
+        int late = 0;
+        for (Class<?> c : e.getValue()) {
+          retransformed.put(c, Boolean.TRUE);
+          try {
+            inst.retransformClasses(c);
+            late++;
+          } catch (Throwable t) {
+            Log.INSTRUMENTATION.warn(
+                "could not instrument "
+                    + c.getName()
+                    + " of a class loader made after the agent's set-up, left unchanged: "
+                    + Redact.error(t));
+          }
         }
+        done += late;
+        Log.INSTRUMENTATION.debug(
+            describe(loader)
+                + " found after the agent's set-up: of its "
+                + Math.max(0, ahead)
+                + " classes to weave, "
+                + late
+                + " retransformed, the others woven as they loaded now");
       }
     } finally {
       inst.removeTransformer(weaver);
     }
-    return found.size();
+    return done;
   }
 }

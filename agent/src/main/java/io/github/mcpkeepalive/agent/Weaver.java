@@ -11,6 +11,7 @@ import io.github.mcpkeepalive.instrumentation.TargetPackages;
 import io.github.mcpkeepalive.instrumentation.refs.ClassFiles;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.ref.WeakReference;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +58,8 @@ final class Weaver implements ClassFileTransformer {
   private final AtomicLong examined = new AtomicLong();
   // the classes examined as they loaded, by class loader: what a later look must not weave again
   private final Map<ClassLoader, Set<String>> examinedAtLoad = new WeakHashMap<>();
-  private Consumer<ClassLoader> firstWoven; // guarded by examinedAtLoad
+  private Consumer<ClassLoader> firstWoven; // guarded by examinedAtLoad, as is firstLoader
+  private WeakReference<ClassLoader> firstLoader; // of the first class woven as it loaded
 
   /**
    * A weaver for the classes the libraries' supports weave ({@link Library#weaves}, behind the
@@ -228,28 +230,50 @@ final class Weaver implements ClassFileTransformer {
   }
 
   /**
-   * {@code then} is told, once, the class loader of the next class woven as it loads (on the thread
-   * that loads it, inside the JVM's class loading: it must only hand the work on).
+   * {@code then} is told, once, the class loader of the first class woven as it loads: now, if one
+   * was, else when it is (on the thread that loads it, inside the JVM's class loading: {@code then}
+   * must only hand the work on).
    */
   void whenFirstWoven(Consumer<ClassLoader> then) {
+    ClassLoader woven;
     synchronized (examinedAtLoad) {
-      firstWoven = then;
+      if (firstLoader == null) {
+        firstWoven = then;
+        return;
+      }
+      woven = firstLoader.get();
     }
+    tell(then, woven);
   }
 
   private byte[] firstWoven(ClassLoader loader, byte[] woven) {
-    if (woven == null) {
-      return null;
+    if (woven == null || loader == null) {
+      return woven;
     }
-    Consumer<ClassLoader> then;
+    Consumer<ClassLoader> then = null;
     synchronized (examinedAtLoad) {
-      then = firstWoven;
-      firstWoven = null;
+      if (firstLoader == null) {
+        firstLoader = new WeakReference<>(loader);
+        then = firstWoven;
+        firstWoven = null;
+      }
     }
-    if (then != null) {
-      then.accept(loader);
-    }
+    tell(then, loader);
     return woven;
+  }
+
+  private static void tell(Consumer<ClassLoader> then, ClassLoader loader) {
+    if (then == null || loader == null) {
+      return;
+    }
+    try {
+      then.accept(loader);
+    } catch (Throwable t) {
+      // the class stays woven; only the settling of its loader is lost
+      Log.INSTRUMENTATION.warn(
+          "every class load stays watched, as the first MCP class woven could not be followed: "
+              + Redact.error(t));
+    }
   }
 
   /** Classes defined or retransformed since the weaver was installed. */

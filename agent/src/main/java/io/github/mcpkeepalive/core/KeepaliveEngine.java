@@ -378,7 +378,8 @@ public final class KeepaliveEngine {
             c,
             ConnectionState.CONNECTED,
             c.foundInUse
-                ? "session answered; client found in use after the agent was attached"
+                ? "session answered; client found in use, built before its classes were woven (a late"
+                    + " attach, or a class loader found later)"
                 : "session initialized by the application");
         scheduleCheck(c);
         break;
@@ -863,7 +864,7 @@ public final class KeepaliveEngine {
     scheduler.execute(
         () -> {
           if (c.state == ConnectionState.NEW) {
-            sendPing(c, "client found in use after the attach");
+            sendPing(c, "client found in use, built before its classes were woven");
           }
         });
   }
