@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--only startup,calls,traffic,scale,recovery,storm]
- *     [--compare-agent JAR]...
+ *     [--compare-agent JAR[=agent-arguments]]...
  * </pre>
  *
  * Run from the repository root after {@code mvn -DskipTests package}; it needs the packaged agent
@@ -45,17 +45,25 @@ public final class Benchmarks {
         only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
         only.removeIf(s -> !SECTIONS.contains(s));
       } else if (args[i].equals("--compare-agent") && i + 1 < args.length) {
-        Path jar = Path.of(args[++i]).toAbsolutePath();
+        // JAR or JAR=agent-arguments: started as -javaagent:JAR=agent-arguments
+        String spec = args[++i];
+        int arguments = spec.indexOf(".jar=");
+        Path jar =
+            Path.of(arguments < 0 ? spec : spec.substring(0, arguments + ".jar".length()))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
           System.err.println("--compare-agent: no such file: " + jar);
           System.exit(2);
         }
-        compared.add(jar);
+        compared.add(
+            arguments < 0
+                ? jar
+                : jar.resolveSibling(jar.getFileName() + spec.substring(arguments + 4)));
       } else {
         System.err.println(
             "usage: java -jar benchmarks/target/benchmarks.jar [--only "
                 + String.join(",", SECTIONS)
-                + "] [--compare-agent JAR]...");
+                + "] [--compare-agent JAR[=agent-arguments]]...");
         System.exit(2);
       }
     }
