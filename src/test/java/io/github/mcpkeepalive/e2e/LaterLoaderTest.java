@@ -42,14 +42,7 @@ class LaterLoaderTest {
       // each class woven twice, as the class path's loader and the later one load it: as it
       // loads (the build's bytes), or by retransformation when a look finds it loaded (the JVM
       // hands over bytes it rebuilt, not the jar's, so woven by ASM then)
-      for (String woven :
-          List.of(
-              "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport",
-              "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
-              "io.modelcontextprotocol.client.McpSyncClient",
-              "io.modelcontextprotocol.client.McpAsyncClient",
-              "io.modelcontextprotocol.client.LifecycleInitializer",
-              "io.modelcontextprotocol.spec.McpClientSession")) {
+      for (String woven : StartPathTest.SDK_WOVEN) {
         assertEquals(2, app.matching("instrumented " + woven + " ").size(), app::dump);
       }
       assertEquals(

@@ -19,6 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class StartPathTest {
 
+  /** The classes of the MCP Java SDK 2.1 the agent weaves. */
+  static final List<String> SDK_WOVEN =
+      List.of(
+          "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport",
+          "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
+          "io.modelcontextprotocol.client.McpSyncClient",
+          "io.modelcontextprotocol.client.McpAsyncClient",
+          "io.modelcontextprotocol.client.LifecycleInitializer",
+          "io.modelcontextprotocol.spec.McpClientSession");
+
   @Test
   void aTestedVersionIsInstrumentedWithWhatTheBuildPrepared() throws Exception {
     try (Rig rig = new Rig(0, 0)) {
@@ -43,14 +53,7 @@ class StartPathTest {
             app.matching("6 classes woven by the build for its very class files, 0 woven ahead")
                 .size(),
             app::dump);
-        for (String woven :
-            List.of(
-                "io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport",
-                "io.modelcontextprotocol.client.transport.HttpClientSseClientTransport",
-                "io.modelcontextprotocol.client.McpSyncClient",
-                "io.modelcontextprotocol.client.McpAsyncClient",
-                "io.modelcontextprotocol.client.LifecycleInitializer",
-                "io.modelcontextprotocol.spec.McpClientSession")) {
+        for (String woven : SDK_WOVEN) {
           assertEquals(
               1, app.matching("instrumented " + woven + " (woven by the build)").size(), app::dump);
         }
