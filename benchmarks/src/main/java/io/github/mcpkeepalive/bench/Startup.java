@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class Startup {
 
   static final int ROUNDS = 24;
-  static final int SPRING_ROUNDS = 12;
+  static final int SPRING_ROUNDS = 20;
   static final int OTEL_ROUNDS = 3;
   static final String OTEL_VERSION = "2.10";
   static final String APP = "io.github.mcpkeepalive.sample.SampleApp";
