@@ -31,9 +31,10 @@ public final class KeepaliveAgent {
   private KeepaliveAgent() {}
 
   /**
-   * At JVM start: the weaver is registered before any application class loads, so every client is
-   * seen from its constructor. The rest of the set-up runs on a thread of its own beside the
-   * application's start; an MCP class loaded before it is done waits for it.
+   * At JVM start: the weaver is registered before any application class loads, so every client of
+   * the class path's or of the first MCP class loader's libraries is seen from its constructor
+   * (another loader's later, see {@link LoadWatch}). The rest of the set-up runs on a thread of its
+   * own beside the application's start; an MCP class loaded before it is done waits for it.
    */
   public static void premain(String args, Instrumentation inst) {
     start(args, inst, true);

@@ -30,14 +30,15 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The one transformer the agent registers with the JVM. Every class the JVM defines passes through
- * it; a class outside the few packages the instrumentation weaves ({@link TargetPackages}) costs a
- * few prefix tests and is returned untouched. The transformer is registered first, at once; the
- * libraries it weaves are handed to it by the agent's set-up ({@link #ready}), which runs beside
- * the application's start, and a class to weave that comes earlier waits for it. When a named class
- * loads, its library's references are checked against the class loader (once per loader) and, if a
- * version range matches, the class gets that range's hooks woven in: as the build already wove
- * these very bytes ({@link io.github.mcpkeepalive.instrumentation.Prebuilt}), or by {@link
+ * The one transformer the agent registers with the JVM. Every class the JVM defines while it is
+ * registered ({@link LoadWatch} says how long) passes through it; a class outside the few packages
+ * the instrumentation weaves ({@link TargetPackages}) costs a few prefix tests and is returned
+ * untouched. The transformer is registered first, at once; the libraries it weaves are handed to it
+ * by the agent's set-up ({@link #ready}), which runs beside the application's start, and a class to
+ * weave that comes earlier waits for it. When a named class loads, its library's references are
+ * checked against the class loader (once per loader) and, if a version range matches, the class
+ * gets that range's hooks woven in: as the build already wove these very bytes ({@link
+ * io.github.mcpkeepalive.instrumentation.Prebuilt}), or by {@link
  * io.github.mcpkeepalive.instrumentation.weave.ClassWeaver} in a single ASM pass over its bytes. A
  * class that cannot be woven leaves the whole library alone in that loader.
  *
