@@ -25,12 +25,14 @@ import java.util.function.Consumer;
  * loaded at the agent's set-up through the class path's loader ({@link #settle}: loaded only, not
  * initialized, so no code of theirs runs), woven as they load, and the transformer is removed. With
  * no MCP library on the class path (a Spring Boot jar: its libraries come with a class loader of
- * their own), the transformer stays until the first MCP class is woven, and that class's loader is
- * settled the same way. A class loader the application makes later (a plugin's, say) may bring a
- * library of its own: its classes are looked for 1, 2, 4 … s after the settling, then every {@link
- * #LONGEST_WAIT_NANOS} ({@link #run}), woven by retransformation when found, and their clients
- * taken over at their next request, as after a late attach. With {@code watch_class_loads=always}
- * the transformer stays and this class is not used.
+ * their own), the transformer stays until a class loader that holds one defines its first class
+ * (the application's main class, in a Spring Boot jar: a seventh of the way into its start rather
+ * than half, where its first MCP class loads), and that loader is settled the same way. A class
+ * loader the application makes later (a plugin's, say) may bring a library of its own: its classes
+ * are looked for 1, 2, 4 … s after the settling, then every {@link #LONGEST_WAIT_NANOS} ({@link
+ * #run}), woven by retransformation when found, and their clients taken over at their next request,
+ * as after a late attach. With {@code watch_class_loads=always} the transformer stays and this
+ * class is not used.
  */
 final class LoadWatch implements Runnable {
 
@@ -60,9 +62,11 @@ final class LoadWatch implements Runnable {
 
   /**
    * Then, once the agent is set up: the looks start if {@code settled} (the class path's loader was
-   * settled); otherwise the loader of the first class woven (a Spring Boot jar's, say) is settled
-   * once that class is woven, or now if one already was, on {@code scheduler}'s thread, and the
-   * looks start then.
+   * settled). Otherwise each class loader that defines a class is looked at for a library (the ones
+   * that already did, now), on {@code scheduler}'s thread, and the first that holds one is settled
+   * (a Spring Boot jar's loader, as it defines the application's main class); the looks start then.
+   * The loader of the first class woven is looked at again, in case its library came after its
+   * first class.
    */
   static void follow(
       LoadWatch settled,
@@ -73,18 +77,24 @@ final class LoadWatch implements Runnable {
     if (settled != null) {
       settled.start(scheduler);
     } else {
-      weaver.whenFirstWoven(new Later(inst, weaver, libraries, scheduler));
+      Follow follow = new Follow(inst, weaver, libraries, scheduler);
+      weaver.whenLoaderDefines(follow);
+      weaver.whenFirstWoven(follow);
     }
   }
 
-  /** Settles the loader of the first class woven, on the scheduler's thread. */
-  private static final class Later implements Consumer<ClassLoader> {
+  /**
+   * Hands each class loader it is told to the scheduler's thread, which settles the first that
+   * holds a library.
+   */
+  private static final class Follow implements Consumer<ClassLoader> {
     private final Instrumentation inst;
     private final Weaver weaver;
     private final List<? extends Instrumented> libraries;
     private final TaskScheduler scheduler;
+    private boolean done; // only on the scheduler's thread
 
-    Later(
+    Follow(
         Instrumentation inst,
         Weaver weaver,
         List<? extends Instrumented> libraries,
@@ -98,25 +108,48 @@ final class LoadWatch implements Runnable {
     @Override
     public void accept(ClassLoader loader) {
       // the loading thread is inside the JVM's class loading: the rest goes to the scheduler's
-      scheduler.execute(new Settle(loader));
+      scheduler.execute(new Check(loader));
     }
 
-    /** A class rather than a lambda: made inside the JVM's loading of an MCP class. */
-    private final class Settle implements Runnable {
+    /** A class rather than a lambda: made inside the JVM's loading of a class. */
+    private final class Check implements Runnable {
       private final ClassLoader loader;
 
-      Settle(ClassLoader loader) {
+      Check(ClassLoader loader) {
         this.loader = loader;
       }
 
       @Override
       public void run() {
+        if (done || !mayHoldLibrary(loader) || !holdsLibrary(libraries, loader)) {
+          return;
+        }
         LoadWatch watch = settle(inst, weaver, libraries, loader);
         if (watch != null) {
+          done = true;
+          weaver.whenLoaderDefines(null);
+          weaver.whenFirstWoven(null);
           watch.start(scheduler);
         }
       }
     }
+  }
+
+  /**
+   * False for the class loaders that never hold a library of their own: the class path's, settled
+   * at the set-up, and those the JDK makes for reflection's generated classes.
+   */
+  static boolean mayHoldLibrary(ClassLoader loader) {
+    return loader != ClassLoader.getSystemClassLoader()
+        && !loader.getClass().getName().equals("jdk.internal.reflect.DelegatingClassLoader");
+  }
+
+  private static boolean holdsLibrary(List<? extends Instrumented> libraries, ClassLoader loader) {
+    boolean any = false;
+    for (Instrumented library : libraries) {
+      any |= library.lookIn(loader); // each asked, so that the settling finds every answer kept
+    }
+    return any;
   }
 
   /**
@@ -135,8 +168,11 @@ final class LoadWatch implements Runnable {
       int loaded = loadAhead(libraries, classPath);
       if (loaded < 0) {
         Log.INSTRUMENTATION.debug(
-            "no MCP library on the class path: every class load is watched for one in a class"
-                + " loader of its own");
+            "no MCP library "
+                + (classPath == ClassLoader.getSystemClassLoader()
+                    ? "on the class path"
+                    : "in class loader " + classPath.getClass().getName())
+                + ": class loads are watched until a class loader that holds one defines a class");
         return null;
       }
       LoadWatch watch = new LoadWatch(inst, weaver, libraries);

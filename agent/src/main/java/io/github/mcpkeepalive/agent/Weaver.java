@@ -61,6 +61,12 @@ final class Weaver implements ClassFileTransformer {
   private final Map<ClassLoader, Set<String>> examinedAtLoad = new WeakHashMap<>();
   private Consumer<ClassLoader> firstWoven; // guarded by examinedAtLoad, as is firstLoader
   private WeakReference<ClassLoader> firstLoader; // of the first class woven as it loaded
+  // the class loaders that defined a class while the transformer was registered, and who is told
+  // of each new one (the load watch, until it settles one): guarded by definers
+  private final Map<ClassLoader, Boolean> definers = new WeakHashMap<>();
+  private Consumer<ClassLoader> newDefiner;
+  // the last loader noticed: a class load from the same loader takes no lock
+  private volatile WeakReference<ClassLoader> lastDefiner = new WeakReference<>(null);
 
   /**
    * A weaver for the classes the libraries' supports weave ({@link Library#weaves}, behind the
@@ -85,6 +91,9 @@ final class Weaver implements ClassFileTransformer {
   /** A weaver for the classes whose internal names {@code covered} accepts. */
   Weaver(Predicate<String> covered) {
     this.covered = covered;
+    // the platform loader defines JDK classes only; its entry also loads the map's entry class
+    // here rather than inside some class's loading
+    definers.put(ClassLoader.getPlatformClassLoader(), Boolean.TRUE);
   }
 
   /**
@@ -263,6 +272,40 @@ final class Weaver implements ClassFileTransformer {
     return woven;
   }
 
+  /**
+   * {@code then} (null: no one) is told each class loader that defines a class while the
+   * transformer is registered, once: now those that already did, the others when they do (on the
+   * thread that loads the class, inside the JVM's class loading: {@code then} must only hand the
+   * work on). The boot and platform loaders, which define only the JDK's classes, are not told.
+   */
+  void whenLoaderDefines(Consumer<ClassLoader> then) {
+    List<ClassLoader> already;
+    synchronized (definers) {
+      newDefiner = then;
+      if (then == null) {
+        return;
+      }
+      already = new ArrayList<>(definers.keySet());
+    }
+    for (ClassLoader loader : already) {
+      if (loader != ClassLoader.getPlatformClassLoader()) {
+        tell(then, loader);
+      }
+    }
+  }
+
+  private void noticeDefiner(ClassLoader loader) {
+    Consumer<ClassLoader> then;
+    synchronized (definers) {
+      lastDefiner = new WeakReference<>(loader);
+      if (definers.put(loader, Boolean.TRUE) != null) {
+        return;
+      }
+      then = newDefiner;
+    }
+    tell(then, loader);
+  }
+
   private static void tell(Consumer<ClassLoader> then, ClassLoader loader) {
     if (then == null || loader == null) {
       return;
@@ -270,9 +313,9 @@ final class Weaver implements ClassFileTransformer {
     try {
       then.accept(loader);
     } catch (Throwable t) {
-      // the class stays woven; only the settling of its loader is lost
+      // the class loads all the same; only the following of its loader is lost
       Log.INSTRUMENTATION.warn(
-          "every class load stays watched, as the first MCP class woven could not be followed: "
+          "a class loader could not be followed, its MCP classes are woven only as they load: "
               + Redact.error(t));
     }
   }
@@ -296,6 +339,9 @@ final class Weaver implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] bytes) {
     seen.incrementAndGet();
+    if (loader != null && redefined == null && loader != lastDefiner.get()) {
+      noticeDefiner(loader);
+    }
     if (className == null || !covered.test(className)) {
       return null;
     }

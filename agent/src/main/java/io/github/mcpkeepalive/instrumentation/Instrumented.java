@@ -21,4 +21,12 @@ public interface Instrumented {
   default boolean mayBeIn(ClassLoader loader) {
     return true;
   }
+
+  /**
+   * As {@link #mayBeIn}, but looked for afresh: a class loader may have been given the library's
+   * jar since it was last asked.
+   */
+  default boolean lookIn(ClassLoader loader) {
+    return mayBeIn(loader);
+  }
 }

@@ -113,6 +113,17 @@ public enum Library implements Instrumented {
     }
     // a resource the loader lacks is looked for in every module and jar: the set-up's two threads
     // ask for the same loaders
+    return lookIn(loader);
+  }
+
+  /**
+   * Whether {@code loader} has the library's first class now, the answer kept for {@link #mayBeIn}.
+   */
+  @Override
+  public boolean lookIn(ClassLoader loader) {
+    if (loader == null) {
+      return false;
+    }
     boolean found = loader.getResource(typeNames.get(0).replace('.', '/') + ".class") != null;
     synchronized (presence) {
       presence.put(loader, found);

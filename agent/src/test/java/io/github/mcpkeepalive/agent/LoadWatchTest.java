@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.Instrumented;
 import io.github.mcpkeepalive.instrumentation.LibraryInstrumentation;
+import io.github.mcpkeepalive.instrumentation.ManualScheduler;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -207,6 +208,82 @@ class LoadWatchTest {
     inst.loaded = new Class<?>[] {WeaverTest.Greeter.class};
     assertEquals(0, watch.look());
     assertEquals(List.of("add true", "retransform Greeter", "remove"), inst.calls);
+  }
+
+  /** A class loader of its own that finds the test's classes through the test's loader. */
+  private ClassLoader child() {
+    return new ClassLoader(loader) {};
+  }
+
+  /** {@code definer} defines a class the weaver leaves alone. */
+  private void defines(ClassLoader definer) throws Exception {
+    assertNull(
+        weaver.transform(
+            null,
+            definer,
+            WeaverTest.internalName(WeaverTest.Other.class),
+            null,
+            null,
+            WeaverTest.bytesOf(WeaverTest.Other.class)));
+  }
+
+  @Test
+  void withNoLibraryOnTheClassPathTheFirstLoaderThatHoldsOneIsSettledAsItDefinesAClass()
+      throws Exception {
+    ManualScheduler scheduler = new ManualScheduler();
+    LoadWatch.follow(null, inst, weaver, List.of(library), scheduler);
+    scheduler.runDue();
+    assertEquals(List.of(), inst.calls, "no loader has defined a class yet");
+    ClassLoader jar = child();
+    defines(jar);
+    assertEquals(List.of(), inst.calls, "handed to the scheduler's thread");
+    scheduler.runDue();
+    assertEquals(List.of("remove"), inst.calls, "settled: the transformer goes");
+    defines(child());
+    scheduler.runDue();
+    assertEquals(List.of("remove"), inst.calls, "another loader is left to the looks");
+  }
+
+  @Test
+  void aLoaderThatDefinedAClassBeforeTheSetUpEndedIsSettledThen() throws Exception {
+    defines(child());
+    ManualScheduler scheduler = new ManualScheduler();
+    LoadWatch.follow(null, inst, weaver, List.of(library), scheduler);
+    scheduler.runDue();
+    assertEquals(List.of("remove"), inst.calls);
+  }
+
+  @Test
+  void loadersWithoutALibraryLeaveEveryClassLoadWatched() throws Exception {
+    List<ClassLoader> asked = new ArrayList<>();
+    Instrumented absent =
+        new Instrumented() {
+          @Override
+          public List<String> typeNames() {
+            return List.of("no.such.Client");
+          }
+
+          @Override
+          public LibraryInstrumentation support() {
+            throw new AssertionError("an absent library's support is never built");
+          }
+
+          @Override
+          public boolean mayBeIn(ClassLoader l) {
+            asked.add(l);
+            return false;
+          }
+        };
+    ManualScheduler scheduler = new ManualScheduler();
+    LoadWatch.follow(null, inst, weaver, List.of(absent), scheduler);
+    ClassLoader plugin = child();
+    defines(plugin);
+    defines(plugin);
+    defines(ClassLoader.getSystemClassLoader());
+    defines(ClassLoader.getPlatformClassLoader());
+    scheduler.runDue();
+    assertEquals(List.of(plugin), asked, "each loader asked once; the class path's was settled");
+    assertEquals(List.of(), inst.calls, "the transformer stays");
   }
 
   @Test

@@ -167,6 +167,29 @@ public class WeaverTest {
   }
 
   @Test
+  void eachLoaderThatDefinesAClassIsToldOnce() throws Exception {
+    Weaver weaver = weaver(library("greet", GREET));
+    ClassLoader before = new ClassLoader(null) {};
+    ClassLoader after = new ClassLoader(null) {};
+    byte[] other = bytesOf(Other.class);
+    weaver.transform(null, before, internalName(Other.class), null, null, other);
+    weaver.transform(null, null, "java/lang/Thing", null, null, other);
+    weaver.transform(
+        null, ClassLoader.getPlatformClassLoader(), "java/sql/Thing", null, null, other);
+    List<ClassLoader> told = new ArrayList<>();
+    weaver.whenLoaderDefines(told::add);
+    assertEquals(List.of(before), told, "those that defined a class already, at once");
+    weaver.transform(null, after, internalName(Other.class), null, null, other);
+    weaver.transform(null, before, internalName(Other.class), null, null, other);
+    weaver.transform(null, after, internalName(Other.class), null, null, other);
+    weaver.transform(null, after, internalName(Other.class), Other.class, null, other);
+    assertEquals(List.of(before, after), told, "then each new one as it defines its first class");
+    weaver.whenLoaderDefines(null);
+    weaver.transform(null, new ClassLoader(null) {}, internalName(Other.class), null, null, other);
+    assertEquals(List.of(before, after), told, "no one is told any more");
+  }
+
+  @Test
   void aLibraryWhoseReferencesDoNotMatchIsLeftAlone() throws Exception {
     Weaver weaver = weaver(library("wave", GREET));
     assertNull(greeter(weaver));
