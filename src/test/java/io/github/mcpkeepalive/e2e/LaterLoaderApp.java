@@ -13,7 +13,8 @@ import java.util.List;
  * a loader over the class path's jars (this class's folder left out) that looks in them before its
  * parent, the class path's loader, as a web application's or a plugin's loader does, so that every
  * class of the SDK is loaded anew there. Only the JDK's and the agent's classes come from the
- * parent.
+ * parent. With the system property {@code later.class.path} the loader takes that path instead, and
+ * the class path need not hold the library.
  */
 public final class LaterLoaderApp {
 
@@ -34,7 +35,8 @@ public final class LaterLoaderApp {
         Path.of(LaterLoaderApp.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
     List<URL> urls = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    String path = System.getProperty("later.class.path", System.getProperty("java.class.path"));
+    for (String entry : path.split(File.pathSeparator)) {
       if (!Path.of(entry).toString().equals(own)) {
         urls.add(Path.of(entry).toUri().toURL());
       }

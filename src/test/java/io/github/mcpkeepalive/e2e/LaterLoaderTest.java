@@ -52,16 +52,61 @@ class LaterLoaderTest {
                       + " found after the agent's set-up: ")
               .size(),
           app::dump);
-      assertEquals(2, app.matching("INFO discovered c").size(), app::dump);
-      for (String server : new String[] {"sse", "http"}) {
-        List<Calls.Call> calls = Calls.of(app, server);
-        assertEquals(5, calls.size(), () -> server + ": every call made\n" + app.dump());
-        assertEquals(
-            List.of(),
-            calls.stream().filter(c -> !c.ok()).collect(Collectors.toList()),
-            () -> server + ": every call succeeds\n" + app.dump());
-      }
-      Secrets.assertNoneIn(app);
+      assertEveryCallSucceeds(app);
     }
+  }
+
+  /**
+   * The same application with the library on no class path but the later loader's: that loader is
+   * the first to hold one, so it is settled as it defines its first class (before the sample app
+   * builds a client), each class woven once, as it loads, and no look is needed.
+   */
+  @Test
+  void aClassLoaderMadeAfterTheStartIsSettledIfTheClassPathHoldsNoLibrary() throws Exception {
+    String classpath = Path.of("target", "test-classes").toAbsolutePath().toString();
+    try (Rig rig = new Rig(7_000, 0);
+        AppProcess app =
+            AppProcess.start(
+                "plugin-loader",
+                "interval=5,log_level=debug",
+                List.of("-Dlater.class.path=" + AppProcess.sampleClasspath()),
+                classpath,
+                LaterLoaderApp.class.getName(),
+                rig.appArgs("9s", 5, "5s"))) {
+      assertEquals(0, app.awaitExit(Duration.ofSeconds(120)), app::dump);
+      assertEquals(1, app.matching("LATER LOADER later").size(), app::dump);
+      assertEquals(
+          1,
+          app.matching(
+                  "no MCP library on the class path: class loads are watched until a class loader"
+                      + " that holds one defines a class")
+              .size(),
+          app::dump);
+      assertEquals(
+          1,
+          app.matching(
+                  "MCP classes of class loader io.github.mcpkeepalive.e2e.LaterLoaderApp$ChildFirst"
+                      + " loaded and woven ahead (6) in ")
+              .size(),
+          app::dump);
+      for (String woven : StartPathTest.SDK_WOVEN) {
+        assertEquals(1, app.matching("instrumented " + woven + " ").size(), app::dump);
+      }
+      assertEquals(0, app.matching("found after the agent's set-up").size(), app::dump);
+      assertEveryCallSucceeds(app);
+    }
+  }
+
+  private static void assertEveryCallSucceeds(AppProcess app) {
+    assertEquals(2, app.matching("INFO discovered c").size(), app::dump);
+    for (String server : new String[] {"sse", "http"}) {
+      List<Calls.Call> calls = Calls.of(app, server);
+      assertEquals(5, calls.size(), () -> server + ": every call made\n" + app.dump());
+      assertEquals(
+          List.of(),
+          calls.stream().filter(c -> !c.ok()).collect(Collectors.toList()),
+          () -> server + ": every call succeeds\n" + app.dump());
+    }
+    Secrets.assertNoneIn(app);
   }
 }

@@ -179,6 +179,9 @@ public final class KeepaliveAgent {
           watchStartOnly
               ? LoadWatch.settle(inst, weaver, libraries, ClassLoader.getSystemClassLoader())
               : null;
+      if (!watchStartOnly) {
+        weaver.whenLoaderDefines(null); // the transformer stays: no loader is followed
+      }
       DaemonScheduler scheduler = new DaemonScheduler();
       KeepaliveEngine engine =
           new KeepaliveEngine(

@@ -67,6 +67,7 @@ final class Weaver implements ClassFileTransformer {
   private Consumer<ClassLoader> newDefiner;
   // the last loader noticed: a class load from the same loader takes no lock
   private volatile WeakReference<ClassLoader> lastDefiner = new WeakReference<>(null);
+  private volatile boolean noteDefiners = true; // until no one will ever be told
 
   /**
    * A weaver for the classes the libraries' supports weave ({@link Library#weaves}, behind the
@@ -273,16 +274,19 @@ final class Weaver implements ClassFileTransformer {
   }
 
   /**
-   * {@code then} (null: no one) is told each class loader that defines a class while the
-   * transformer is registered, once: now those that already did, the others when they do (on the
-   * thread that loads the class, inside the JVM's class loading: {@code then} must only hand the
-   * work on). The boot and platform loaders, which define only the JDK's classes, are not told.
+   * {@code then} is told each class loader that defines a class while the transformer is
+   * registered, once: now those that already did, the others when they do (on the thread that loads
+   * the class, inside the JVM's class loading: {@code then} must only hand the work on). The boot
+   * and platform loaders, which define only the JDK's classes, are not told. Null: no one, ever
+   * again; the loaders are no longer noted.
    */
   void whenLoaderDefines(Consumer<ClassLoader> then) {
     List<ClassLoader> already;
     synchronized (definers) {
       newDefiner = then;
       if (then == null) {
+        noteDefiners = false;
+        definers.clear();
         return;
       }
       already = new ArrayList<>(definers.keySet());
@@ -339,7 +343,7 @@ final class Weaver implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] bytes) {
     seen.incrementAndGet();
-    if (loader != null && redefined == null && loader != lastDefiner.get()) {
+    if (noteDefiners && loader != null && redefined == null && loader != lastDefiner.get()) {
       noticeDefiner(loader);
     }
     if (className == null || !covered.test(className)) {

@@ -90,7 +90,8 @@ public enum ConfigKey {
       "how long every class the JVM loads is handed to the agent, which costs each a little:"
           + " `start`: until the MCP classes of the application's class path are woven, at its"
           + " start, or without any there (a Spring Boot jar) those of the first class loader that"
-          + " loads one; another loader's are then looked for 1, 2, 4 … s apart and every 60 s,"
+          + " holds one, as it defines its first class; another loader's are then looked for 1, 2,"
+          + " 4 … s apart and every 60 s,"
           + " woven when found (an MCP Java SDK client built before is taken over at its next"
           + " request, a langchain4j-mcp one is not); `always`: all the time"),
   CONFIG(
