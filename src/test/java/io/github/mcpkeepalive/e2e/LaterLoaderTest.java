@@ -3,6 +3,7 @@ package io.github.mcpkeepalive.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,14 +28,7 @@ class LaterLoaderTest {
             + File.pathSeparator
             + AppProcess.sampleClasspath();
     try (Rig rig = new Rig(7_000, 0);
-        AppProcess app =
-            AppProcess.start(
-                "later-loader",
-                "interval=5,log_level=debug",
-                List.of(),
-                classpath,
-                LaterLoaderApp.class.getName(),
-                rig.appArgs("9s", 5, "5s"))) {
+        AppProcess app = start("later-loader", List.of(), classpath, rig)) {
       assertEquals(0, app.awaitExit(Duration.ofSeconds(120)), app::dump);
       assertEquals(1, app.matching("LATER LOADER later").size(), app::dump);
       assertEquals(
@@ -66,22 +60,14 @@ class LaterLoaderTest {
     String classpath = Path.of("target", "test-classes").toAbsolutePath().toString();
     try (Rig rig = new Rig(7_000, 0);
         AppProcess app =
-            AppProcess.start(
+            start(
                 "plugin-loader",
-                "interval=5,log_level=debug",
                 List.of("-Dlater.class.path=" + AppProcess.sampleClasspath()),
                 classpath,
-                LaterLoaderApp.class.getName(),
-                rig.appArgs("9s", 5, "5s"))) {
+                rig)) {
       assertEquals(0, app.awaitExit(Duration.ofSeconds(120)), app::dump);
       assertEquals(1, app.matching("LATER LOADER later").size(), app::dump);
-      assertEquals(
-          1,
-          app.matching(
-                  "no MCP library on the class path: class loads are watched until a class loader"
-                      + " that holds one defines a class")
-              .size(),
-          app::dump);
+      assertEquals(1, app.matching(StartPathTest.NO_LIBRARY_ON_CLASS_PATH).size(), app::dump);
       assertEquals(
           1,
           app.matching(
@@ -95,6 +81,18 @@ class LaterLoaderTest {
       assertEquals(0, app.matching("found after the agent's set-up").size(), app::dump);
       assertEveryCallSucceeds(app);
     }
+  }
+
+  /** {@link LaterLoaderApp}: 5 calls, 9 s apart, pinging after 5 s of idleness. */
+  private static AppProcess start(String label, List<String> jvmArgs, String classpath, Rig rig)
+      throws IOException {
+    return AppProcess.start(
+        label,
+        "interval=5,log_level=debug",
+        jvmArgs,
+        classpath,
+        LaterLoaderApp.class.getName(),
+        rig.appArgs("9s", 5, "5s"));
   }
 
   private static void assertEveryCallSucceeds(AppProcess app) {

@@ -36,13 +36,7 @@ class SpringAiTest implements StreamScenarios, RecoveryScenarios {
         assertTrue(seen > 0 && seen < loaded / 5, () -> "classes seen " + seen + " of " + loaded);
       }
       assertEquals(0, app.awaitExit(Duration.ofSeconds(120)), app::dump);
-      assertEquals(
-          1,
-          app.matching(
-                  "no MCP library on the class path: class loads are watched until a class loader"
-                      + " that holds one defines a class")
-              .size(),
-          app::dump);
+      assertEquals(1, app.matching(StartPathTest.NO_LIBRARY_ON_CLASS_PATH).size(), app::dump);
       assertEquals(
           1L,
           app

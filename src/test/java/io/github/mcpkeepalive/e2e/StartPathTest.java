@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class StartPathTest {
 
+  /** The agent's line when the class path holds no MCP library (a Spring Boot jar's, say). */
+  static final String NO_LIBRARY_ON_CLASS_PATH =
+      "no MCP library on the class path: class loads are watched until a class loader that holds"
+          + " one defines a class";
+
   /** The classes of the MCP Java SDK 2.1 the agent weaves. */
   static final List<String> SDK_WOVEN =
       List.of(

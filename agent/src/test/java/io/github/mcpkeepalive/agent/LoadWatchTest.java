@@ -155,26 +155,30 @@ class LoadWatchTest {
     assertEquals(List.of("remove"), inst.calls);
   }
 
+  /** A library in no class loader; each loader it is asked about is added to {@code asked}. */
+  private static Instrumented absent(List<ClassLoader> asked) {
+    return new Instrumented() {
+      @Override
+      public List<String> typeNames() {
+        return List.of("no.such.Client");
+      }
+
+      @Override
+      public LibraryInstrumentation support() {
+        throw new AssertionError("an absent library's support is never built");
+      }
+
+      @Override
+      public boolean mayBeIn(ClassLoader l) {
+        asked.add(l);
+        return false;
+      }
+    };
+  }
+
   @Test
   void itStaysWhereNoLibraryIs() {
-    Instrumented absent =
-        new Instrumented() {
-          @Override
-          public List<String> typeNames() {
-            return List.of("no.such.Client");
-          }
-
-          @Override
-          public LibraryInstrumentation support() {
-            throw new AssertionError("an absent library's support is never built");
-          }
-
-          @Override
-          public boolean mayBeIn(ClassLoader l) {
-            return false;
-          }
-        };
-    assertNull(LoadWatch.settle(inst, weaver, List.of(absent), loader));
+    assertNull(LoadWatch.settle(inst, weaver, List.of(absent(new ArrayList<>())), loader));
     assertEquals(List.of(), inst.calls);
   }
 
@@ -256,26 +260,8 @@ class LoadWatchTest {
   @Test
   void loadersWithoutALibraryLeaveEveryClassLoadWatched() throws Exception {
     List<ClassLoader> asked = new ArrayList<>();
-    Instrumented absent =
-        new Instrumented() {
-          @Override
-          public List<String> typeNames() {
-            return List.of("no.such.Client");
-          }
-
-          @Override
-          public LibraryInstrumentation support() {
-            throw new AssertionError("an absent library's support is never built");
-          }
-
-          @Override
-          public boolean mayBeIn(ClassLoader l) {
-            asked.add(l);
-            return false;
-          }
-        };
     ManualScheduler scheduler = new ManualScheduler();
-    LoadWatch.follow(null, inst, weaver, List.of(absent), scheduler);
+    LoadWatch.follow(null, inst, weaver, List.of(absent(asked)), scheduler);
     ClassLoader plugin = child();
     defines(plugin);
     defines(plugin);
