@@ -14,7 +14,8 @@ import java.util.List;
  * parent, the class path's loader, as a web application's or a plugin's loader does, so that every
  * class of the SDK is loaded anew there. Only the JDK's and the agent's classes come from the
  * parent. With the system property {@code later.class.path} the loader takes that path instead, and
- * the class path need not hold the library.
+ * the class path need not hold the library; with {@code later.await}, the app waits (20 s at most)
+ * until that class has been loaded there by someone else before it starts.
  */
 public final class LaterLoaderApp {
 
@@ -41,9 +42,23 @@ public final class LaterLoaderApp {
         urls.add(Path.of(entry).toUri().toURL());
       }
     }
-    try (URLClassLoader later = new ChildFirst(urls.toArray(new URL[0]))) {
+    try (ChildFirst later = new ChildFirst(urls.toArray(new URL[0]))) {
       Class<?> app = later.loadClass("io.github.mcpkeepalive.sample.SampleApp");
       System.out.println("LATER LOADER " + app.getClassLoader().getName());
+      String awaited = System.getProperty("later.await");
+      if (awaited != null) {
+        // the agent loads it there once the loader has defined a class; the app never did yet
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (!later.loaded(awaited) && System.nanoTime() < until) {
+          Thread.sleep(10);
+        }
+        System.out.println(
+            "LATER LOADER "
+                + awaited
+                + (later.loaded(awaited)
+                    ? " loaded before the app's first MCP class"
+                    : " not loaded within 20 s"));
+      }
       // as a plugin host does: the SDK finds its JSON mapper through the context loader
       Thread.currentThread().setContextClassLoader(later);
       app.getMethod("main", String[].class).invoke(null, (Object) args);
@@ -58,6 +73,13 @@ public final class LaterLoaderApp {
 
     ChildFirst(URL[] urls) {
       super("later", urls, ClassLoader.getSystemClassLoader());
+    }
+
+    /** Whether the class of binary name {@code name} was loaded by this loader. */
+    boolean loaded(String name) {
+      synchronized (getClassLoadingLock(name)) {
+        return findLoadedClass(name) != null;
+      }
     }
 
     @Override

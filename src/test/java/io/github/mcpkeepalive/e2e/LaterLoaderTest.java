@@ -52,8 +52,10 @@ class LaterLoaderTest {
 
   /**
    * The same application with the library on no class path but the later loader's: that loader is
-   * the first to hold one, so it is settled as it defines its first class (before the sample app
-   * builds a client), each class woven once, as it loads, and no look is needed.
+   * the first to hold one, so it is settled as it defines its first class, the sample app's main
+   * class; the app waits until the SDK's client class has been loaded there, by the agent, before
+   * it runs (it never would with the settling at the first MCP class woven). Each class is woven
+   * once, as it loads, and no look is needed.
    */
   @Test
   void aClassLoaderMadeAfterTheStartIsSettledIfTheClassPathHoldsNoLibrary() throws Exception {
@@ -62,11 +64,20 @@ class LaterLoaderTest {
         AppProcess app =
             start(
                 "plugin-loader",
-                List.of("-Dlater.class.path=" + AppProcess.sampleClasspath()),
+                List.of(
+                    "-Dlater.class.path=" + AppProcess.sampleClasspath(),
+                    "-Dlater.await=io.modelcontextprotocol.client.McpSyncClient"),
                 classpath,
                 rig)) {
       assertEquals(0, app.awaitExit(Duration.ofSeconds(120)), app::dump);
       assertEquals(1, app.matching("LATER LOADER later").size(), app::dump);
+      assertEquals(
+          1,
+          app.matching(
+                  "LATER LOADER io.modelcontextprotocol.client.McpSyncClient loaded before the app's"
+                      + " first MCP class")
+              .size(),
+          app::dump);
       assertEquals(1, app.matching(StartPathTest.NO_LIBRARY_ON_CLASS_PATH).size(), app::dump);
       assertEquals(
           1,

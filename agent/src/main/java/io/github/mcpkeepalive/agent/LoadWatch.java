@@ -62,11 +62,12 @@ final class LoadWatch implements Runnable {
 
   /**
    * Then, once the agent is set up: the looks start if {@code settled} (the class path's loader was
-   * settled). Otherwise each class loader that defines a class is looked at for a library (the ones
-   * that already did, now), on {@code scheduler}'s thread, and the first that holds one is settled
-   * (a Spring Boot jar's loader, as it defines the application's main class); the looks start then.
-   * The loader of the first class woven is looked at again, in case its library came after its
-   * first class.
+   * settled), and loaders are no longer noted. Otherwise each class loader that defines a class is
+   * looked at for a library (the ones that already did, now), on {@code scheduler}'s thread, and
+   * the first that holds one, and from which its classes load, is settled (a Spring Boot jar's
+   * loader, as it defines the application's main class); the looks start then. The loader of the
+   * first class woven is looked at again, whichever it is, in case its library came after its first
+   * class or the class path's settling failed.
    */
   static void follow(
       LoadWatch settled,
@@ -75,11 +76,12 @@ final class LoadWatch implements Runnable {
       List<? extends Instrumented> libraries,
       TaskScheduler scheduler) {
     if (settled != null) {
+      weaver.whenLoaderDefines(null);
       settled.start(scheduler);
     } else {
       Follow follow = new Follow(inst, weaver, libraries, scheduler);
       weaver.whenLoaderDefines(follow);
-      weaver.whenFirstWoven(follow);
+      weaver.whenFirstWoven(follow.new FirstWoven());
     }
   }
 
@@ -105,10 +107,20 @@ final class LoadWatch implements Runnable {
       this.scheduler = scheduler;
     }
 
+    /** A loader that defined its first class: on the loading thread, inside the JVM's loading. */
     @Override
     public void accept(ClassLoader loader) {
-      // the loading thread is inside the JVM's class loading: the rest goes to the scheduler's
-      scheduler.execute(new Check(loader));
+      if (mayHoldLibrary(loader)) {
+        scheduler.execute(new Check(loader));
+      }
+    }
+
+    /** The loader of the first class woven, whichever it is. */
+    final class FirstWoven implements Consumer<ClassLoader> {
+      @Override
+      public void accept(ClassLoader loader) {
+        scheduler.execute(new Check(loader));
+      }
     }
 
     /** A class rather than a lambda: made inside the JVM's loading of a class. */
@@ -121,10 +133,10 @@ final class LoadWatch implements Runnable {
 
       @Override
       public void run() {
-        if (done || !mayHoldLibrary(loader) || !holdsLibrary(libraries, loader)) {
+        if (done || !holdsLibrary(libraries, loader)) {
           return;
         }
-        LoadWatch watch = settle(inst, weaver, libraries, loader);
+        LoadWatch watch = settle(inst, weaver, libraries, loader, true);
         if (watch != null) {
           done = true;
           weaver.whenLoaderDefines(null);
@@ -137,7 +149,8 @@ final class LoadWatch implements Runnable {
 
   /**
    * False for the class loaders that never hold a library of their own: the class path's, settled
-   * at the set-up, and those the JDK makes for reflection's generated classes.
+   * at the set-up (looked at again only if a class it defines is woven), and those the JDK makes
+   * for reflection's generated classes.
    */
   static boolean mayHoldLibrary(ClassLoader loader) {
     return loader != ClassLoader.getSystemClassLoader()
@@ -163,9 +176,29 @@ final class LoadWatch implements Runnable {
       Weaver weaver,
       List<? extends Instrumented> libraries,
       ClassLoader classPath) {
+    return settle(inst, weaver, libraries, classPath, false);
+  }
+
+  /**
+   * As {@link #settle(Instrumentation, Weaver, List, ClassLoader)}; if {@code someLoaded}, the
+   * transformer also stays when not one class could be loaded there (a loader that shows the
+   * library's files but loads its classes from elsewhere, or a version left alone).
+   */
+  private static LoadWatch settle(
+      Instrumentation inst,
+      Weaver weaver,
+      List<? extends Instrumented> libraries,
+      ClassLoader classPath,
+      boolean someLoaded) {
     try {
       long begin = System.nanoTime();
       int loaded = loadAhead(libraries, classPath);
+      if (loaded == 0 && someLoaded) {
+        Log.INSTRUMENTATION.debug(
+            describe(classPath)
+                + ": none loaded ahead there; class loads stay watched for another loader");
+        return null;
+      }
       if (loaded < 0) {
         Log.INSTRUMENTATION.debug(
             "no MCP library "

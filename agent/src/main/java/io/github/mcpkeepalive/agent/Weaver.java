@@ -68,6 +68,7 @@ final class Weaver implements ClassFileTransformer {
   // the last loader noticed: a class load from the same loader takes no lock
   private volatile WeakReference<ClassLoader> lastDefiner = new WeakReference<>(null);
   private volatile boolean noteDefiners = true; // until no one will ever be told
+  private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
   /**
    * A weaver for the classes the libraries' supports weave ({@link Library#weaves}, behind the
@@ -92,9 +93,9 @@ final class Weaver implements ClassFileTransformer {
   /** A weaver for the classes whose internal names {@code covered} accepts. */
   Weaver(Predicate<String> covered) {
     this.covered = covered;
-    // the platform loader defines JDK classes only; its entry also loads the map's entry class
-    // here rather than inside some class's loading
-    definers.put(ClassLoader.getPlatformClassLoader(), Boolean.TRUE);
+    // the platform loader defines JDK classes only (never noted); its entry loads the map's entry
+    // class here rather than inside some class's loading
+    definers.put(platform, Boolean.TRUE);
   }
 
   /**
@@ -292,7 +293,7 @@ final class Weaver implements ClassFileTransformer {
       already = new ArrayList<>(definers.keySet());
     }
     for (ClassLoader loader : already) {
-      if (loader != ClassLoader.getPlatformClassLoader()) {
+      if (loader != platform) {
         tell(then, loader);
       }
     }
@@ -300,12 +301,17 @@ final class Weaver implements ClassFileTransformer {
 
   private void noticeDefiner(ClassLoader loader) {
     Consumer<ClassLoader> then;
-    synchronized (definers) {
-      lastDefiner = new WeakReference<>(loader);
-      if (definers.put(loader, Boolean.TRUE) != null) {
-        return;
+    try {
+      synchronized (definers) {
+        lastDefiner = new WeakReference<>(loader);
+        // a loader's own equals and hashCode run here (the map's): whatever they throw stays here
+        if (definers.put(loader, Boolean.TRUE) != null) {
+          return;
+        }
+        then = newDefiner;
       }
-      then = newDefiner;
+    } catch (Throwable t) {
+      return; // that loader goes unnoted; its MCP classes are still woven as they load
     }
     tell(then, loader);
   }
@@ -343,7 +349,11 @@ final class Weaver implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] bytes) {
     seen.incrementAndGet();
-    if (noteDefiners && loader != null && redefined == null && loader != lastDefiner.get()) {
+    if (noteDefiners
+        && loader != null
+        && loader != platform
+        && redefined == null
+        && loader != lastDefiner.get()) {
       noticeDefiner(loader);
     }
     if (className == null || !covered.test(className)) {

@@ -3,6 +3,7 @@ package io.github.mcpkeepalive.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.github.mcpkeepalive.core.Log;
 import io.github.mcpkeepalive.instrumentation.Instrumented;
@@ -270,6 +271,63 @@ class LoadWatchTest {
     scheduler.runDue();
     assertEquals(List.of(plugin), asked, "each loader asked once; the class path's was settled");
     assertEquals(List.of(), inst.calls, "the transformer stays");
+  }
+
+  @Test
+  void aLoaderWithoutTheLibraryIsPassedOverForOneWithIt() throws Exception {
+    ClassLoader plugin = child();
+    ClassLoader jar = child();
+    Instrumented onlyInJar =
+        new Instrumented() {
+          @Override
+          public List<String> typeNames() {
+            return library.typeNames();
+          }
+
+          @Override
+          public LibraryInstrumentation support() {
+            return library;
+          }
+
+          @Override
+          public boolean mayBeIn(ClassLoader l) {
+            return l == jar;
+          }
+        };
+    ManualScheduler scheduler = new ManualScheduler();
+    LoadWatch.follow(null, inst, weaver, List.of(onlyInJar), scheduler);
+    defines(plugin);
+    scheduler.runDue();
+    assertEquals(List.of(), inst.calls);
+    defines(jar);
+    scheduler.runDue();
+    assertEquals(List.of("remove"), inst.calls);
+  }
+
+  @Test
+  void aLoaderFromWhichNoClassLoadsLeavesTheTransformer() throws Exception {
+    ManualScheduler scheduler = new ManualScheduler();
+    LoadWatch.follow(null, inst, weaver, List.of(library), scheduler);
+    defines(
+        new ClassLoader(null) {}); // shows the library (as the stand-in says) but cannot load it
+    scheduler.runDue();
+    assertEquals(List.of(), inst.calls, "the transformer stays");
+    defines(child());
+    scheduler.runDue();
+    assertEquals(List.of("remove"), inst.calls, "for the next loader that holds the library");
+  }
+
+  @Test
+  void theClassPathsLoaderIsLookedAtAgainWhenAClassItDefinesIsWoven() throws Exception {
+    assertSame(ClassLoader.getSystemClassLoader(), loader, "the tests run in the class path's");
+    ManualScheduler scheduler = new ManualScheduler();
+    LoadWatch.follow(null, inst, weaver, List.of(library), scheduler);
+    defines(loader);
+    scheduler.runDue();
+    assertEquals(List.of(), inst.calls, "settled at the set-up, it is not followed");
+    assertNotNull(WeaverTest.greeter(weaver)); // as when the set-up's settling failed
+    scheduler.runDue();
+    assertEquals(List.of("remove"), inst.calls);
   }
 
   @Test
